@@ -1,0 +1,85 @@
+"""The costlake error tree. Core code raises these; each surface (CLI, dialects) renders them.
+
+    CostlakeError
+    ├── InvalidInput            the caller asked for something malformed (bad query, bad option)
+    │   └── UnknownDimension    a group-by or filter names a column that does not exist
+    ├── IngestError             a billing file cannot be ingested; nothing was written
+    │   ├── UnknownFormat       no adapter recognises the file's columns
+    │   └── MalformedFile       the file is not what it claims (names file, row/column, problem)
+    ├── NotFound                an org, key or object does not exist
+    ├── Unauthenticated         no credential, or one of the wrong shape
+    ├── PermissionDenied        a credential that is valid but not allowed to do this
+    ├── RateLimited             too many requests for the credential's policy
+    └── QueryCancelled          the caller went away or the query was interrupted
+
+No HTTP status codes live here: dialects map these to their own bodies and statuses.
+"""
+
+from __future__ import annotations
+
+
+class CostlakeError(Exception):
+    """Base of every error costlake raises on purpose."""
+
+    code: str = "error"
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class InvalidInput(CostlakeError):
+    code = "invalid_input"
+
+
+class UnknownDimension(InvalidInput):
+    code = "unknown_dimension"
+
+
+class IngestError(CostlakeError):
+    code = "ingest_error"
+
+
+class UnknownFormat(IngestError):
+    code = "unknown_format"
+
+
+class MalformedFile(IngestError):
+    code = "malformed_file"
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        path: str | None = None,
+        row: int | None = None,
+        column: str | None = None,
+    ) -> None:
+        where = [p for p in (path, f"row {row}" if row is not None else None,
+                             f"column {column!r}" if column else None) if p]
+        super().__init__(f"{': '.join([', '.join(where), message]) if where else message}")
+        self.path, self.row, self.column = path, row, column
+
+
+class NotFound(CostlakeError):
+    code = "not_found"
+
+
+class Unauthenticated(CostlakeError):
+    code = "unauthenticated"
+
+
+class PermissionDenied(CostlakeError):
+    code = "permission_denied"
+
+
+class RateLimited(CostlakeError):
+    code = "rate_limited"
+
+    def __init__(self, message: str, *, retry_after_seconds: int) -> None:
+        super().__init__(message)
+        self.retry_after_seconds = retry_after_seconds
+
+
+class QueryCancelled(CostlakeError):
+    code = "query_cancelled"

@@ -1,0 +1,354 @@
+"""Ingest: billing files -> canonical FOCUS Parquet in the lake, streamed by DuckDB.
+
+    paths --open--> raw relation --adapter.select--> SELECT <FOCUS exprs>
+          --COPY ... PARTITION_BY period--> staging --commit--> lake (one manifest swap)
+
+Nothing is visible until the commit, so a failed or killed ingest leaves the lake as it was.
+Bad values stop the ingest with an error naming the file, row and column; with
+``skip_bad_rows`` such rows are left out and counted instead.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import threading
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+
+from costlake.errors import IngestError, MalformedFile
+from costlake.focus.schema import COLUMNS, duckdb_type
+from costlake.ingest import registry
+from costlake.ingest.base import Adapter, RawColumns
+from costlake.ingest.sql import Expr, ident, lit
+from costlake.kit import clock
+from costlake.kit.duck import connect
+from costlake.lake.store import Lake, StagedPartition, check_name
+
+ProgressCallback = Callable[[float, int], None]
+"""Called with (fraction done 0..1, estimated rows done) while an ingest runs."""
+
+
+@dataclass(frozen=True, slots=True)
+class IngestResult:
+    org: str
+    sources: tuple[str, ...]
+    formats: tuple[str, ...]
+    files: tuple[str, ...]
+    rows_written: int
+    rows_skipped: int
+    periods: tuple[str, ...]
+    seconds: float
+
+    @property
+    def rows_per_second(self) -> float:
+        return self.rows_written / self.seconds if self.seconds else 0.0
+
+
+@dataclass(slots=True)
+class _Group:
+    """Files read together: same adapter, same file kind, same source."""
+
+    adapter: Adapter
+    file_format: str
+    paths: list[Path] = field(default_factory=list)
+    columns: RawColumns | None = None
+
+
+def file_format_of(path: Path) -> str:
+    name = path.name.lower()
+    if name.endswith((".parquet", ".parq", ".pq")):
+        return "parquet"
+    if name.endswith((".json", ".jsonl", ".ndjson", ".json.gz", ".jsonl.gz", ".ndjson.gz")):
+        return "json"
+    if name.endswith((".csv", ".csv.gz", ".txt", ".tsv", ".csv.zst")):
+        return "csv"
+    raise MalformedFile("unknown file type: expected .csv, .csv.gz, .parquet or .json(l)",
+                        path=str(path))
+
+
+def _reader(paths: Sequence[Path], file_format: str, null_strings: Sequence[str] = ("",),
+            *, all_varchar: bool = True) -> str:
+    files = "[" + ", ".join(lit(str(p)) for p in paths) + "]"
+    if file_format == "parquet":
+        return f"read_parquet({files}, union_by_name = true)"
+    if file_format == "json":
+        return f"read_json_auto({files}, union_by_name = true, format = 'newline_delimited')"
+    nulls = "[" + ", ".join(lit(n) for n in null_strings) + "]"
+    return (
+        f"read_csv({files}, header = true, all_varchar = {str(all_varchar).lower()}, "
+        f"nullstr = {nulls}, union_by_name = true, strict_mode = true, "
+        "sample_size = 20480)"
+    )
+
+
+def describe(con: duckdb.DuckDBPyConnection, path: Path) -> RawColumns:
+    """The columns of one raw file, read from its header or schema only."""
+    kind = file_format_of(path)
+    if not path.exists():
+        raise MalformedFile("no such file", path=str(path))
+    try:
+        rows = con.execute(f"DESCRIBE SELECT * FROM {_reader([path], kind)}").fetchall()
+    except duckdb.Error as e:
+        raise MalformedFile(f"cannot read as {kind}: {_short(e)}", path=str(path)) from None
+    types = {r[0].lstrip("\ufeff"): r[1] for r in rows}
+    return RawColumns(types=types, file_format=kind)
+
+
+def _short(e: Exception) -> str:
+    msg = str(e).strip().splitlines()
+    text = " ".join(line.strip() for line in msg[:6] if line.strip())
+    return re.sub(r"^\w+ Error: ", "", text)[:600]
+
+
+def build_select(adapter: Adapter, columns: RawColumns, *, source: str, ingested_at: str,
+                 skip_bad_rows: bool) -> tuple[str, str]:
+    """(select list of canonical columns, predicate that is true for a bad row)."""
+    exprs: Mapping[str, Expr] = adapter.select(columns)
+    unknown = set(exprs) - {c.name for c in COLUMNS}
+    if unknown:
+        raise IngestError(f"adapter {adapter.name} produced unknown columns {sorted(unknown)}")
+    fixed = {
+        "x_SourceId": Expr(lit(source)),
+        "x_SourceFormat": Expr(lit(adapter.name)),
+        "x_IngestedAt": Expr(f"TIMESTAMP {lit(ingested_at)}"),
+    }
+    items: list[str] = []
+    bad: list[str] = []
+    for column in COLUMNS:
+        e = fixed.get(column.name) or exprs.get(column.name)
+        typ = duckdb_type(column)
+        if e is None:
+            items.append(f"CAST(NULL AS {typ}) AS {ident(column.name)}")
+            continue
+        value = f"CAST({e.sql} AS {typ})"
+        checks: list[tuple[str, str]] = []
+        if e.raw is not None:
+            checks.append((f"({value}) IS NULL AND ({e.raw}) IS NOT NULL",
+                           f"printf('cannot read %s as {column.name}', "
+                           f"to_json(CAST({e.raw} AS VARCHAR)))"))
+        if not column.nullable:
+            checks.append((f"({value}) IS NULL", lit(f"{column.name} is empty, and FOCUS "
+                                                      "requires a value")))
+        if skip_bad_rows or not checks:
+            items.append(f"{value} AS {ident(column.name)}")
+        else:
+            whens = " ".join(f"WHEN {cond} THEN error({msg})" for cond, msg in checks)
+            items.append(f"CASE {whens} ELSE {value} END AS {ident(column.name)}")
+        bad.extend(cond for cond, _ in checks)
+    return ",\n  ".join(items), (" OR ".join(f"({b})" for b in bad) or "false")
+
+
+_PERIOD = "strftime(\"BillingPeriodStart\", '%Y-%m')"
+
+
+class Ingestor:
+    """Runs ingests into one lake."""
+
+    def __init__(self, lake: Lake, *, threads: int | None = None) -> None:
+        self.lake = lake
+        self.threads = threads
+
+    def ingest(
+        self,
+        paths: Sequence[Path | str],
+        *,
+        org: str = "default",
+        source: str | None = None,
+        format: str | None = None,
+        skip_bad_rows: bool = False,
+        progress: ProgressCallback | None = None,
+    ) -> IngestResult:
+        started = time.perf_counter()
+        check_name("org", org)
+        if source is not None:
+            check_name("source", source)
+        paths = [Path(p) for p in paths]
+        if not paths:
+            raise IngestError("no files to ingest")
+        con = connect(threads=self.threads)
+        try:
+            groups = self._group(con, paths, format)
+            version, staging = self.lake.new_staging_dir(org)
+            try:
+                staged, written, skipped = self._stage(con, groups, staging, source=source,
+                                                       skip_bad_rows=skip_bad_rows,
+                                                       progress=progress)
+                if staged:
+                    self.lake.commit(org, version, staged)
+                else:
+                    self.lake.abort(org, version)
+            except BaseException:
+                self.lake.abort(org, version)
+                raise
+        finally:
+            con.close()
+        return IngestResult(
+            org=org,
+            sources=tuple(sorted({s.source for s in staged})),
+            formats=tuple(sorted({g.adapter.name for g in groups})),
+            files=tuple(str(p) for p in paths),
+            rows_written=written, rows_skipped=skipped,
+            periods=tuple(sorted({s.period for s in staged})),
+            seconds=time.perf_counter() - started,
+        )
+
+    # -- steps -------------------------------------------------------------------------------
+
+    def _group(self, con: duckdb.DuckDBPyConnection, paths: list[Path],
+               format: str | None) -> list[_Group]:
+        forced = registry.get(format) if format else None
+        groups: dict[tuple[str, str, frozenset[str]], _Group] = {}
+        for path in paths:
+            cols = describe(con, path)
+            adapter = forced or registry.detect(cols, path=str(path))
+            key = (adapter.name, cols.file_format, cols.names)
+            group = groups.setdefault(key, _Group(adapter, cols.file_format, columns=cols))
+            group.paths.append(path)
+        return list(groups.values())
+
+    def _stage(self, con: duckdb.DuckDBPyConnection, groups: list[_Group], staging: Path, *,
+               source: str | None, skip_bad_rows: bool,
+               progress: ProgressCallback | None) -> tuple[list[StagedPartition], int, int]:
+        ingested_at = clock.utcnow().isoformat(sep=" ")
+        staged: list[StagedPartition] = []
+        written = skipped = 0
+        for i, group in enumerate(groups):
+            assert group.columns is not None
+            where = f"{group.paths[0]}" if len(group.paths) == 1 else f"{len(group.paths)} files"
+            try:
+                select, bad = build_select(group.adapter, group.columns,
+                                           source=source or "__pending__",
+                                           ingested_at=ingested_at,
+                                           skip_bad_rows=skip_bad_rows)
+            except MalformedFile as e:
+                raise MalformedFile(e.message, path=where) from None
+            reader = _reader(group.paths, group.file_format, group.adapter.csv_options.null_strings)
+            body = f"SELECT\n  {select}\nFROM {reader} AS raw"
+            if skip_bad_rows:
+                body += f"\nWHERE NOT ({bad})"
+            out = staging / f"g{i}"
+            sql = (f"COPY (SELECT *, {_PERIOD} AS __period FROM ({body})) TO {lit(str(out))} "
+                   "(FORMAT parquet, PARTITION_BY (__period), COMPRESSION zstd, "
+                   "ROW_GROUP_SIZE 122880)")
+            try:
+                n = _run_with_progress(con, sql, progress)
+            except duckdb.Error as e:
+                raise self._explain(con, group, reader, e) from None
+            written += n
+            if skip_bad_rows:
+                total = con.execute(f"SELECT count(*) FROM {reader}").fetchone()[0]
+                skipped += total - n
+            staged.extend(self._partitions(con, group, out, source))
+        return staged, written, skipped
+
+    def _partitions(self, con: duckdb.DuckDBPyConnection, group: _Group, out: Path,
+                    source: str | None) -> list[StagedPartition]:
+        if not out.exists():
+            return []
+        stats = con.execute(
+            "SELECT __period, count(*), min(ChargePeriodStart), max(ChargePeriodEnd), "
+            "list(DISTINCT BillingAccountId ORDER BY BillingAccountId) "
+            f"FROM read_parquet({lit(str(out / '**' / '*.parquet'))}, hive_partitioning = true) "
+            "GROUP BY 1 ORDER BY 1"
+        ).fetchall()
+        accounts = sorted({a for row in stats for a in row[4]})
+        name = source or default_source(group.adapter.name, accounts)
+        if source is None:
+            # The source name is only known now; files were written with a placeholder.
+            for f in out.glob("**/*.parquet"):
+                con.execute(
+                    f"COPY (SELECT * REPLACE ({lit(name)} AS x_SourceId) FROM "
+                    f"read_parquet({lit(str(f))})) TO {lit(str(f) + '.tmp')} "
+                    "(FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 122880)"
+                )
+                Path(str(f) + ".tmp").rename(f)
+        result = []
+        for period, rows, lo, hi, _ in stats:
+            files = tuple(sorted((out / f"__period={period}").glob("*.parquet")))
+            result.append(StagedPartition(source=name, source_format=group.adapter.name,
+                                          period=period, files=files, rows=rows,
+                                          min_charge_start=lo, max_charge_end=hi))
+        return result
+
+    def _explain(self, con: duckdb.DuckDBPyConnection, group: _Group, reader: str,
+                 error: duckdb.Error) -> MalformedFile:
+        """Turn a DuckDB failure into an error naming the file, row and column."""
+        path = str(group.paths[0]) if len(group.paths) == 1 else ", ".join(map(str, group.paths))
+        message = _short(error)
+        m = re.search(r"cannot read (.*) as (\w+)", message) or re.search(
+            r"(\w+) is empty, and FOCUS requires a value", message)
+        if not m:
+            return MalformedFile(message, path=path)
+        column = m.group(2) if m.re.groups == 2 else m.group(1)
+        row = self._first_bad_row(con, group, reader, column)
+        detail = (f"value {m.group(1)} is not a valid {column}" if m.re.groups == 2
+                  else f"{column} is empty, and FOCUS requires a value")
+        if row is not None and group.file_format == "csv":
+            detail += f" (line {row + 1} of the file)"
+        return MalformedFile(detail, path=path, row=row, column=column)
+
+    def _first_bad_row(self, con: duckdb.DuckDBPyConnection, group: _Group, reader: str,
+                       column: str) -> int | None:
+        assert group.columns is not None
+        exprs = group.adapter.select(group.columns)
+        e = exprs.get(column)
+        col = next(c for c in COLUMNS if c.name == column)
+        if e is None:
+            return None
+        value = f"CAST({e.sql} AS {duckdb_type(col)})"
+        cond = f"({value}) IS NULL" + (f" AND ({e.raw}) IS NOT NULL" if e.raw else "")
+        try:
+            row = con.execute(
+                f"SELECT n FROM (SELECT row_number() OVER () AS n, {cond} AS bad "
+                f"FROM {reader} AS raw) WHERE bad ORDER BY n LIMIT 1"
+            ).fetchone()
+        except duckdb.Error:
+            return None
+        return int(row[0]) if row else None
+
+
+def default_source(format_name: str, billing_accounts: Sequence[str]) -> str:
+    """The source a delivery replaces when ``--source`` is not given.
+
+    One billing account: ``<format>-<account>``; several: a short hash of the sorted set. So a
+    re-delivered or restated export replaces its earlier copy, and exports of two different
+    payers never replace each other.
+    """
+    if len(billing_accounts) == 1:
+        candidate = f"{format_name}-{re.sub(r'[^A-Za-z0-9._-]', '_', billing_accounts[0])}"
+        if len(candidate) <= 63:
+            return candidate
+    digest = hashlib.sha256("\n".join(billing_accounts).encode()).hexdigest()[:12]
+    return f"{format_name}-{digest}"
+
+
+def _run_with_progress(con: duckdb.DuckDBPyConnection, sql: str,
+                       progress: ProgressCallback | None) -> int:
+    """Run a COPY, reporting DuckDB's own progress estimate while it runs."""
+    if progress is None:
+        return int(con.execute(sql).fetchone()[0])
+    done = threading.Event()
+
+    def poll() -> None:
+        while not done.wait(0.2):
+            try:
+                p = con.query_progress()
+            except Exception:  # noqa: BLE001 - progress is best effort
+                continue
+            if p is not None and p >= 0:
+                progress(min(p / 100.0, 1.0), -1)
+
+    t = threading.Thread(target=poll, daemon=True)
+    t.start()
+    try:
+        n = int(con.execute(sql).fetchone()[0])
+    finally:
+        done.set()
+        t.join()
+    progress(1.0, n)
+    return n

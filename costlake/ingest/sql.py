@@ -1,0 +1,172 @@
+"""SQL expression helpers the ingest adapters use to map raw columns to canonical FOCUS columns.
+
+An adapter never touches rows in Python: it returns, for each canonical column, an ``Expr``
+whose SQL runs in DuckDB over the raw relation (CSV columns arrive as VARCHAR; Parquet and JSON
+columns keep their types). ``Expr.sql`` must yield NULL when a raw value cannot be converted,
+and ``Expr.raw`` is the raw text that was supposed to convert: the pipeline turns
+"raw present but sql NULL" into a clear error naming the column and value (or skips and counts
+the row when the caller asked for that).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+MONEY_SQL = "DECIMAL(38, 18)"
+
+# Timestamp spellings seen in real exports: ISO with or without T/Z/fractions/offset,
+# date-only, and US month/day/year (Azure EA).
+ISO_FORMATS: tuple[str, ...] = (
+    "%Y-%m-%dT%H:%M:%S.%fZ",
+    "%Y-%m-%dT%H:%M:%SZ",
+    "%Y-%m-%dT%H:%MZ",
+    "%Y-%m-%dT%H:%M:%S.%f%z",
+    "%Y-%m-%dT%H:%M:%S%z",
+    "%Y-%m-%dT%H:%M:%S.%f",
+    "%Y-%m-%dT%H:%M:%S",
+    "%Y-%m-%d %H:%M:%S.%f",
+    "%Y-%m-%d %H:%M:%S",
+    "%Y-%m-%d %H:%M:%S%z",
+    "%Y-%m-%d %H:%M",
+    "%Y-%m-%d",
+)
+US_DATE_FORMATS: tuple[str, ...] = ("%m/%d/%Y", "%m/%d/%Y %H:%M:%S", "%m/%d/%Y %I:%M:%S %p")
+
+
+@dataclass(frozen=True, slots=True)
+class Expr:
+    """A canonical column's value as DuckDB SQL, with the raw text it was converted from."""
+
+    sql: str
+    raw: str | None = None
+
+
+def ident(column: str) -> str:
+    """Quote a raw column name for DuckDB SQL (names like ``lineItem/UnblendedCost``)."""
+    return '"' + column.replace('"', '""') + '"'
+
+
+def lit(value: str | None) -> str:
+    """A SQL string literal (or NULL)."""
+    if value is None:
+        return "NULL"
+    return "'" + value.replace("'", "''") + "'"
+
+
+def nullif_blank(sql: str) -> str:
+    """Text with empty/whitespace-only values turned into NULL."""
+    return f"NULLIF(TRIM(CAST({sql} AS VARCHAR)), '')"
+
+
+def text(column: str) -> Expr:
+    """A raw column as text; blank becomes NULL."""
+    return Expr(nullif_blank(ident(column)))
+
+
+def text_sql(sql: str) -> Expr:
+    return Expr(nullif_blank(sql))
+
+
+def constant(value: str | None) -> Expr:
+    return Expr(lit(value))
+
+
+def _is_text(type_: str) -> bool:
+    return type_.upper() in ("VARCHAR", "TEXT", "STRING", "JSON") or type_.upper().startswith("VARCHAR")
+
+
+def money_sql(sql: str, type_: str = "VARCHAR") -> str:
+    """Exact decimal from text, a decimal, an integer or a double (via its shortest text form)."""
+    t = type_.upper()
+    if t.startswith("DECIMAL") or t in ("BIGINT", "INTEGER", "HUGEINT", "SMALLINT", "TINYINT"):
+        return f"CAST({sql} AS {MONEY_SQL})"
+    if t in ("DOUBLE", "FLOAT", "REAL"):
+        return f"TRY_CAST(CAST({sql} AS VARCHAR) AS {MONEY_SQL})"
+    return f"TRY_CAST({nullif_blank(sql)} AS {MONEY_SQL})"
+
+
+def money(column: str, type_: str = "VARCHAR") -> Expr:
+    """A cost, price or quantity column as an exact decimal; text must convert when present."""
+    raw = nullif_blank(ident(column)) if _is_text(type_) else None
+    return Expr(money_sql(ident(column), type_), raw)
+
+
+def money_or_zero(column: str, type_: str = "VARCHAR") -> Expr:
+    """Like ``money`` but NULL/blank reads as 0 (for FOCUS cost columns that must not be null)."""
+    m = money(column, type_)
+    return Expr(f"COALESCE({m.sql}, CASE WHEN {nullif_blank(ident(column))} IS NULL THEN 0 END)",
+                m.raw)
+
+
+quantity = money
+
+
+def timestamp_sql(sql: str, formats: Iterable[str] = ISO_FORMATS, type_: str = "VARCHAR") -> str:
+    """UTC naive timestamp from text in any of ``formats`` (offsets are converted to UTC).
+
+    Typed input is cast directly: ``TIMESTAMP`` is taken as UTC, ``TIMESTAMPTZ`` converted,
+    ``DATE`` becomes midnight UTC.
+    """
+    t = type_.upper()
+    if t.startswith("TIMESTAMP WITH TIME ZONE") or t == "TIMESTAMPTZ":
+        return f"CAST(timezone('UTC', {sql}) AS TIMESTAMP)"
+    if t.startswith("TIMESTAMP") or t == "DATE":
+        return f"CAST({sql} AS TIMESTAMP)"
+    fmts = ", ".join(lit(f) for f in formats)
+    return (
+        f"CAST(timezone('UTC', TRY_STRPTIME({nullif_blank(sql)}, [{fmts}])::TIMESTAMPTZ)"
+        " AS TIMESTAMP)"
+    )
+
+
+def timestamp(column: str, formats: Iterable[str] = ISO_FORMATS, type_: str = "VARCHAR") -> Expr:
+    raw = nullif_blank(ident(column)) if _is_text(type_) else None
+    return Expr(timestamp_sql(ident(column), formats, type_), raw)
+
+
+def coalesce(*exprs: Expr) -> Expr:
+    return Expr(f"COALESCE({', '.join(e.sql for e in exprs)})")
+
+
+def json_tags(column: str, type_: str = "VARCHAR") -> Expr:
+    """A JSON object of tags (values of any JSON type) as MAP(VARCHAR, VARCHAR).
+
+    Azure writes tags without the outer braces (``"a": "1","b": "2"``); both forms are read.
+    A column that is already a MAP is cast as it is.
+    """
+    if type_.upper().startswith("MAP"):
+        return Expr(f"CAST({ident(column)} AS MAP(VARCHAR, VARCHAR))")
+    raw = nullif_blank(ident(column))
+    braced = f"CASE WHEN left({raw}, 1) = '{{' THEN {raw} ELSE '{{' || {raw} || '}}' END"
+    sql = (
+        f"CASE WHEN {raw} IS NULL OR {raw} IN ('{{}}', '[]') THEN NULL "
+        f"ELSE TRY_CAST(json_transform(TRY_CAST({braced} AS JSON), '\"MAP(VARCHAR, VARCHAR)\"')"
+        " AS MAP(VARCHAR, VARCHAR)) END"
+    )
+    return Expr(sql, raw)
+
+
+def tags_from_columns(columns: dict[str, str]) -> Expr:
+    """Tags spread over many columns (``resource_tags_user_team``, ``tags/Dept.Team``) as one map.
+
+    ``columns`` maps each raw column to the tag key it carries; blank values are left out.
+    """
+    if not columns:
+        return Expr("NULL")
+    keys = ", ".join(lit(k) for k in columns.values())
+    vals = ", ".join(nullif_blank(ident(c)) for c in columns)
+    return Expr(
+        f"map_from_entries(list_filter(list_transform(list_zip([{keys}], [{vals}]), "
+        "lambda e: struct_pack(k := e[1], v := e[2])), lambda e: e.v IS NOT NULL))"
+    )
+
+
+def enum_value(expr: Expr, allowed: Iterable[str]) -> Expr:
+    """Canonical spelling of an enumerated value, matched case-insensitively.
+
+    ``Usage-based`` becomes ``Usage-Based``; values outside ``allowed`` are kept as they are
+    (FOCUS lets providers extend some enumerations).
+    """
+    cases = " ".join(f"WHEN {lit(v.lower())} THEN {lit(v)}" for v in sorted(allowed))
+    return Expr(f"CASE lower({expr.sql}) {cases} ELSE {expr.sql} END", expr.raw)

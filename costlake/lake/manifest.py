@@ -1,0 +1,156 @@
+"""The per-org manifest: the one file that says which Parquet files make up the lake.
+
+A commit writes a new manifest beside the old one and renames it over it (``os.replace`` is
+atomic on POSIX), under an exclusive ``flock`` so that concurrent writers serialise. A reader
+reads the manifest once and so sees one generation: the old period or the new one, never half.
+Files a commit replaced are listed as ``retired`` and deleted only after a grace period, so a
+reader that took its snapshot just before the commit can still finish.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+import orjson
+
+MANIFEST_NAME = "_manifest.json"
+LOCK_NAME = ".lock"
+FORMAT_VERSION = 1
+
+
+@dataclass(frozen=True, slots=True)
+class Partition:
+    """One billing period of one source: an immutable, versioned folder of Parquet files."""
+
+    source: str
+    period: str  # "YYYY-MM" of BillingPeriodStart
+    version: str  # the ingest transaction that wrote it
+    files: tuple[str, ...]  # relative to the org folder
+    rows: int
+    min_charge_start: datetime | None
+    max_charge_end: datetime | None
+    source_format: str
+    committed_at: datetime
+
+    @property
+    def folder(self) -> str:
+        return f"source={self.source}/period={self.period}/v={self.version}"
+
+    def overlaps(self, start: datetime | None, end: datetime | None) -> bool:
+        """Could this partition hold charges starting in [start, end)?"""
+        if self.min_charge_start is None or self.max_charge_end is None:
+            return True
+        if end is not None and self.min_charge_start >= end:
+            return False
+        return not (start is not None and self.max_charge_end <= start)
+
+
+@dataclass(frozen=True, slots=True)
+class Retired:
+    folder: str
+    retired_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Manifest:
+    org: str
+    generation: int = 0
+    partitions: tuple[Partition, ...] = ()
+    retired: tuple[Retired, ...] = field(default_factory=tuple)
+
+    def to_json(self) -> bytes:
+        def part(p: Partition) -> dict[str, object]:
+            return {
+                "source": p.source, "period": p.period, "version": p.version,
+                "files": list(p.files), "rows": p.rows,
+                "min_charge_start": _iso(p.min_charge_start),
+                "max_charge_end": _iso(p.max_charge_end),
+                "source_format": p.source_format, "committed_at": _iso(p.committed_at),
+            }
+
+        return orjson.dumps(
+            {
+                "format": FORMAT_VERSION,
+                "org": self.org,
+                "generation": self.generation,
+                "partitions": [part(p) for p in self.partitions],
+                "retired": [{"folder": r.folder, "retired_at": _iso(r.retired_at)}
+                            for r in self.retired],
+            },
+            option=orjson.OPT_INDENT_2,
+        )
+
+    @classmethod
+    def from_json(cls, data: bytes) -> Manifest:
+        doc = orjson.loads(data)
+        return cls(
+            org=doc["org"],
+            generation=doc["generation"],
+            partitions=tuple(
+                Partition(
+                    source=p["source"], period=p["period"], version=p["version"],
+                    files=tuple(p["files"]), rows=p["rows"],
+                    min_charge_start=_dt(p["min_charge_start"]),
+                    max_charge_end=_dt(p["max_charge_end"]),
+                    source_format=p["source_format"],
+                    committed_at=_dt(p["committed_at"]) or datetime.min,
+                )
+                for p in doc["partitions"]
+            ),
+            retired=tuple(Retired(r["folder"], _dt(r["retired_at"]) or datetime.min)
+                          for r in doc["retired"]),
+        )
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def _dt(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None
+
+
+def read(org_dir: Path, org: str) -> Manifest:
+    """The current manifest of an org (an empty one if nothing was ever committed)."""
+    try:
+        data = (org_dir / MANIFEST_NAME).read_bytes()
+    except FileNotFoundError:
+        return Manifest(org=org)
+    return Manifest.from_json(data)
+
+
+def write_atomically(org_dir: Path, manifest: Manifest) -> None:
+    """Replace the manifest in one rename, after its bytes and folder entries are on disk."""
+    tmp = org_dir / f".{MANIFEST_NAME}.{os.getpid()}.tmp"
+    with open(tmp, "wb") as fh:
+        fh.write(manifest.to_json())
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(tmp, org_dir / MANIFEST_NAME)
+    fsync_dir(org_dir)
+
+
+def fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+@contextlib.contextmanager
+def locked(org_dir: Path) -> Iterator[None]:
+    """Hold the org's writer lock (released by the kernel if the process dies)."""
+    org_dir.mkdir(parents=True, exist_ok=True)
+    with open(org_dir / LOCK_NAME, "a+b") as fh:
+        fcntl.flock(fh.fileno(), fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh.fileno(), fcntl.LOCK_UN)

@@ -1,0 +1,210 @@
+"""The cost lake: Parquet partitions per org, source and billing period, under one root folder.
+
+    <root>/org=<org>/_manifest.json
+    <root>/org=<org>/source=<source>/period=<YYYY-MM>/v=<version>/*.parquet
+    <root>/org=<org>/_staging/<version>/...        (an ingest in progress)
+
+Writers stage files, then ``commit`` swaps whole periods in the manifest. Readers call
+``snapshot`` and read only the files it lists. See docs/decisions/0002-lake-layout.md.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import time
+import uuid
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from costlake.errors import InvalidInput
+from costlake.lake import manifest as mf
+from costlake.lake.manifest import Manifest, Partition, Retired
+
+_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$")
+DEFAULT_RETENTION = timedelta(minutes=15)
+
+
+def utcnow() -> datetime:
+    """Wall-clock time (never the pinned COSTLAKE_NOW: retention compares with file times)."""
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def check_name(kind: str, value: str) -> str:
+    """Org and source names become folder names: keep them short and safe."""
+    if not _NAME.match(value):
+        raise InvalidInput(
+            f"invalid {kind} name {value!r}: use 1-63 letters, digits, '.', '_' or '-', "
+            "starting with a letter or digit"
+        )
+    return value
+
+
+@dataclass(frozen=True, slots=True)
+class LakeSnapshot:
+    """One consistent view of an org's lake; cheap to make, immutable, safe to share."""
+
+    root: Path
+    org: str
+    generation: int
+    partitions: tuple[Partition, ...]
+
+    def files(
+        self,
+        start: datetime | None = None,
+        end: datetime | None = None,
+        sources: Iterable[str] | None = None,
+    ) -> list[str]:
+        """Absolute paths of the files that may hold charges starting in [start, end)."""
+        wanted = set(sources) if sources is not None else None
+        org_dir = self.root / f"org={self.org}"
+        return [
+            str(org_dir / f)
+            for p in self.partitions
+            if (wanted is None or p.source in wanted) and p.overlaps(start, end)
+            for f in p.files
+        ]
+
+    @property
+    def rows(self) -> int:
+        return sum(p.rows for p in self.partitions)
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.partitions
+
+
+@dataclass(frozen=True, slots=True)
+class StagedPartition:
+    """A period's files written by an ingest into its staging folder, not yet visible."""
+
+    source: str
+    source_format: str
+    period: str
+    files: tuple[Path, ...]
+    rows: int
+    min_charge_start: datetime | None
+    max_charge_end: datetime | None
+
+
+class Lake:
+    """The lake under ``root``. Thread- and process-safe; holds no open files."""
+
+    def __init__(self, root: Path, *, retention: timedelta = DEFAULT_RETENTION) -> None:
+        self.root = Path(root)
+        self.retention = retention
+
+    def org_dir(self, org: str) -> Path:
+        return self.root / f"org={check_name('org', org)}"
+
+    def orgs(self) -> list[str]:
+        if not self.root.exists():
+            return []
+        return sorted(p.name.removeprefix("org=") for p in self.root.glob("org=*")
+                      if (p / mf.MANIFEST_NAME).exists())
+
+    def snapshot(self, org: str) -> LakeSnapshot:
+        m = mf.read(self.org_dir(org), org)
+        return LakeSnapshot(self.root, org, m.generation, m.partitions)
+
+    def new_staging_dir(self, org: str) -> tuple[str, Path]:
+        version = f"{time.strftime('%Y%m%dT%H%M%S', time.gmtime())}-{uuid.uuid4().hex[:12]}"
+        path = self.org_dir(org) / "_staging" / version
+        path.mkdir(parents=True)
+        return version, path
+
+    def commit(self, org: str, version: str, staged: Sequence[StagedPartition]) -> Manifest:
+        """Make staged periods visible, replacing the same (source, period) pairs.
+
+        Under the org's writer lock, files move from staging into their final folders (still
+        invisible: no manifest names them), then one atomic manifest swap publishes them all.
+        A crash before the swap leaves the previous state; a later ``collect_garbage`` removes
+        the orphans.
+        """
+        org_dir = self.org_dir(org)
+        now = utcnow()
+        with mf.locked(org_dir):
+            new_parts: list[Partition] = []
+            for sp in staged:
+                check_name("source", sp.source)
+                folder = (org_dir / f"source={sp.source}" / f"period={sp.period}"
+                          / f"v={version}")
+                folder.mkdir(parents=True, exist_ok=True)
+                rel_files = []
+                for i, f in enumerate(sp.files):
+                    target = folder / f"part-{i:05d}.parquet"
+                    f.rename(target)
+                    rel_files.append(str(target.relative_to(org_dir)))
+                mf.fsync_dir(folder)
+                new_parts.append(Partition(
+                    source=sp.source, period=sp.period, version=version,
+                    files=tuple(rel_files), rows=sp.rows,
+                    min_charge_start=sp.min_charge_start, max_charge_end=sp.max_charge_end,
+                    source_format=sp.source_format, committed_at=now,
+                ))
+            current = mf.read(org_dir, org)
+            replaced = {(p.source, p.period) for p in new_parts}
+            kept = [p for p in current.partitions if (p.source, p.period) not in replaced]
+            retired = list(current.retired) + [
+                Retired(p.folder, now) for p in current.partitions
+                if (p.source, p.period) in replaced
+            ]
+            parts = sorted(kept + new_parts, key=lambda p: (p.source, p.period))
+            new = replace(current, generation=current.generation + 1,
+                          partitions=tuple(parts), retired=tuple(retired))
+            mf.write_atomically(org_dir, new)
+        shutil.rmtree(org_dir / "_staging" / version, ignore_errors=True)
+        self.collect_garbage(org)
+        return new
+
+    def abort(self, org: str, version: str) -> None:
+        """Throw away an ingest's staging folder."""
+        shutil.rmtree(self.org_dir(org) / "_staging" / version, ignore_errors=True)
+
+    def delete_source(self, org: str, source: str) -> Manifest:
+        """Remove every period of one source from the lake (atomically)."""
+        org_dir = self.org_dir(org)
+        now = utcnow()
+        with mf.locked(org_dir):
+            current = mf.read(org_dir, org)
+            gone = [p for p in current.partitions if p.source == source]
+            new = replace(
+                current, generation=current.generation + 1,
+                partitions=tuple(p for p in current.partitions if p.source != source),
+                retired=current.retired + tuple(Retired(p.folder, now) for p in gone),
+            )
+            mf.write_atomically(org_dir, new)
+        return new
+
+    def collect_garbage(self, org: str, *, now: datetime | None = None) -> list[str]:
+        """Delete retired versions past the retention, and staging left by dead ingests."""
+        org_dir = self.org_dir(org)
+        now = now or utcnow()
+        now_ts = now.replace(tzinfo=UTC).timestamp()
+        removed: list[str] = []
+        with mf.locked(org_dir):
+            current = mf.read(org_dir, org)
+            keep: list[Retired] = []
+            for r in current.retired:
+                if now - r.retired_at >= self.retention:
+                    shutil.rmtree(org_dir / r.folder, ignore_errors=True)
+                    removed.append(r.folder)
+                else:
+                    keep.append(r)
+            if removed:
+                mf.write_atomically(org_dir, replace(current, retired=tuple(keep)))
+            live = {p.folder for p in current.partitions} | {r.folder for r in keep}
+            for folder in org_dir.glob("source=*/period=*/v=*"):
+                rel = str(folder.relative_to(org_dir))
+                age = now_ts - folder.stat().st_mtime
+                if rel not in live and age >= self.retention.total_seconds():
+                    shutil.rmtree(folder, ignore_errors=True)
+                    removed.append(rel)
+            staging = org_dir / "_staging"
+            for folder in staging.glob("*") if staging.exists() else []:
+                if now_ts - folder.stat().st_mtime >= self.retention.total_seconds():
+                    shutil.rmtree(folder, ignore_errors=True)
+                    removed.append(str(folder.relative_to(org_dir)))
+        return removed
