@@ -1,0 +1,156 @@
+"""Compile a ``CostQuery`` into one SQL statement, written once and run on every engine.
+
+The statement is produced in DuckDB's dialect over a relation named ``costs`` (the lake's
+Parquet files for the org) and transpiled by SQLGlot for other engines (Spark). It scans the
+lake once: with a previous-period comparison, the scan covers both windows and the previous
+window's rows are shifted forward by the window length into the same buckets.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlglot
+
+from costlake.focus.schema import MONEY
+from costlake.query.model import (
+    TAG_PREFIX,
+    CostQuery,
+    Filter,
+    FilterOp,
+    Granularity,
+    ResultColumns,
+)
+
+TABLE = "costs"
+MONEY_SQL = f"DECIMAL({MONEY.precision}, {MONEY.scale})"
+
+
+def ident(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def lit(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
+def ts(value: datetime) -> str:
+    return f"TIMESTAMP '{value.isoformat(sep=' ', timespec='microseconds')}'"
+
+
+def key_expr(key: str) -> str:
+    """SQL for a group/filter key: a column, or a tag looked up in the Tags map."""
+    if key.startswith(TAG_PREFIX):
+        return f"Tags[{lit(key[len(TAG_PREFIX):])}]"
+    return ident(key)
+
+
+def filter_expr(f: Filter) -> str:
+    col = key_expr(f.key)
+    if f.op is FilterOp.EQUALS:
+        return f"{col} = {lit(f.values[0])}"
+    if f.op is FilterOp.IN:
+        return f"{col} IN ({', '.join(lit(v) for v in f.values)})"
+    if f.op is FilterOp.NOT_IN:
+        # NULL is "not in" any list of values: keep untagged rows when excluding a tag value.
+        return f"({col} IS NULL OR {col} NOT IN ({', '.join(lit(v) for v in f.values)}))"
+    return f"strpos(lower({col}), lower({lit(f.values[0])})) > 0"
+
+
+def result_columns(q: CostQuery) -> ResultColumns:
+    metrics = ["cost"]
+    if q.compare_previous:
+        metrics.append("previous_cost")
+    metrics += [m.value for m in q.extra_metrics]
+    if q.compare_previous:
+        metrics += [f"previous_{m.value}" for m in q.extra_metrics]
+    period = None if q.granularity is Granularity.TOTAL else "period"
+    return ResultColumns(period, q.group_by, tuple(metrics))
+
+
+def compile_query(q: CostQuery) -> str:
+    """The SQL (DuckDB dialect) answering ``q`` over the relation ``costs``."""
+    cols = result_columns(q)
+    shift = int(q.window.total_seconds())
+    current = f"ChargePeriodStart >= {ts(q.start)}"
+    where = [f"ChargePeriodStart >= {ts(q.scan_start)}", f"ChargePeriodStart < {ts(q.end)}"]
+    where += [filter_expr(f) for f in q.filters]
+    if q.account_ids is not None:
+        ids = ", ".join(lit(a) for a in q.account_ids) or "NULL"
+        where.append(f"(BillingAccountId IN ({ids}) OR SubAccountId IN ({ids}))")
+    if q.sources is not None:
+        where.append(f"x_SourceId IN ({', '.join(lit(s) for s in q.sources) or 'NULL'})")
+
+    select: list[str] = []
+    if cols.period:
+        moment = (f"CASE WHEN {current} THEN ChargePeriodStart "
+                  f"ELSE ChargePeriodStart + INTERVAL {shift} SECOND END"
+                  if q.compare_previous else "ChargePeriodStart")
+        select.append(f"date_trunc('{q.granularity.value}', {moment}) AS period")
+    g_alias = [f"g{i}" for i in range(len(q.group_by))]
+    select += [f"{key_expr(k)} AS {a}" for k, a in zip(q.group_by, g_alias, strict=True)]
+    metric_exprs = _metric_sums(q, current)
+    select += [f"{expr} AS {ident(name)}" for name, expr in metric_exprs]
+
+    group_positions = ", ".join(str(i + 1) for i in range(len(select) - len(metric_exprs)))
+    base = (f"SELECT {', '.join(select)} FROM {TABLE} WHERE {' AND '.join(where)}"
+            + (f" GROUP BY {group_positions}" if group_positions else ""))
+
+    keys = (["period"] if cols.period else []) + g_alias
+    names = [ident(n) for n, _ in metric_exprs]
+    if q.top_n is not None:
+        body = _fold_top_n(q, base, g_alias, keys, names)
+    else:
+        body = base
+    out = [("period" if k == "period" else f"{k} AS {ident(q.group_by[g_alias.index(k)])}")
+           for k in keys] + names
+    order = (["period"] if cols.period else [])
+    if q.order_by_cost:
+        order.append(f"{ident('cost')} DESC")
+    order += g_alias
+    return f"SELECT {', '.join(out)} FROM ({body}) AS r ORDER BY {', '.join(order)}"
+
+
+def _metric_sums(q: CostQuery, current: str) -> list[tuple[str, str]]:
+    sums: list[tuple[str, str]] = []
+    metrics = [("cost", q.metric.value)] + [(m.value, m.value) for m in q.extra_metrics]
+    for name, column in metrics:
+        if q.compare_previous:
+            sums.append((name, f"SUM(CASE WHEN {current} THEN {ident(column)} END)"))
+        else:
+            sums.append((name, f"SUM({ident(column)})"))
+    if q.compare_previous:
+        prev = [("previous_cost", q.metric.value)] + [
+            (f"previous_{m.value}", m.value) for m in q.extra_metrics]
+        # Keep metric order: cost, previous_cost, extras..., previous extras...
+        sums = [sums[0], (prev[0][0], f"SUM(CASE WHEN NOT ({current}) THEN "
+                                      f"{ident(prev[0][1])} END)")] + sums[1:] + [
+            (n, f"SUM(CASE WHEN NOT ({current}) THEN {ident(c)} END)") for n, c in prev[1:]]
+    return sums
+
+
+def _fold_top_n(q: CostQuery, base: str, groups: list[str], keys: list[str],
+                names: list[str]) -> str:
+    """Keep the N groups with the largest cost over the whole range; fold the rest."""
+    assert q.top_n is not None
+    on = " AND ".join(f"b.{g} IS NOT DISTINCT FROM t.{g}" for g in groups)
+    ranked = (
+        f"SELECT {', '.join(groups)}, row_number() OVER (ORDER BY SUM(cost) DESC NULLS LAST, "
+        f"{', '.join(f'{g} ASC NULLS FIRST' for g in groups)}) AS rn "
+        f"FROM base GROUP BY {', '.join(groups)}"
+    )
+    folded = [("b.period AS period") if k == "period" else
+              f"CASE WHEN t.rn <= {q.top_n} THEN b.{k} ELSE {lit(q.other_label)} END AS {k}"
+              for k in keys]
+    sums = [f"SUM(b.{n}) AS {n}" for n in names]
+    group = ", ".join(str(i + 1) for i in range(len(keys)))
+    return (f"WITH base AS ({base}), ranked AS ({ranked}) "
+            f"SELECT {', '.join(folded + sums)} FROM base AS b JOIN ranked AS t ON {on} "
+            f"GROUP BY {group}")
+
+
+def to_dialect(sql: str, dialect: str) -> str:
+    """The same statement in another engine's SQL dialect."""
+    if dialect == "duckdb":
+        return sql
+    return sqlglot.transpile(sql, read="duckdb", write=dialect)[0]

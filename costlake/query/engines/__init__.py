@@ -1,0 +1,34 @@
+"""Query engines: each runs the portable SQL over a list of lake Parquet files.
+
+``Engine`` is the plug-in point; ``get_engine`` is the explicit registry.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+import pyarrow as pa
+
+from costlake.errors import InvalidInput
+
+
+class Engine(Protocol):
+    name: str
+
+    def execute(self, sql: str, files: list[str]) -> pa.Table:
+        """Run ``sql`` (DuckDB dialect, over a relation named ``costs``) on ``files``."""
+        ...
+
+    def close(self) -> None: ...
+
+
+def get_engine(name: str = "duckdb", **options: object) -> Engine:
+    if name == "duckdb":
+        from costlake.query.engines.duckdb import DuckDBEngine
+
+        return DuckDBEngine(**options)  # type: ignore[arg-type]
+    if name == "spark":
+        from costlake.query.engines.spark import SparkEngine
+
+        return SparkEngine(**options)  # type: ignore[arg-type]
+    raise InvalidInput(f"unknown query engine {name!r}; use duckdb or spark")

@@ -1,0 +1,55 @@
+"""The embedded default engine: DuckDB reading the lake's Parquet files directly.
+
+One DuckDB database is shared; each thread gets its own cursor (connection), so the server can
+run queries on a thread pool without blocking its event loop.
+"""
+
+from __future__ import annotations
+
+import threading
+
+import duckdb
+import pyarrow as pa
+
+from costlake.kit.duck import connect
+from costlake.query.compile import TABLE, lit
+
+
+class DuckDBEngine:
+    name = "duckdb"
+
+    def __init__(self, *, threads: int | None = None, memory_limit: str | None = None) -> None:
+        self._root = connect(threads=threads, memory_limit=memory_limit)
+        self._local = threading.local()
+        self._lock = threading.Lock()
+        self._cursors: list[duckdb.DuckDBPyConnection] = []
+
+    def cursor(self) -> duckdb.DuckDBPyConnection:
+        cur = getattr(self._local, "cursor", None)
+        if cur is None:
+            with self._lock:
+                cur = self._root.cursor()
+                self._cursors.append(cur)
+            self._local.cursor = cur
+        return cur
+
+    def execute(self, sql: str, files: list[str]) -> pa.Table:
+        cur = self.cursor()
+        relation = f"read_parquet([{', '.join(lit(f) for f in files)}])"
+        # Bind the name ``costs`` to this statement's files; a CTE used once is inlined, so
+        # DuckDB still pushes filters and projections into the Parquet scan.
+        return cur.sql(f"WITH {TABLE} AS (SELECT * FROM {relation}) {sql}").to_arrow_table()
+
+    def interrupt(self) -> None:
+        """Cancel whatever the current thread's cursor runs (used when a client goes away)."""
+        cur = getattr(self._local, "cursor", None)
+        if cur is not None:
+            cur.interrupt()
+
+    def close(self) -> None:
+        with self._lock:
+            for c in self._cursors:
+                c.close()
+            self._cursors.clear()
+        self._root.close()
+

@@ -1,0 +1,61 @@
+"""Apache Spark engine (PySpark): the same SQL, transpiled by SQLGlot, over the same files.
+
+For when the lake outgrows one machine. Tests run it in local mode. The session is created
+with the UTC time zone so that date truncation matches DuckDB exactly.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from typing import Any
+
+import pyarrow as pa
+
+from costlake.query.compile import TABLE, to_dialect
+
+
+class SparkEngine:
+    name = "spark"
+
+    def __init__(self, *, master: str | None = None, session: Any = None) -> None:
+        self._session = session
+        self._master = master or os.environ.get("COSTLAKE_SPARK_MASTER", "local[2]")
+        self._lock = threading.Lock()
+
+    @property
+    def spark(self) -> Any:
+        if self._session is None:
+            from pyspark.sql import SparkSession
+
+            self._session = (
+                SparkSession.builder.master(self._master)
+                .appName("costlake")
+                .config("spark.sql.session.timeZone", "UTC")
+                .config("spark.sql.shuffle.partitions", "4")
+                .config("spark.ui.enabled", "false")
+                .config("spark.sql.ansi.enabled", "false")
+                .config("spark.sql.parquet.inferTimestampNTZ.enabled", "true")
+                .getOrCreate()
+            )
+        return self._session
+
+    def execute(self, sql: str, files: list[str]) -> pa.Table:
+        spark_sql = to_dialect(sql, "spark")
+        with self._lock:  # temp views are per session: one statement at a time
+            self.spark.read.parquet(*files).createOrReplaceTempView(TABLE)
+            return _naive_utc(self.spark.sql(spark_sql).toArrow())
+
+    def close(self) -> None:
+        if self._session is not None:
+            self._session.stop()
+            self._session = None
+
+
+def _naive_utc(table: pa.Table) -> pa.Table:
+    """Spark's date_trunc yields zoned timestamps; the lake's convention is naive UTC."""
+    for i, field in enumerate(table.schema):
+        if pa.types.is_timestamp(field.type) and field.type.tz is not None:
+            naive = table.column(i).cast(pa.timestamp("us", tz="UTC")).cast(pa.timestamp("us"))
+            table = table.set_column(i, pa.field(field.name, pa.timestamp("us")), naive)
+    return table
