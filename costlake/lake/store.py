@@ -10,7 +10,9 @@ Writers stage files, then ``commit`` swaps whole periods in the manifest. Reader
 
 from __future__ import annotations
 
+import os
 import re
+import signal
 import shutil
 import time
 import uuid
@@ -30,6 +32,13 @@ DEFAULT_RETENTION = timedelta(minutes=15)
 def utcnow() -> datetime:
     """Wall-clock time (never the pinned COSTLAKE_NOW: retention compares with file times)."""
     return datetime.now(UTC).replace(tzinfo=None)
+
+
+def _crash_point(name: str) -> None:
+    """Fault injection for the crash-safety tests: ``COSTLAKE_CRASH_AT=<name>`` kills the
+    process right here, as ``kill -9`` would."""
+    if os.environ.get("COSTLAKE_CRASH_AT") == name:
+        os.kill(os.getpid(), signal.SIGKILL)
 
 
 def check_name(kind: str, value: str) -> str:
@@ -144,6 +153,7 @@ class Lake:
                     min_charge_start=sp.min_charge_start, max_charge_end=sp.max_charge_end,
                     source_format=sp.source_format, committed_at=now,
                 ))
+            _crash_point("before-manifest")
             current = mf.read(org_dir, org)
             replaced = {(p.source, p.period) for p in new_parts}
             kept = [p for p in current.partitions if (p.source, p.period) not in replaced]
@@ -155,6 +165,7 @@ class Lake:
             new = replace(current, generation=current.generation + 1,
                           partitions=tuple(parts), retired=tuple(retired))
             mf.write_atomically(org_dir, new)
+            _crash_point("after-manifest")
         shutil.rmtree(org_dir / "_staging" / version, ignore_errors=True)
         self.collect_garbage(org)
         return new

@@ -1,0 +1,23 @@
+"""The ``costlake`` command line: one Typer app, one module per command group."""
+
+from __future__ import annotations
+
+import typer
+
+from costlake.cli import demo_data, export, ingest, query
+
+app = typer.Typer(
+    name="costlake",
+    help="Self-hosted cloud cost and carbon platform on a FinOps FOCUS cost lake.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+app.command("ingest")(ingest.ingest)
+app.command("query")(query.query)
+app.command("demo-data")(demo_data.demo_data)
+app.command("export")(export.export)
+
+
+def main() -> None:
+    app()

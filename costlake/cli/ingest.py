@@ -1,0 +1,74 @@
+"""``costlake ingest``: billing files into the lake."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import duckdb
+import typer
+
+from costlake.cli.context import console, handle_errors, lake, out, row_progress
+from costlake.ingest.pipeline import Ingestor, file_format_of
+
+
+def estimate_rows(paths: list[Path]) -> int | None:
+    """Rows in the files: exact for Parquet (metadata), estimated from line length for CSV."""
+    total = 0
+    for p in paths:
+        try:
+            kind = file_format_of(p)
+            if kind == "parquet":
+                total += duckdb.execute(
+                    "SELECT sum(num_rows) FROM parquet_file_metadata(?)", [str(p)]
+                ).fetchone()[0]
+            elif kind == "csv" and not p.name.endswith(".gz"):
+                head = p.open("rb").read(1 << 16)
+                lines = max(head.count(b"\n"), 1)
+                total += int(p.stat().st_size / (len(head) / lines))
+            else:
+                return None
+        except Exception:  # noqa: BLE001 - an estimate only
+            return None
+    return total
+
+
+@handle_errors
+def ingest(
+    paths: Annotated[list[Path], typer.Argument(help="Billing export files (CSV, CSV.gz, "
+                                                     "Parquet, JSON lines)")],
+    org: Annotated[str, typer.Option(help="Tenant the data belongs to; created on first use")]
+    = "default",
+    source: Annotated[str | None, typer.Option(
+        help="Name of this data source; a later delivery with the same source replaces the "
+             "same billing periods. Default: derived from the format and billing account")]
+    = None,
+    format: Annotated[str | None, typer.Option(
+        "--format", help="Force the format (focus, aws-cur, aws-cur2, azure, gcp, oci, cbf); "
+                         "default: detected from the columns")] = None,
+    skip_bad_rows: Annotated[bool, typer.Option(
+        help="Skip rows with unreadable values (counted in the output) instead of refusing "
+             "the whole file")] = False,
+) -> None:
+    """Ingest billing exports into the FOCUS cost lake."""
+    estimate = estimate_rows(paths)
+    with row_progress(f"ingest {len(paths)} file(s)", estimate) as update:
+        def progress(fraction: float, rows: int) -> None:
+            if rows >= 0:
+                update(rows)
+            elif estimate:
+                update(int(fraction * estimate))
+
+        result = Ingestor(lake()).ingest(paths, org=org, source=source, format=format,
+                                          skip_bad_rows=skip_bad_rows, progress=progress)
+        update(result.rows_written)
+    out.print(
+        f"ingested {result.rows_written:,} rows ({', '.join(result.formats)}) into org "
+        f"{result.org}, source {', '.join(result.sources) or '-'}, periods "
+        f"{', '.join(result.periods) or '-'} in {result.seconds:.2f}s "
+        f"({result.rows_per_second:,.0f} rows/s)"
+    )
+    if skip_bad_rows:
+        out.print(f"skipped {result.rows_skipped:,} malformed rows")
+    if result.rows_written == 0:
+        console.print("[yellow]warning:[/] no rows found")
