@@ -66,7 +66,14 @@ class NotFound(CostlakeError):
 
 
 class Unauthenticated(CostlakeError):
+    """``reason``: "missing" (no credential), "malformed" (not of the expected shape),
+    "unknown" (no such key, or revoked or expired)."""
+
     code = "unauthenticated"
+
+    def __init__(self, message: str, *, reason: str = "unknown") -> None:
+        super().__init__(message)
+        self.reason = reason
 
 
 class PermissionDenied(CostlakeError):

@@ -20,6 +20,8 @@ from rich.progress import (
 )
 from rich.text import Text
 
+from sqlalchemy.orm import Session
+
 from costlake.config import Settings
 from costlake.errors import CostlakeError
 from costlake.lake.store import Lake
@@ -74,3 +76,22 @@ def row_progress(description: str, total: int | None) -> Iterator[Callable[[int]
 
         yield update
         progress.update(task, total=progress.tasks[0].completed or 1)
+
+
+@contextlib.contextmanager
+def db_session() -> Iterator[Session]:
+    """A metadata-database unit of work (migrations applied first)."""
+    from costlake.db.engine import engine_from_settings, migrate, session_factory
+
+    engine = engine_from_settings(settings())
+    try:
+        migrate(engine)
+        with session_factory(engine)() as session:
+            try:
+                yield session
+                session.commit()
+            except BaseException:
+                session.rollback()
+                raise
+    finally:
+        engine.dispose()

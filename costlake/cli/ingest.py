@@ -68,6 +68,11 @@ def ingest(
         f"{', '.join(result.periods) or '-'} in {result.seconds:.2f}s "
         f"({result.rows_per_second:,.0f} rows/s)"
     )
+    from costlake.accounts.discovery import sync_accounts
+    from costlake.cli.context import db_session
+
+    with db_session() as session:
+        sync_accounts(session, lake(), org)
     if skip_bad_rows:
         out.print(f"skipped {result.rows_skipped:,} malformed rows")
     if result.rows_written == 0:

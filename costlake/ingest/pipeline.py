@@ -17,6 +17,7 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 
 import duckdb
 
@@ -31,6 +32,30 @@ from costlake.lake.store import Lake, StagedPartition, check_name
 
 ProgressCallback = Callable[[float, int], None]
 """Called with (fraction done 0..1, estimated rows done) while an ingest runs."""
+
+
+class Enricher(Protocol):
+    """Adds derived ``x_`` columns (carbon, allocation) to canonical rows during ingest.
+
+    ``prepare`` may register lookup tables on the connection; ``wrap`` takes a SELECT that
+    yields every canonical column and returns one that yields the same columns, in the same
+    order, with some ``x_`` columns filled. It must stay one streaming SQL statement.
+    """
+
+    name: str
+
+    def prepare(self, con: duckdb.DuckDBPyConnection) -> None: ...
+
+    def wrap(self, select_sql: str) -> str: ...
+
+
+def default_enrichers() -> list[Enricher]:
+    """The enrichers every ingest applies unless told otherwise."""
+    try:
+        from costlake.carbon.enricher import CarbonEnricher
+    except ImportError:  # the carbon package is optional at this layer
+        return []
+    return [CarbonEnricher()]
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,9 +174,11 @@ _PERIOD = "strftime(\"BillingPeriodStart\", '%Y-%m')"
 class Ingestor:
     """Runs ingests into one lake."""
 
-    def __init__(self, lake: Lake, *, threads: int | None = None) -> None:
+    def __init__(self, lake: Lake, *, threads: int | None = None,
+                 enrichers: Sequence[Enricher] | None = None) -> None:
         self.lake = lake
         self.threads = threads
+        self.enrichers = list(default_enrichers() if enrichers is None else enrichers)
 
     def ingest(
         self,
@@ -231,6 +258,9 @@ class Ingestor:
             body = f"SELECT\n  {select}\nFROM {reader} AS raw"
             if skip_bad_rows:
                 body += f"\nWHERE NOT ({bad})"
+            for enricher in self.enrichers:
+                enricher.prepare(con)
+                body = enricher.wrap(body)
             out = staging / f"g{i}"
             sql = (f"COPY (SELECT *, {_PERIOD} AS __period FROM ({body})) TO {lit(str(out))} "
                    "(FORMAT parquet, PARTITION_BY (__period), COMPRESSION zstd, "

@@ -71,7 +71,7 @@ def result_columns(q: CostQuery) -> ResultColumns:
 def compile_query(q: CostQuery) -> str:
     """The SQL (DuckDB dialect) answering ``q`` over the relation ``costs``."""
     cols = result_columns(q)
-    shift = int(q.window.total_seconds())
+    shift = int(q.shift.total_seconds())
     current = f"ChargePeriodStart >= {ts(q.start)}"
     where = [f"ChargePeriodStart >= {ts(q.scan_start)}", f"ChargePeriodStart < {ts(q.end)}"]
     where += [filter_expr(f) for f in q.filters]

@@ -125,6 +125,9 @@ class CostQuery:
     extra_metrics: tuple[Metric, ...] = ()
     top_n: int | None = None
     compare_previous: bool = False
+    previous_start_at: datetime | None = None
+    """Start of the comparison window (it always ends at ``start``); default: one window
+    length before ``start``. Calendar comparisons (a month back) set it explicitly."""
     sources: tuple[str, ...] | None = None
     """Restrict to some lake sources (None: all)."""
     account_ids: tuple[str, ...] | None = None
@@ -139,6 +142,13 @@ class CostQuery:
                 object.__setattr__(self, name, v.astimezone(_UTC).replace(tzinfo=None))
         if self.end <= self.start:
             raise InvalidInput("the end of the time range must be after its start")
+        if self.previous_start_at is not None:
+            p = self.previous_start_at
+            if p.tzinfo is not None:
+                object.__setattr__(self, "previous_start_at",
+                                   p.astimezone(_UTC).replace(tzinfo=None))
+            if self.previous_start_at >= self.start:  # type: ignore[operator]
+                raise InvalidInput("the comparison window must start before the range")
         object.__setattr__(self, "group_by", tuple(resolve_key(k) for k in self.group_by))
         if len(set(self.group_by)) != len(self.group_by):
             raise InvalidInput("a dimension appears twice in group-by")
@@ -153,7 +163,12 @@ class CostQuery:
 
     @property
     def previous_start(self) -> datetime:
-        return self.start - self.window
+        return self.previous_start_at or (self.start - self.window)
+
+    @property
+    def shift(self) -> timedelta:
+        """How far previous-window charges move forward to land in current buckets."""
+        return self.start - self.previous_start
 
     @property
     def scan_start(self) -> datetime:

@@ -22,33 +22,36 @@ class DuckDBEngine:
         self._root = connect(threads=threads, memory_limit=memory_limit)
         self._local = threading.local()
         self._lock = threading.Lock()
-        self._cursors: list[duckdb.DuckDBPyConnection] = []
+        self._cursors: dict[int, duckdb.DuckDBPyConnection] = {}
 
     def cursor(self) -> duckdb.DuckDBPyConnection:
         cur = getattr(self._local, "cursor", None)
         if cur is None:
             with self._lock:
                 cur = self._root.cursor()
-                self._cursors.append(cur)
+                self._cursors[threading.get_ident()] = cur
             self._local.cursor = cur
         return cur
 
     def execute(self, sql: str, files: list[str]) -> pa.Table:
         cur = self.cursor()
+        if not files:
+            raise ValueError("no files to query")
         relation = f"read_parquet([{', '.join(lit(f) for f in files)}])"
         # Bind the name ``costs`` to this statement's files; a CTE used once is inlined, so
         # DuckDB still pushes filters and projections into the Parquet scan.
         return cur.sql(f"WITH {TABLE} AS (SELECT * FROM {relation}) {sql}").to_arrow_table()
 
-    def interrupt(self) -> None:
-        """Cancel whatever the current thread's cursor runs (used when a client goes away)."""
-        cur = getattr(self._local, "cursor", None)
+    def interrupt_thread(self, thread_id: int) -> None:
+        """Cancel whatever the given thread's cursor runs (used when a client goes away)."""
+        with self._lock:
+            cur = self._cursors.get(thread_id)
         if cur is not None:
             cur.interrupt()
 
     def close(self) -> None:
         with self._lock:
-            for c in self._cursors:
+            for c in self._cursors.values():
                 c.close()
             self._cursors.clear()
         self._root.close()

@@ -1,0 +1,1 @@
+"""Cost answers built on the query engine: per-account summaries with comparisons."""

@@ -1,0 +1,67 @@
+"""Everything a running costlake holds once: settings, lake, query service, metadata database,
+rate-limit store, and the thread pool that keeps DuckDB off the event loop."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+from sqlalchemy.engine import Engine as SqlEngine
+from sqlalchemy.orm import Session, sessionmaker
+
+from costlake.config import Settings
+from costlake.db.engine import engine_from_settings, migrate, session_factory
+from costlake.kit.ratelimit import InMemoryRateLimitStore, RateLimitStore
+from costlake.lake.store import Lake
+from costlake.query.engines.duckdb import DuckDBEngine
+from costlake.query.service import QueryService
+
+
+@dataclass
+class Platform:
+    settings: Settings
+    lake: Lake
+    queries: QueryService
+    db: SqlEngine
+    sessions: sessionmaker[Session]
+    rate_limits: RateLimitStore = field(default_factory=InMemoryRateLimitStore)
+    _closed: threading.Event = field(default_factory=threading.Event)
+
+    @classmethod
+    def start(cls, settings: Settings, *, rate_limits: RateLimitStore | None = None) -> Platform:
+        """Open the lake and the database (applying migrations) for ``settings``."""
+        settings.home.mkdir(parents=True, exist_ok=True)
+        db = engine_from_settings(settings)
+        migrate(db)
+        lake = Lake(settings.lake_dir)
+        engine = DuckDBEngine(threads=settings.query_threads)
+        return cls(settings, lake, QueryService(lake, engine), db, session_factory(db),
+                   rate_limits or InMemoryRateLimitStore())
+
+    @property
+    def base_url(self) -> str:
+        s = self.settings
+        return (s.public_url or f"http://{s.host}:{s.port}").rstrip("/")
+
+    @property
+    def dashboard_url(self) -> str:
+        return f"{self.base_url}/dashboard"
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        """A unit of work: commits on success, rolls back on error."""
+        with self.sessions() as s:
+            try:
+                yield s
+                s.commit()
+            except BaseException:
+                s.rollback()
+                raise
+
+    def close(self) -> None:
+        if not self._closed.is_set():
+            self._closed.set()
+            self.queries.engine.close()
+            self.db.dispose()

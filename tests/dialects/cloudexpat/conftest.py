@@ -1,0 +1,72 @@
+"""A live server with two orgs of known data, on SQLite and on PostgreSQL, and its keys."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyarrow.parquet as pq
+import pytest
+
+from costlake.accounts.discovery import sync_accounts
+from costlake.config import Settings
+from costlake.ingest.pipeline import Ingestor
+from costlake.keys.service import create_key
+from costlake.platform import Platform
+from tests.db.fixtures import BACKENDS, fresh_database
+from tests.dialects.live import LiveServer, live_server
+from tests.query.conftest import focus_rows
+
+NOW = "2024-10-16T10:30:00Z"
+
+
+@dataclass
+class World:
+    server: LiveServer
+    acme_key: str
+    globex_key: str
+    home: Path
+
+    @property
+    def url(self) -> str:
+        return self.server.url
+
+    def new_key(self, org: str = "acme", style: str = "cloudexpat") -> str:
+        with self.server.platform.session() as s:
+            return create_key(s, org, "test", ["*"], style)[1]
+
+
+@pytest.fixture(scope="session")
+def pinned_now() -> Iterator[str]:
+    old = os.environ.get("COSTLAKE_NOW")
+    os.environ["COSTLAKE_NOW"] = NOW
+    yield NOW
+    if old is None:
+        os.environ.pop("COSTLAKE_NOW", None)
+    else:
+        os.environ["COSTLAKE_NOW"] = old
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def world(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory,
+          pinned_now: str) -> Iterator[World]:
+    home = tmp_path_factory.mktemp(f"home-{request.param}")
+    with fresh_database(request.param, home) as url:
+        settings = Settings(home=home, database_url=url)
+        platform = Platform.start(settings)
+        try:
+            for org, seed, n in (("acme", 7, 6000), ("globex", 8, 800)):
+                path = home / f"{org}.parquet"
+                pq.write_table(focus_rows(seed, n), path)
+                Ingestor(platform.lake).ingest([path], org=org, source="fixture")
+            with platform.session() as s:
+                for org in ("acme", "globex"):
+                    sync_accounts(s, platform.lake, org)
+                acme = create_key(s, "acme", "acme", ["*"], "cloudexpat")[1]
+                globex = create_key(s, "globex", "globex", ["*"], "cloudexpat")[1]
+            with live_server(platform) as server:
+                yield World(server, acme, globex, home)
+        finally:
+            platform.close()
