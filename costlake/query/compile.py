@@ -98,8 +98,13 @@ def compile_query(q: CostQuery) -> str:
 
     keys = (["period"] if cols.period else []) + g_alias
     names = [ident(n) for n, _ in metric_exprs]
-    if q.top_n is not None:
+    limit = ""
+    if q.top_n is not None and q.fold_rest:
         body = _fold_top_n(q, base, g_alias, keys, names)
+    elif q.top_n is not None and not cols.period:
+        body, limit = base, f" LIMIT {q.top_n}"
+    elif q.top_n is not None:
+        body = _keep_top_n(q, base, g_alias)
     else:
         body = base
     out = [("period" if k == "period" else f"{k} AS {ident(q.group_by[g_alias.index(k)])}")
@@ -108,7 +113,7 @@ def compile_query(q: CostQuery) -> str:
     if q.order_by_cost:
         order.append(f"{ident('cost')} DESC")
     order += g_alias
-    return f"SELECT {', '.join(out)} FROM ({body}) AS r ORDER BY {', '.join(order)}"
+    return f"SELECT {', '.join(out)} FROM ({body}) AS r ORDER BY {', '.join(order)}{limit}"
 
 
 def _metric_sums(q: CostQuery, current: str) -> list[tuple[str, str]]:
@@ -147,6 +152,19 @@ def _fold_top_n(q: CostQuery, base: str, groups: list[str], keys: list[str],
     return (f"WITH base AS ({base}), ranked AS ({ranked}) "
             f"SELECT {', '.join(folded + sums)} FROM base AS b JOIN ranked AS t ON {on} "
             f"GROUP BY {group}")
+
+
+def _keep_top_n(q: CostQuery, base: str, groups: list[str]) -> str:
+    """Only the rows of the N groups with the largest cost over the whole range."""
+    assert q.top_n is not None
+    on = " AND ".join(f"b.{g} IS NOT DISTINCT FROM t.{g}" for g in groups)
+    ranked = (
+        f"SELECT {', '.join(groups)}, row_number() OVER (ORDER BY SUM(cost) DESC NULLS LAST, "
+        f"{', '.join(f'{g} ASC NULLS FIRST' for g in groups)}) AS rn "
+        f"FROM base GROUP BY {', '.join(groups)}"
+    )
+    return (f"WITH base AS ({base}), ranked AS ({ranked}) "
+            f"SELECT b.* FROM base AS b JOIN ranked AS t ON {on} WHERE t.rn <= {q.top_n}")
 
 
 def to_dialect(sql: str, dialect: str) -> str:

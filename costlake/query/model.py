@@ -124,6 +124,9 @@ class CostQuery:
     metric: Metric = Metric.BILLED
     extra_metrics: tuple[Metric, ...] = ()
     top_n: int | None = None
+    fold_rest: bool = True
+    """With ``top_n``: fold the other groups into one ``other_label`` row (True), or leave
+    them out (False, a plain "top N")."""
     compare_previous: bool = False
     previous_start_at: datetime | None = None
     """Start of the comparison window (it always ends at ``start``); default: one window

@@ -24,15 +24,10 @@ class QueryService:
         cols = result_columns(query)
         if not files:
             return QueryResult(query, cols, [], self.engine.name, 0)
-        table = self.engine.execute(compile_query(query), files)
-        return QueryResult(query, cols, _rows(table, cols.all), self.engine.name, len(files))
+        rows = self.engine.rows(compile_query(query), files)
+        return QueryResult(query, cols, rows, self.engine.name, len(files))
 
     def sql(self, org: str, sql: str) -> pa.Table:
         """Run raw portable SQL over the org's whole lake (for tools and tests)."""
         files = self.lake.snapshot(org).files()
         return self.engine.execute(sql, files)
-
-
-def _rows(table: pa.Table, names: tuple[str, ...]) -> list[dict[str, object]]:
-    table = table.rename_columns(list(names))
-    return table.to_pylist()

@@ -116,6 +116,19 @@ class TestGrouping:
         assert sum(r["cost"] for r in top) == sum(r["cost"] for r in full)
 
 
+    def test_plain_top_n_leaves_the_rest_out(self, queries: QueryService) -> None:
+        full = queries.run("acme", CostQuery(SEP, OCT, group_by=("ResourceId",))).rows
+        top = queries.run("acme", CostQuery(SEP, OCT, group_by=("ResourceId",), top_n=5,
+                                            fold_rest=False)).rows
+        assert top == full[:5]
+
+    def test_plain_top_n_per_period(self, queries: QueryService) -> None:
+        q = CostQuery(SEP, OCT, granularity=Granularity.WEEK, group_by=("ServiceName",),
+                      top_n=2, fold_rest=False)
+        rows = queries.run("acme", q).rows
+        assert len({r["ServiceName"] for r in rows}) == 2
+
+
 class TestFilters:
     @pytest.mark.parametrize(("flt", "where"), [
         (Filter.of("ServiceName", "eq", "Amazon EC2"), "ServiceName = 'Amazon EC2'"),

@@ -19,6 +19,10 @@ class Engine(Protocol):
         """Run ``sql`` (DuckDB dialect, over a relation named ``costs``) on ``files``."""
         ...
 
+    def rows(self, sql: str, files: list[str]) -> list[dict[str, object]]:
+        """The same, as a list of rows keyed by column name."""
+        ...
+
     def close(self) -> None: ...
 
 

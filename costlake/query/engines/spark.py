@@ -46,6 +46,9 @@ class SparkEngine:
             self.spark.read.parquet(*files).createOrReplaceTempView(TABLE)
             return _naive_utc(self.spark.sql(spark_sql).toArrow())
 
+    def rows(self, sql: str, files: list[str]) -> list[dict[str, object]]:
+        return self.execute(sql, files).to_pylist()
+
     def close(self) -> None:
         if self._session is not None:
             self._session.stop()

@@ -1,0 +1,69 @@
+"""Shared benchmark plumbing: data sets, timers, the results table."""
+
+from __future__ import annotations
+
+import statistics
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+DATA = HERE / "data"
+OUT = HERE / "out"
+DEMO_END = date(2025, 12, 1)  # fixed, so every run measures the same data
+SEED = 7
+
+
+def dataset(rows: int) -> list[Path]:
+    """Demo FOCUS Parquet of ``rows`` rows (generated once, then reused)."""
+    from costlake.demo.generator import generate
+
+    folder = DATA / f"demo-{rows}"
+    done = folder / ".complete"
+    if not done.exists():
+        import shutil
+
+        shutil.rmtree(folder, ignore_errors=True)
+        summary = generate(folder, rows=rows, days=120, seed=SEED, end=DEMO_END)
+        print(f"  generated {rows:,} rows in {summary.seconds:.1f}s "
+              f"({rows / summary.seconds:,.0f} rows/s)")
+        done.touch()
+    return sorted(folder.glob("*.parquet"))
+
+
+def best_of(fn: Callable[[], object], repeat: int, warmup: int = 1) -> float:
+    """The fastest of ``repeat`` timed runs (seconds), after ``warmup`` untimed ones."""
+    for _ in range(warmup):
+        fn()
+    times = []
+    for _ in range(repeat):
+        t = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t)
+    return min(times)
+
+
+def median_of(fn: Callable[[], object], repeat: int) -> float:
+    times = []
+    for _ in range(repeat):
+        t = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t)
+    return statistics.median(times)
+
+
+@dataclass
+class Results:
+    rows: list[dict[str, object]] = field(default_factory=list)
+
+    def add(self, size: int, group: str, name: str, ours: float, baseline: float,
+            baseline_name: str, target: str, **extra: object) -> None:
+        ratio = ours / baseline if baseline else float("inf")
+        row = {"rows": size, "group": group, "name": name, "ours_s": ours,
+               "baseline": baseline_name, "baseline_s": baseline, "ratio": ratio,
+               "target": target, **extra}
+        self.rows.append(row)
+        print(f"  {name:<38} ours {ours * 1000:9.1f} ms   {baseline_name} "
+              f"{baseline * 1000:9.1f} ms   ratio {ratio:6.2f}  (target {target})", flush=True)

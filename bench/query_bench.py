@@ -1,0 +1,121 @@
+"""Five typical questions: the query engine vs hand-written DuckDB SQL vs pandas."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+
+from bench.common import Results, best_of
+from costlake.lake.store import Lake
+from costlake.query.model import CostQuery, Granularity
+from costlake.query.service import QueryService
+
+START, END = datetime(2025, 8, 1), datetime(2025, 12, 1)
+NOV, DEC, OCT = datetime(2025, 11, 1), datetime(2025, 12, 1), datetime(2025, 10, 1)
+
+
+def questions() -> list[tuple[str, CostQuery, str]]:
+    """(name, our query, the same question in hand-written DuckDB SQL over ``F``)."""
+    return [
+        ("cost by service for a month",
+         CostQuery(NOV, DEC, group_by=("ServiceName",)),
+         "SELECT ServiceName, sum(BilledCost) AS c FROM F WHERE ChargePeriodStart >= "
+         "TIMESTAMP '2025-11-01' AND ChargePeriodStart < TIMESTAMP '2025-12-01' "
+         "GROUP BY 1 ORDER BY c DESC"),
+        ("cost by account by day",
+         CostQuery(START, END, granularity=Granularity.DAY, group_by=("SubAccountId",)),
+         "SELECT date_trunc('day', ChargePeriodStart) AS d, SubAccountId, sum(BilledCost) AS c "
+         "FROM F WHERE ChargePeriodStart >= TIMESTAMP '2025-08-01' AND ChargePeriodStart < "
+         "TIMESTAMP '2025-12-01' GROUP BY 1, 2 ORDER BY d, c DESC"),
+        ("cost by tag (team)",
+         CostQuery(START, END, group_by=("tag:team",)),
+         "SELECT Tags['team'] AS team, sum(BilledCost) AS c FROM F WHERE ChargePeriodStart >= "
+         "TIMESTAMP '2025-08-01' AND ChargePeriodStart < TIMESTAMP '2025-12-01' "
+         "GROUP BY 1 ORDER BY c DESC"),
+        ("top-10 resources",
+         CostQuery(START, END, group_by=("ResourceId",), top_n=10, fold_rest=False),
+         "SELECT ResourceId, sum(BilledCost) AS c FROM F WHERE ChargePeriodStart >= "
+         "TIMESTAMP '2025-08-01' AND ChargePeriodStart < TIMESTAMP '2025-12-01' "
+         "GROUP BY 1 ORDER BY c DESC LIMIT 10"),
+        ("month-over-month by provider",
+         CostQuery(OCT, DEC, granularity=Granularity.MONTH, group_by=("ProviderName",)),
+         "SELECT date_trunc('month', ChargePeriodStart) AS m, ProviderName, "
+         "sum(BilledCost) AS c FROM F WHERE ChargePeriodStart >= TIMESTAMP '2025-10-01' AND "
+         "ChargePeriodStart < TIMESTAMP '2025-12-01' GROUP BY 1, 2 ORDER BY m, c DESC"),
+    ]
+
+
+def pandas_frame(files: list[str]) -> object:
+    """The columns the five questions need, as pandas would hold them (costs as float64)."""
+    table = pq.read_table(files, columns=["ChargePeriodStart", "ServiceName", "SubAccountId",
+                                          "ProviderName", "ResourceId", "BilledCost", "Tags"])
+    team = pc.map_lookup(table["Tags"], pa.scalar("team"), "first")
+    table = table.drop_columns(["Tags"]).append_column("team", team)
+    table = table.set_column(table.schema.get_field_index("BilledCost"), "BilledCost",
+                             table["BilledCost"].cast(pa.float64()))
+    return table.to_pandas()
+
+
+def pandas_questions(df: object) -> list[Callable[[], object]]:
+    import pandas as pd
+
+    d = df  # type: ignore[assignment]
+    ts = d["ChargePeriodStart"]
+
+    def window(a: datetime, b: datetime) -> object:
+        return d[(ts >= pd.Timestamp(a)) & (ts < pd.Timestamp(b))]
+
+    return [
+        lambda: window(NOV, DEC).groupby("ServiceName")["BilledCost"].sum()
+        .sort_values(ascending=False),
+        lambda: (w := window(START, END)).groupby(
+            [w["ChargePeriodStart"].dt.floor("D"), "SubAccountId"])["BilledCost"].sum(),
+        lambda: window(START, END).groupby("team", dropna=False)["BilledCost"].sum()
+        .sort_values(ascending=False),
+        lambda: window(START, END).groupby("ResourceId")["BilledCost"].sum().nlargest(10),
+        lambda: (w := window(OCT, DEC)).groupby(
+            [w["ChargePeriodStart"].dt.to_period("M"), "ProviderName"])["BilledCost"].sum(),
+    ]
+
+
+def run(size: int, lake: Lake, results: Results, repeat: int, with_pandas: bool) -> None:
+    service = QueryService(lake)
+    files = lake.snapshot("bench").files()
+    listing = "read_parquet([" + ", ".join(f"'{f}'" for f in files) + "])"
+    con = duckdb.connect()
+    con.execute("SET TimeZone = 'UTC'")
+    ours_times = {}
+    for name, q, sql in questions():
+        raw_sql = sql.replace("FROM F", f"FROM {listing}")
+        ours = best_of(lambda q=q: service.run("bench", q), repeat)
+        raw = best_of(lambda s=raw_sql: con.execute(s).fetchall(), repeat)
+        ours_times[name] = ours
+        results.add(size, "query", name, ours, raw, "raw DuckDB SQL", "<= 1.2x")
+        check_equal(service.run("bench", q).rows, con.execute(raw_sql).fetchall(), name)
+    if with_pandas:
+        t = time.perf_counter()
+        df = pandas_frame(files)
+        load = time.perf_counter() - t
+        print(f"  pandas: loading the needed columns took {load:.1f}s (not counted below)")
+        for (name, _, _), fn in zip(questions(), pandas_questions(df), strict=True):
+            pd_time = best_of(fn, max(1, repeat // 2))
+            results.add(size, "pandas", name, ours_times[name], pd_time, "pandas",
+                        "<= 0.1x (10x faster)", pandas_load_s=load)
+        del df
+    service.engine.close()
+    con.close()
+
+
+def check_equal(ours: list[dict[str, object]], raw: list[tuple], name: str) -> None:
+    """Both answers must agree on the total (the benchmark compares like with like)."""
+    a = sum(r["cost"] for r in ours if r["cost"] is not None)
+    b = sum(r[-1] for r in raw if r[-1] is not None)
+    if a != b:
+        raise AssertionError(f"{name}: engine total {a} != raw SQL total {b}")
