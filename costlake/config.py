@@ -1,0 +1,116 @@
+"""costlake's settings: one typed object read from ``COSTLAKE_*`` environment variables.
+
+Every surface (CLI, server, workers) builds one :class:`Settings` and passes it down, so
+nothing else in the code base reads the environment for configuration. Each field carries
+its documentation as an attribute docstring; :func:`settings_doc` turns those into the
+rows of ``docs/configuration.md`` (a test keeps the two in step).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+ENV_PREFIX = "COSTLAKE_"
+
+
+def _default_home() -> Path:
+    return Path.home() / ".costlake"
+
+
+class Settings(BaseSettings):
+    """Where costlake keeps its data, how the server listens, and its default limits."""
+
+    model_config = SettingsConfigDict(
+        env_prefix=ENV_PREFIX,
+        extra="ignore",
+        frozen=True,
+        use_attribute_docstrings=True,
+    )
+
+    home: Path = Field(default_factory=_default_home)
+    """Directory holding everything costlake writes by default: the lake, the SQLite
+    metadata database and the secret key file. Defaults to ``~/.costlake``."""
+
+    database_url: SecretStr | None = None
+    """SQLAlchemy URL of the metadata database (orgs, cloud accounts, API keys), e.g.
+    ``postgresql+psycopg://user:password@host/db``. Unset means a SQLite file
+    ``<home>/costlake.db``. Kept secret because it usually embeds a password."""
+
+    secret_key: SecretStr | None = None
+    """Fernet key (urlsafe base64 of 32 bytes) that encrypts stored cloud credentials.
+    Unset means ``<home>/secret.key``, created with mode 0600 on first use."""
+
+    host: str = "127.0.0.1"
+    """Address the HTTP server binds to. Loopback by default so that a fresh install
+    is not reachable from the network until someone decides it should be."""
+
+    port: int = Field(default=8080, ge=1, le=65535)
+    """TCP port the HTTP server listens on."""
+
+    public_url: str | None = None
+    """Base URL clients reach the server at (behind a proxy, say), used in links that
+    responses carry. Unset means ``http://<host>:<port>``."""
+
+    rate_limit_per_hour: int = Field(default=100, ge=1)
+    """Requests each API key may make per hour where a dialect's document sets no limit
+    of its own."""
+
+    query_threads: int = Field(default=4, ge=1)
+    """Threads each lake query may use; bounds one request's share of the machine."""
+
+    @field_validator("home", mode="after")
+    @classmethod
+    def _expand_home(cls, value: Path) -> Path:
+        return value.expanduser()
+
+    @property
+    def lake_dir(self) -> Path:
+        """The Parquet cost lake: ``<home>/lake``."""
+        return self.home / "lake"
+
+    @property
+    def sqlalchemy_url(self) -> str:
+        """The metadata database URL in force: ``database_url`` or the default SQLite file."""
+        if self.database_url is not None:
+            return self.database_url.get_secret_value()
+        return f"sqlite:///{self.home / 'costlake.db'}"
+
+    @property
+    def secret_key_file(self) -> Path:
+        """Where the secret key lives when ``COSTLAKE_SECRET_KEY`` is unset."""
+        return self.home / "secret.key"
+
+    @property
+    def base_url(self) -> str:
+        """``public_url`` without a trailing slash, or the address the server binds."""
+        if self.public_url:
+            return self.public_url.rstrip("/")
+        return f"http://{self.host}:{self.port}"
+
+
+@dataclass(frozen=True, slots=True)
+class SettingDoc:
+    """One documented setting: its environment variable, its default and what it is for."""
+
+    env_var: str
+    default: str
+    description: str
+
+
+def settings_doc() -> list[SettingDoc]:
+    """Every setting with its environment variable, default and description, in field order."""
+    docs: list[SettingDoc] = []
+    for name, field in Settings.model_fields.items():
+        if field.default_factory is not None:
+            default = "~/.costlake" if name == "home" else "(computed)"
+        elif field.default is None:
+            default = "(unset)"
+        else:
+            default = str(field.default)
+        description = " ".join((field.description or "").split())
+        docs.append(SettingDoc(f"{ENV_PREFIX}{name.upper()}", default, description))
+    return docs

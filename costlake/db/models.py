@@ -1,0 +1,183 @@
+"""The metadata database's tables: orgs, the cloud accounts seen in their data, users, keys.
+
+Cost data itself never lives here (it is in the Parquet lake); this database only holds
+who may see what. Relationships never load on attribute access (``lazy="raise"``): a
+query that needs related rows says so with an explicit loader option, so no request
+issues hidden queries.
+
+Timestamps are timezone-aware UTC in Python on every backend (:class:`UTCDateTime`).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    DateTime,
+    Dialect,
+    ForeignKey,
+    Index,
+    MetaData,
+    String,
+    TypeDecorator,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from costlake.kit.clock import now
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """A timestamp that is always timezone-aware UTC in Python.
+
+    SQLite has no time zones and hands back naive values; PostgreSQL stores
+    ``timestamptz``. Normalising here means comparisons such as "expired?" never mix
+    naive and aware datetimes.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError(f"naive datetime {value!r}: pass a timezone-aware value")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+
+
+class Base(DeclarativeBase):
+    """Declarative base with stable constraint names, so migrations can refer to them."""
+
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map = {datetime: UTCDateTime()}
+
+
+class Org(Base):
+    """A tenant. Every other row belongs to exactly one org."""
+
+    __tablename__ = "orgs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(63), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(default=now)
+
+    def __repr__(self) -> str:
+        return f"Org(id={self.id!r}, slug={self.slug!r})"
+
+
+class CloudAccount(Base):
+    """A billing account or sub account seen in an org's ingested cost data.
+
+    ``account_id`` is FOCUS's ``BillingAccountId`` (kind "billing") or ``SubAccountId``
+    (kind "sub"); ``parent_account_id`` is the billing account a sub account bills to.
+    """
+
+    __tablename__ = "cloud_accounts"
+    __table_args__ = (
+        UniqueConstraint("org_id", "provider", "account_id"),
+        CheckConstraint("kind IN ('billing', 'sub')", name="kind"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    org_id: Mapped[int] = mapped_column(ForeignKey("orgs.id", ondelete="CASCADE"), index=True)
+    provider: Mapped[str] = mapped_column(String(64))
+    account_id: Mapped[str] = mapped_column(String(255))
+    kind: Mapped[str] = mapped_column(String(16))
+    name: Mapped[str | None] = mapped_column(String(255))
+    parent_account_id: Mapped[str | None] = mapped_column(String(255))
+    first_seen: Mapped[datetime]
+    last_seen: Mapped[datetime]
+
+    org: Mapped[Org] = relationship(lazy="raise")
+
+    def __repr__(self) -> str:
+        return f"CloudAccount(provider={self.provider!r}, account_id={self.account_id!r})"
+
+
+class User(Base):
+    """A person in an org. Only needed to narrow what a key sees to granted accounts."""
+
+    __tablename__ = "users"
+    __table_args__ = (UniqueConstraint("org_id", "email"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    org_id: Mapped[int] = mapped_column(ForeignKey("orgs.id", ondelete="CASCADE"), index=True)
+    email: Mapped[str] = mapped_column(String(320))
+    name: Mapped[str | None] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(default=now)
+
+    org: Mapped[Org] = relationship(lazy="raise")
+
+    def __repr__(self) -> str:
+        return f"User(id={self.id!r}, email={self.email!r})"
+
+
+class UserAccountGrant(Base):
+    """User ``user_id`` may see the costs of cloud account ``cloud_account_id``."""
+
+    __tablename__ = "user_account_grants"
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    cloud_account_id: Mapped[int] = mapped_column(
+        ForeignKey("cloud_accounts.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(default=now)
+
+
+class ApiKey(Base):
+    """An API key. The secret itself is never stored: only its argon2id hash, plus
+    ``lookup`` (a short SHA-256 prefix) that finds the row to verify against, and
+    ``prefix`` (the secret's first characters) that people recognise it by.
+    See docs/decisions/0003-api-keys.md.
+    """
+
+    __tablename__ = "api_keys"
+    __table_args__ = (
+        CheckConstraint("style IN ('cloudexpat', 'xplorr', 'plain')", name="style"),
+        Index("ix_api_keys_lookup", "lookup"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    org_id: Mapped[int] = mapped_column(ForeignKey("orgs.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), index=True
+    )
+    name: Mapped[str] = mapped_column(String(200))
+    style: Mapped[str] = mapped_column(String(16))
+    prefix: Mapped[str] = mapped_column(String(32))
+    lookup: Mapped[str] = mapped_column(String(16))
+    secret_hash: Mapped[str] = mapped_column(String(255))
+    scopes: Mapped[list[str]] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(default=now)
+    last_used_at: Mapped[datetime | None]
+    expires_at: Mapped[datetime | None]
+    revoked_at: Mapped[datetime | None]
+
+    org: Mapped[Org] = relationship(lazy="raise")
+    user: Mapped[User | None] = relationship(lazy="raise")
+
+    def __repr__(self) -> str:
+        return f"ApiKey(id={self.id!r}, prefix={self.prefix!r}, name={self.name!r})"
