@@ -21,8 +21,12 @@ from costlake.lake.export import (
 )
 
 _SUFFIXES: dict[str, str] = {
-    ".parquet": "parquet", ".parq": "parquet", ".pq": "parquet",
-    ".csv": "csv", ".csv.gz": "csv", ".csv.zst": "csv",
+    ".parquet": "parquet",
+    ".parq": "parquet",
+    ".pq": "parquet",
+    ".csv": "csv",
+    ".csv.gz": "csv",
+    ".csv.zst": "csv",
 }
 
 
@@ -36,37 +40,60 @@ def format_of(path: Path, given: str | None) -> FileFormat:
     for suffix, kind in _SUFFIXES.items():
         if name.endswith(suffix):
             return cast(FileFormat, kind)
-    raise InvalidInput(f"cannot tell the format from {path.name!r}: name it .parquet or .csv, "
-                       "or pass --format")
+    raise InvalidInput(
+        f"cannot tell the format from {path.name!r}: name it .parquet or .csv, or pass --format"
+    )
 
 
 @handle_errors
 def export(
-    out: Annotated[Path, typer.Argument(
-        help="File to write: .parquet, .csv, .csv.gz or .csv.zst")],
+    out: Annotated[
+        Path, typer.Option("--out", help="File to write: .parquet, .csv, .csv.gz or .csv.zst")
+    ],
     org: Annotated[str, typer.Option(help="Tenant to export")] = "default",
-    format: Annotated[str | None, typer.Option(
-        "--format", help="parquet or csv; default: from the file name")] = None,
-    focus_version: Annotated[str, typer.Option(
-        help="FOCUS version of the columns: 1.2 (leaves out 1.3's columns) or 1.3")] = "1.2",
-    start: Annotated[str | None, typer.Option(
-        help="Only charges starting at or after this UTC time, YYYY-MM-DD or ISO time")] = None,
-    end: Annotated[str | None, typer.Option(
-        help="Only charges starting before this UTC time, YYYY-MM-DD or ISO time")] = None,
-    x_columns: Annotated[bool, typer.Option(
-        "--x-columns/--no-x-columns", help="Include costlake's own x_ columns")] = True,
+    format: Annotated[
+        str | None, typer.Option("--format", help="parquet or csv; default: from the file name")
+    ] = None,
+    focus_version: Annotated[
+        str,
+        typer.Option(help="FOCUS version of the columns: 1.2 (leaves out 1.3's columns) or 1.3"),
+    ] = "1.2",
+    start: Annotated[
+        str | None,
+        typer.Option(
+            help="Only charges starting at or after this UTC time, YYYY-MM-DD or ISO time"
+        ),
+    ] = None,
+    end: Annotated[
+        str | None,
+        typer.Option(help="Only charges starting before this UTC time, YYYY-MM-DD or ISO time"),
+    ] = None,
+    x_columns: Annotated[
+        bool, typer.Option("--x-columns/--no-x-columns", help="Include costlake's own x_ columns")
+    ] = True,
 ) -> None:
     """Export the cost lake as a FinOps FOCUS dataset (Parquet or CSV)."""
     file_format = format_of(out, format)
     if focus_version not in FOCUS_VERSIONS:
-        raise InvalidInput(f"--focus-version must be {' or '.join(FOCUS_VERSIONS)}, "
-                           f"not {focus_version!r}")
+        raise InvalidInput(
+            f"--focus-version must be {' or '.join(FOCUS_VERSIONS)}, not {focus_version!r}"
+        )
     lo = parse_time(start, "start") if start else None
     hi = parse_time(end, "end") if end else None
     the_lake = lake()
     with row_progress(f"export {org}", estimate_rows(the_lake, org, lo, hi) or None) as update:
-        result = export_focus(the_lake, org, out, file_format=file_format,
-                              focus_version=cast(FocusVersion, focus_version), start=lo, end=hi,
-                              include_x_columns=x_columns, progress=update)
-    stdout.print(f"exported {result.rows:,} rows of org {org} as FOCUS {focus_version} "
-                 f"{file_format} to {out} in {result.seconds:.2f}s")
+        result = export_focus(
+            the_lake,
+            org,
+            out,
+            file_format=file_format,
+            focus_version=cast(FocusVersion, focus_version),
+            start=lo,
+            end=hi,
+            include_x_columns=x_columns,
+            progress=update,
+        )
+    stdout.print(
+        f"exported {result.rows:,} rows of org {org} as FOCUS {focus_version} "
+        f"{file_format} to {out} in {result.seconds:.2f}s"
+    )
