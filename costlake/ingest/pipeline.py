@@ -255,18 +255,9 @@ class Ingestor:
             except MalformedFile as e:
                 raise MalformedFile(e.message, path=where) from None
             reader = _reader(group.paths, group.file_format, group.adapter.csv_options.null_strings)
-            body = f"SELECT\n  {select}\nFROM {reader} AS raw"
-            if skip_bad_rows:
-                body += f"\nWHERE NOT ({bad})"
-            for enricher in self.enrichers:
-                enricher.prepare(con)
-                body = enricher.wrap(body)
             out = staging / f"g{i}"
-            sql = (f"COPY (SELECT *, {_PERIOD} AS __period FROM ({body})) TO {lit(str(out))} "
-                   "(FORMAT parquet, PARTITION_BY (__period), COMPRESSION zstd, "
-                   "ROW_GROUP_SIZE 122880)")
             try:
-                n = _run_with_progress(con, sql, progress)
+                n = self._copy(con, group, reader, select, bad, out, skip_bad_rows, progress)
             except duckdb.Error as e:
                 raise self._explain(con, group, reader, e) from None
             written += n
@@ -275,6 +266,51 @@ class Ingestor:
                 skipped += total - n
             staged.extend(self._partitions(con, group, out, source))
         return staged, written, skipped
+
+    def _copy(self, con: duckdb.DuckDBPyConnection, group: _Group, reader: str, select: str,
+              bad: str, out: Path, skip_bad_rows: bool,
+              progress: ProgressCallback | None) -> int:
+        """Stream one group into ``out/__period=<YYYY-MM>/`` folders; returns rows written.
+
+        CSV is parsed once, with DuckDB's partitioned writer. Columnar input (Parquet, JSON)
+        is cheaper to read than to partition: one plain COPY per billing period, each with a
+        filter DuckDB pushes into the scan (exports are clustered by period, so each pass
+        reads little more than its own row groups).
+        """
+
+        def body(where: str | None) -> str:
+            conds = [c for c in (where, f"NOT ({bad})" if skip_bad_rows else None) if c]
+            sql = f"SELECT\n  {select}\nFROM {reader} AS raw"
+            if conds:
+                sql += "\nWHERE " + " AND ".join(conds)
+            for enricher in self.enrichers:
+                enricher.prepare(con)
+                sql = enricher.wrap(sql)
+            return sql
+
+        options = "FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 122880"
+        if group.file_format == "csv":
+            sql = (f"COPY (SELECT *, {_PERIOD} AS __period FROM ({body(None)})) TO "
+                   f"{lit(str(out))} (PARTITION_BY (__period), {options})")
+            return _run_with_progress(con, sql, progress)
+        assert group.columns is not None
+        start = group.adapter.select(group.columns)["BillingPeriodStart"].sql
+        period = f"strftime(CAST({start} AS TIMESTAMP), '%Y-%m')"
+        periods = [r[0] for r in con.execute(
+            f"SELECT DISTINCT {period} FROM {reader} AS raw ORDER BY 1 NULLS LAST").fetchall()]
+        total = 0
+        for k, p in enumerate(periods):
+            where = f"{period} IS NULL" if p is None else f"{period} = {lit(p)}"
+            target = out / f"__period={p or 'unknown'}"
+            target.mkdir(parents=True, exist_ok=True)
+            step = None if progress is None else (
+                lambda f, n, k=k: progress((k + f) / len(periods), -1 if n < 0 else total + n))
+            total += _run_with_progress(
+                con, f"COPY ({body(where)}) TO {lit(str(target / 'data_0.parquet'))} "
+                     f"({options})", step)
+        if progress is not None:
+            progress(1.0, total)
+        return total
 
     def _partitions(self, con: duckdb.DuckDBPyConnection, group: _Group, out: Path,
                     source: str | None) -> list[StagedPartition]:

@@ -75,14 +75,15 @@ class FocusAdapter:
                     f"FOCUS column {column.name} is missing", column=column.name
                 )
             out[column.name] = self._convert(column.name, column.type, raw_name,
-                                             columns.types[raw_name])
+                                             columns.types[raw_name],
+                                             columns.file_format == "csv")
         out["ChargeCategory"] = sql.enum_value(out["ChargeCategory"], CHARGE_CATEGORIES)
         if "ChargeFrequency" in out:
             out["ChargeFrequency"] = sql.enum_value(out["ChargeFrequency"], CHARGE_FREQUENCIES)
         return out
 
     @staticmethod
-    def _convert(name: str, type_: object, raw_name: str, raw_type: str) -> Expr:
+    def _convert(name: str, type_: object, raw_name: str, raw_type: str, csv: bool) -> Expr:
         if type_ in (MONEY, QUANTITY):
             if name in _ZERO_IF_NULL:
                 return sql.money_or_zero(raw_name, raw_type)
@@ -91,8 +92,10 @@ class FocusAdapter:
             return sql.timestamp(raw_name, type_=raw_type)
         if type_ == TAGS:
             return sql.json_tags(raw_name, raw_type)
-        if raw_type.upper() == "VARCHAR":
+        if raw_type.upper() == "VARCHAR" and csv:
             return sql.text(raw_name)
+        if raw_type.upper() == "VARCHAR":
+            return Expr(sql.ident(raw_name))  # typed input: taken as written, no trimming
         return sql.text_sql(sql.ident(raw_name))
 
 
