@@ -6,7 +6,8 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
-from fastapi import FastAPI, Request
+from fastapi import FastAPI, Request, Response
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from costlake.dialects.responses import OrjsonResponse
 
 from costlake.config import Settings
@@ -49,6 +50,20 @@ def create_app(settings: Settings | None = None, *, platform: Platform | None = 
                                    "code": "NOT_FOUND"}, status_code=404)
         base = str(request.base_url).rstrip("/")
         return OrjsonResponse({**doc, "servers": [{"url": base}]})
+
+    registered = dialects()
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        """Unknown paths and methods: in the error format of the dialect that owns the path
+        prefix, so a client only ever parses its own vendor's error body."""
+        path = request.url.path
+        for dialect in registered:
+            if any(path.startswith(p) for p in dialect.path_prefixes):
+                return dialect.error_response(exc, exc.status_code)
+        code = "NOT_FOUND" if exc.status_code == 404 else "HTTP_ERROR"
+        return OrjsonResponse({"error": code, "message": str(exc.detail), "code": code},
+                              status_code=exc.status_code)
 
     @app.get("/healthz", include_in_schema=False)
     async def healthz() -> dict[str, str]:

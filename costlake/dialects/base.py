@@ -70,6 +70,8 @@ class Dialect(Protocol):
     version: str
     key_scheme: KeyScheme
     rate_limit: RateLimitPolicy
+    path_prefixes: tuple[str, ...]
+    """Paths the dialect owns: unknown paths under them get the dialect's error body."""
 
     def key_shape_ok(self, secret: str) -> bool: ...
 

@@ -16,6 +16,7 @@ class CloudExpat:
     version = "v1"
     key_scheme = KeyScheme("bearer")
     rate_limit = RateLimitPolicy(limit=100, window_seconds=3600)
+    path_prefixes = ("/v1/costs", "/v1/carbon", "/v1/report")
 
     def key_shape_ok(self, secret: str) -> bool:
         from costlake.keys.styles import shape_ok

@@ -174,6 +174,22 @@ class TestCostSummary:
         assert "X-RateLimit-Remaining" in r.headers
 
 
+class TestUnknownPaths:
+    def test_unknown_path_under_the_dialect_gets_its_error_body(self, world: World) -> None:
+        r = world.server.client(Authorization=f"Bearer {world.acme_key}").get(
+            "/v1/costs/nothing")
+        assert r.status_code == 404 and set(r.json()) == AUTH_ERROR_KEYS
+
+    def test_wrong_method(self, world: World) -> None:
+        r = world.server.client(Authorization=f"Bearer {world.acme_key}").post(
+            "/v1/costs/summary")
+        assert r.status_code == 405 and set(r.json()) == AUTH_ERROR_KEYS
+
+    def test_openapi_document_is_served(self, world: World) -> None:
+        doc = world.server.client().get("/openapi/cloudexpat.json").json()
+        assert set(doc["paths"]) == {"/v1/costs/summary", "/v1/carbon/summary", "/v1/report"}
+
+
 class TestIsolation:
     def test_a_key_never_sees_another_orgs_data(self, world: World) -> None:
         acme = world.server.client(Authorization=f"Bearer {world.acme_key}").get(
