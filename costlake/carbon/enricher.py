@@ -1,0 +1,401 @@
+"""The carbon enricher: CCF estimates of energy and emissions on every usage line, at ingest.
+
+``prepare`` puts four small lookup tables on the ingest's DuckDB connection (provider
+constants by FOCUS ProviderName, regions, usage units, instance types); ``wrap`` turns the
+ingest's SELECT into one that joins them and fills
+
+- ``x_EnergyKwh``: IT energy of the usage (compute, memory, storage with replication,
+  network, GPU) x the region's PUE;
+- ``x_EmbodiedKgCO2e``: the usage's share of its servers' manufacturing emissions (compute
+  only, as in CCF; 0 for other estimated rows);
+- ``x_CarbonKgCO2e``: energy x the region's grid factor + embodied;
+- ``x_CarbonSource``: ``costlake_ccf_estimate``.
+
+Rows that already carry ``x_CarbonSource`` (provider-reported data from the ``aws-ccft`` and
+``gcp-carbon`` formats) pass through untouched. Rows that cannot be estimated (not usage, no
+quantity, a provider CCF does not cover, a usage kind CCF calls unknown) keep NULLs.
+
+The arithmetic runs in DOUBLE (DuckDB divides decimals as doubles anyway, and the
+coefficients have at most ten significant digits) and is stored as ``DECIMAL(38, 18)``.
+Everything stays one streaming statement: hash joins against tables of a few thousand rows.
+The method and every coefficient's source are in ``docs/carbon.md``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+import duckdb
+
+from costlake.carbon import rates
+from costlake.carbon.classify import UNITS, Classifier
+from costlake.carbon.coefficients import Coefficients, azure_region_aliases, load
+from costlake.ingest.sql import lit
+
+ESTIMATE = "costlake_ccf_estimate"
+
+# FOCUS ProviderName (lower-cased) -> CCF provider.
+PROVIDER_NAMES: dict[str, str] = {
+    "aws": "AWS",
+    "amazon web services": "AWS",
+    "amazon": "AWS",
+    "microsoft": "Azure",
+    "azure": "Azure",
+    "microsoft azure": "Azure",
+    "google cloud": "GCP",
+    "google": "GCP",
+    "gcp": "GCP",
+    "google cloud platform": "GCP",
+}
+
+_T_PROVIDER, _T_REGION = "__carbon_provider", "__carbon_region"
+_T_UNIT, _T_INSTANCE = "__carbon_unit", "__carbon_instance"
+_T_SERVICE = "__carbon_aws_service"
+_DEC = "DECIMAL(38, 18)"
+_AWS_TYPE = (
+    r"([A-Za-z][A-Za-z0-9-]*\.[0-9]*"
+    r"(?:xlarge|large|medium|small|micro|nano|metal|xlplus|xl))\b"
+)
+_USAGE = "coalesce(SkuMeter, ChargeDescription)"
+
+
+def _f(value: Decimal | None) -> float | None:
+    return None if value is None else float(value)
+
+
+def _word(token: str) -> str:
+    return r"\b" + token + r"\b"
+
+
+def _region_key(sql: str) -> str:
+    return f"lower(replace({sql}, ' ', ''))"
+
+
+def _param(value: object) -> object:
+    return float(value) if isinstance(value, Decimal) else value
+
+
+@dataclass(frozen=True, slots=True)
+class Table:
+    """A small lookup table, created on the ingest connection from Python lists."""
+
+    columns: dict[str, str]
+    rows: list[tuple[object, ...]]
+
+    def create(self, con: duckdb.DuckDBPyConnection, name: str) -> None:
+        # One list parameter per column, unnested side by side: no SQL text per row.
+        cols = ", ".join(
+            f"unnest(${i + 1}::{t}[]) AS {c}" for i, (c, t) in enumerate(self.columns.items())
+        )
+        params = [[_param(row[i]) for row in self.rows] for i in range(len(self.columns))]
+        con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT {cols}", params)
+
+
+def _exact(double_sql: str) -> str:
+    """A DOUBLE estimate as a decimal rounded to 12 places (nanograms, nano-kWh): the
+    coefficients have at most ten significant digits, so the digits past that are float
+    noise, not information."""
+    return f"CAST(TRY_CAST({double_sql} AS DECIMAL(38, 12)) AS {_DEC})"
+
+
+class CarbonEnricher:
+    """Implements ``costlake.ingest.pipeline.Enricher`` for carbon."""
+
+    name = "carbon"
+
+    def __init__(self, coefficients: Coefficients | None = None) -> None:
+        self.c = coefficients or load()
+        self.classify = Classifier(self.c)
+        self._tables: dict[str, Table] | None = None
+
+    # -- lookup tables -----------------------------------------------------------------------
+
+    def tables(self) -> dict[str, Table]:
+        """The lookup tables ``prepare`` creates, by name (also handy for inspection)."""
+        c = self.c
+        provider = Table(
+            {
+                "name": "VARCHAR",
+                "provider": "VARCHAR",
+                "pue": "DOUBLE",
+                "grid": "DOUBLE",
+                "fallback_kw": "DOUBLE",
+                "memory_kwh": "DOUBLE",
+                "ssd_kwh": "DOUBLE",
+                "hdd_kwh": "DOUBLE",
+                "network_kwh": "DOUBLE",
+            },
+            [
+                (
+                    name,
+                    p,
+                    k.pue,
+                    k.grid_kg_per_kwh,
+                    rates.average_watts(c, p, ()) / 1000,
+                    k.memory_kwh_per_gb_hour,
+                    k.ssd_wh_per_tb_hour / 1000,
+                    k.hdd_wh_per_tb_hour / 1000,
+                    k.network_kwh_per_gb,
+                )
+                for name, p in PROVIDER_NAMES.items()
+                for k in (c.providers[p],)
+            ],
+        )
+        regions = {(r.provider, r.region.lower()): r for r in c.regions}
+        by_name = {r.region: r for r in c.regions if r.provider == "Azure"}
+        for alias, canonical in azure_region_aliases().items():
+            found = by_name.get(canonical)
+            key = ("Azure", alias.lower().replace(" ", ""))
+            if found is not None and key not in regions:
+                regions[key] = found
+        region = Table(
+            {"provider": "VARCHAR", "region": "VARCHAR", "pue": "DOUBLE", "grid": "DOUBLE"},
+            [(p, key, r.pue, r.grid_kg_per_kwh) for (p, key), r in regions.items()],
+        )
+        unit = Table(
+            {"unit": "VARCHAR", "dim": "VARCHAR", "factor": "DOUBLE"},
+            [(u, dim, factor) for u, (dim, factor) in UNITS.items()],
+        )
+        instance = Table(
+            {
+                "provider": "VARCHAR",
+                "key": "VARCHAR",
+                "cpu_kw": "DOUBLE",
+                "kwh_per_hour": "DOUBLE",
+                "embodied_per_vcpu_hour": "DOUBLE",
+                "embodied_per_hour": "DOUBLE",
+            },
+            [
+                (
+                    r.provider,
+                    r.key,
+                    r.cpu_kw_per_vcpu,
+                    r.kwh_per_hour,
+                    r.embodied_kg_per_vcpu_hour,
+                    r.embodied_kg_per_hour,
+                )
+                for r in rates.all_instance_rates(c)
+            ],
+        )
+        service = Table(
+            {"name": "VARCHAR", "code": "VARCHAR", "ssd": "BOOLEAN"},
+            [(n, code, ssd) for n, (code, ssd) in self.classify.aws_services().items()],
+        )
+        return {
+            _T_PROVIDER: provider,
+            _T_REGION: region,
+            _T_UNIT: unit,
+            _T_INSTANCE: instance,
+            _T_SERVICE: service,
+        }
+
+    def prepare(self, con: duckdb.DuckDBPyConnection) -> None:
+        if self._tables is None:
+            self._tables = self.tables()
+        for name, table in self._tables.items():
+            table.create(con, name)
+
+    # -- the statement -----------------------------------------------------------------------
+
+    def wrap(self, select_sql: str) -> str:
+        # The layers are separated by the lookup joins on purpose: DuckDB merges stacked
+        # projections, and an expression referenced twice in a merged projection is computed
+        # twice. Classification (the regular expressions) happens once, below the instance
+        # join; the energy terms once, below the region join; the arithmetic above is cheap.
+        candidate = (
+            "b.ChargeCategory = 'Usage' AND b.x_CarbonSource IS NULL "
+            "AND b.ConsumedQuantity IS NOT NULL"
+        )
+        # Keys are computed in the join conditions, not in a projection over ``select_sql``:
+        # that projection would be merged with the adapter's and recompute its conversions.
+        joined = (
+            "SELECT b.*, p.provider AS __c_provider, p.pue AS __c_pue_avg, "
+            "p.grid AS __c_grid_unknown, p.fallback_kw AS __c_fallback_kw, "
+            "p.memory_kwh AS __c_memory_kwh, p.ssd_kwh AS __c_ssd_kwh, "
+            "p.hdd_kwh AS __c_hdd_kwh, p.network_kwh AS __c_network_kwh, "
+            "u.dim AS __c_dim, u.factor AS __c_factor, "
+            "s.code AS __c_scode, s.ssd AS __c_ssd_service "
+            f"FROM ({select_sql}) AS b "
+            f"LEFT JOIN {_T_PROVIDER} AS p ON p.name = "
+            f"CASE WHEN {candidate} THEN lower(b.ProviderName) END "
+            f"LEFT JOIN {_T_UNIT} AS u ON u.unit = lower(trim(b.ConsumedUnit)) "
+            f"LEFT JOIN {_T_SERVICE} AS s ON s.name = lower(b.ServiceName)"
+        )
+        joined = (
+            f"SELECT *, {_USAGE} AS __c_usage, lower(ServiceName) AS __c_service, "
+            "coalesce(__c_scode, lower(ServiceName)) AS __c_code "
+            f"FROM ({joined}) AS jj"
+        )
+        kind = self.classify.kind(
+            "__c_provider", "ServiceName", "__c_code", "__c_ssd_service", "__c_usage", "__c_dim"
+        )
+        time_dims = "('hours', 'vcpu_hours', 'seconds', 'gb_seconds')"
+        classified = (
+            "SELECT *, CASE WHEN __c_provider IS NOT NULL AND __c_dim IS NOT NULL "
+            f"THEN {kind} END AS __c_kind, "
+            f"CASE WHEN __c_dim IN {time_dims} THEN "
+            f"{self.classify.vcpu_time('__c_provider', '__c_usage', '__c_dim')} END "
+            "AS __c_vcpu_time, "
+            f"CASE WHEN __c_dim IN {time_dims} THEN {self._instance_key('__c_provider')} END "
+            "AS __c_itype, "
+            "CASE WHEN __c_dim IS NOT NULL THEN CAST(ConsumedQuantity AS DOUBLE) * __c_factor "
+            "END AS __c_q "
+            f"FROM ({joined}) AS j"
+        )
+        with_instance = (
+            "SELECT k.*, i.cpu_kw AS __c_cpu_kw, i.kwh_per_hour AS __c_kwh_per_hour, "
+            "i.embodied_per_vcpu_hour AS __c_emb_vcpu, i.embodied_per_hour AS __c_emb_hour "
+            f"FROM ({classified}) AS k LEFT JOIN {_T_INSTANCE} AS i "
+            "ON i.provider = k.__c_provider AND i.key = k.__c_itype"
+        )
+        embodied = (
+            "CASE WHEN __c_kind IS NULL THEN NULL WHEN __c_kind <> 'compute' THEN 0 "
+            "WHEN __c_vcpu_time THEN __c_q * coalesce(__c_emb_vcpu, 0) "
+            "ELSE __c_q * coalesce(__c_emb_hour, 0) END"
+        )
+        with_energy = (
+            f"SELECT *, {self._it_energy()} AS __c_it, {embodied} AS __c_emb "
+            f"FROM ({with_instance}) AS w"
+        )
+        with_region = (
+            "SELECT e.*, r.pue AS __c_pue, r.grid AS __c_grid "
+            f"FROM ({with_energy}) AS e LEFT JOIN {_T_REGION} AS r "
+            f"ON r.provider = e.__c_provider AND r.region = {_region_key('e.RegionId')}"
+        )
+        energy = "__c_it * coalesce(__c_pue, __c_pue_avg)"
+        estimated = (
+            f"SELECT *, {_exact(energy)} AS __c_energy_d, "
+            f"{_exact('__c_emb')} AS __c_embodied_d, "
+            f"{_exact(f'{energy} * coalesce(__c_grid, __c_grid_unknown) + __c_emb')} "
+            f"AS __c_carbon_d FROM ({with_region}) AS g"
+        )
+        ok = "__c_energy_d IS NOT NULL AND __c_carbon_d IS NOT NULL"
+        helpers = ", ".join(self._helpers())
+        return (
+            f"SELECT * EXCLUDE ({helpers}) REPLACE ("
+            "CASE WHEN x_CarbonSource IS NOT NULL THEN x_EnergyKwh "
+            f"WHEN {ok} THEN __c_energy_d END AS x_EnergyKwh, "
+            "CASE WHEN x_CarbonSource IS NOT NULL THEN x_CarbonKgCO2e "
+            f"WHEN {ok} THEN __c_carbon_d END AS x_CarbonKgCO2e, "
+            "CASE WHEN x_CarbonSource IS NOT NULL THEN x_EmbodiedKgCO2e "
+            f"WHEN {ok} THEN __c_embodied_d END AS x_EmbodiedKgCO2e, "
+            "CASE WHEN x_CarbonSource IS NOT NULL THEN x_CarbonSource "
+            f"WHEN {ok} THEN {lit(ESTIMATE)} END AS x_CarbonSource"
+            f") FROM ({estimated}) AS __c_out"
+        )
+
+    @staticmethod
+    def _helpers() -> list[str]:
+        return [
+            "__c_usage",
+            "__c_service",
+            "__c_scode",
+            "__c_code",
+            "__c_ssd_service",
+            "__c_provider",
+            "__c_pue_avg",
+            "__c_grid_unknown",
+            "__c_fallback_kw",
+            "__c_memory_kwh",
+            "__c_ssd_kwh",
+            "__c_hdd_kwh",
+            "__c_network_kwh",
+            "__c_dim",
+            "__c_factor",
+            "__c_pue",
+            "__c_grid",
+            "__c_cpu_kw",
+            "__c_kwh_per_hour",
+            "__c_emb_vcpu",
+            "__c_emb_hour",
+            "__c_itype",
+            "__c_kind",
+            "__c_vcpu_time",
+            "__c_q",
+            "__c_it",
+            "__c_emb",
+            "__c_energy_d",
+            "__c_embodied_d",
+            "__c_carbon_d",
+        ]
+
+    @staticmethod
+    def _instance_key(provider: str) -> str:
+        """The row's instance type, spelled as the lookup table's key for its provider."""
+        given = (
+            "coalesce(try(json_extract_string(SkuPriceDetails, '$.InstanceType')), "
+            "try(json_extract_string(SkuPriceDetails, '$.instanceType')))"
+        )
+        # AWS: the JSON's type, else the type inside the usage type or description
+        # ("USE1-BoxUsage:m5.xlarge", "InstanceUsage:db.r6g.large", "... Linux g5.4xlarge
+        # Instance Hour"); RDS/ElastiCache prefixes are CCF's EC2 type of the same name.
+        aws = (
+            f"regexp_replace(regexp_replace(lower(coalesce({given}, "
+            f"regexp_extract({_USAGE}, {lit(_AWS_TYPE)}, 1))), "
+            r"'^(db|cache|dax|dms|ml|mq|kafka)\.', ''), 'xl$', 'xlarge')"
+        )
+        azure = (
+            f"trim(regexp_replace(regexp_replace(regexp_replace(lower("
+            f"coalesce({given}, {_USAGE})), '^(standard|basic)_', ''), '_', ' ', 'g'), "
+            "'( low priority| spot| linux| windows)+$', ''))"
+        )
+        gcp = f"lower(coalesce({given}, split_part({_USAGE}, ' ', 1)))"
+        return (
+            f"CASE {provider} WHEN 'AWS' THEN {aws} WHEN 'Azure' THEN {azure} "
+            f"WHEN 'GCP' THEN {gcp} END"
+        )
+
+    @staticmethod
+    def _vcpus_guess() -> str:
+        """vCPUs of a type CCF does not list, read from its name (then the provider's
+        average watts, no extra memory, no embodied): m7i.2xlarge = 8, D8s v6 = 8,
+        n4-standard-16 = 16."""
+        aws = (
+            r"CASE WHEN regexp_matches(__c_itype, '\.\d*xlarge$') THEN 4 * coalesce("
+            r"TRY_CAST(regexp_extract(__c_itype, '\.(\d+)xlarge$', 1) AS DOUBLE), 1) "
+            r"WHEN ends_with(__c_itype, '.large') THEN 2 "
+            r"WHEN ends_with(__c_itype, '.medium') THEN 1 END"
+        )
+        azure = r"TRY_CAST(regexp_extract(__c_itype, '^[a-z]+(\d+)', 1) AS DOUBLE)"
+        gcp = (
+            r"TRY_CAST(CASE WHEN contains(__c_itype, 'custom-') THEN "
+            r"regexp_extract(__c_itype, 'custom-(\d+)', 1) "
+            r"ELSE regexp_extract(__c_itype, '^[a-z0-9]+-[a-z0-9]+-(\d+)$', 1) END AS DOUBLE)"
+        )
+        return (
+            f"CASE __c_provider WHEN 'AWS' THEN {aws} WHEN 'Azure' THEN {azure} "
+            f"WHEN 'GCP' THEN {gcp} END"
+        )
+
+    def _gpu_kw(self) -> str:
+        models = rates.gpu_models(self.c, "GCP")
+        mean = rates.gpu_watts(self.c, "GCP", ()) / 1000
+        whens = " ".join(
+            f"WHEN regexp_matches(__c_usage, {lit(_word(m))}) THEN {_f(kw)}"
+            for m, kw in sorted(models.items(), key=lambda x: -len(x[0]))
+        )
+        return f"CASE {whens} ELSE {_f(mean)} END"
+
+    def _it_energy(self) -> str:
+        """kWh before PUE, by kind."""
+        tb_hours = (
+            "CASE __c_dim WHEN 'gb_months' THEN __c_q * 24 * "
+            "day(last_day(ChargePeriodStart)) / 1000 ELSE __c_q / 1000 END"
+        )
+        rf = self.classify.replication(
+            "__c_provider", "__c_service", "__c_code", "__c_usage", self.c.replication
+        )
+        compute = (
+            "CASE WHEN __c_vcpu_time THEN __c_q * coalesce(__c_cpu_kw, __c_fallback_kw) "
+            "WHEN __c_kwh_per_hour IS NOT NULL THEN __c_q * __c_kwh_per_hour "
+            f"ELSE __c_q * ({self._vcpus_guess()}) * __c_fallback_kw END"
+        )
+        return (
+            f"CASE __c_kind WHEN 'compute' THEN {compute} "
+            "WHEN 'memory' THEN __c_q * __c_memory_kwh "
+            f"WHEN 'ssd' THEN ({tb_hours}) * __c_ssd_kwh * {rf} "
+            f"WHEN 'hdd' THEN ({tb_hours}) * __c_hdd_kwh * {rf} "
+            "WHEN 'network' THEN __c_q * __c_network_kwh "
+            f"WHEN 'gpu' THEN __c_q * ({self._gpu_kw()}) END"
+        )

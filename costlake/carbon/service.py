@@ -1,0 +1,86 @@
+"""Emissions per cloud account, preferring what the provider reports over our estimate.
+
+The lake can hold two views of the same usage: CCF estimates on the billing lines
+(``x_CarbonSource = 'costlake_ccf_estimate'``) and provider-reported totals ingested from
+the AWS Customer Carbon Footprint Tool or the GCP Carbon Footprint export. Adding both would
+count the usage twice, so for every (account, month) that has provider-reported rows, those
+rows are used and the estimates ignored; other months keep the estimate. The provider's
+number wins because it is measured on the real fleet, with the provider's own PUE, hardware
+and energy data; ours is a model.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+from costlake.carbon.enricher import ESTIMATE
+from costlake.query.model import CostQuery, Granularity, Metric
+from costlake.query.service import QueryService
+
+AWS_REPORTED = "aws_carbon_footprint"
+GCP_REPORTED = "gcp_carbon_footprint"
+PROVIDER_REPORTED = frozenset({AWS_REPORTED, GCP_REPORTED})
+
+
+@dataclass(frozen=True, slots=True)
+class AccountEmissions:
+    provider_name: str
+    account_id: str
+    """SubAccountId (AWS account, Azure subscription, GCP project), else BillingAccountId."""
+    kg_co2e: Decimal
+    is_estimate: bool
+    """True when any month of the window used the CCF estimate."""
+    data_source: str
+    """The provider's source when its data covered every month with emissions in the window,
+    else ``costlake_ccf_estimate``."""
+
+
+def emissions_by_account(
+    queries: QueryService,
+    org: str,
+    start: datetime,
+    end: datetime,
+    *,
+    account_ids: tuple[str, ...] | None = None,
+) -> list[AccountEmissions]:
+    """kgCO2e per account over ``[start, end)``, provider data first (see module docstring)."""
+    query = CostQuery(
+        start=start,
+        end=end,
+        granularity=Granularity.MONTH,
+        group_by=("ProviderName", "BillingAccountId", "SubAccountId", "x_CarbonSource"),
+        metric=Metric.CARBON,
+        account_ids=account_ids,
+        order_by_cost=False,
+    )
+    months: dict[tuple[str, str], dict[object, dict[str, Decimal]]] = defaultdict(
+        lambda: defaultdict(dict)
+    )
+    for row in queries.run(org, query).rows:
+        source, kg = row["x_CarbonSource"], row["cost"]
+        if source is None or kg is None:
+            continue  # lines without carbon data (not usage, SaaS, unknown usage)
+        account = row["SubAccountId"] or row["BillingAccountId"]
+        by_source = months[(str(row["ProviderName"]), str(account))][row["period"]]
+        by_source[str(source)] = by_source.get(str(source), Decimal(0)) + Decimal(kg)
+    return [
+        _account(provider, account, per_month)
+        for (provider, account), per_month in sorted(months.items())
+    ]
+
+
+def _account(
+    provider: str, account: str, per_month: dict[object, dict[str, Decimal]]
+) -> AccountEmissions:
+    total, used = Decimal(0), set()
+    for by_source in per_month.values():
+        reported = {s: kg for s, kg in by_source.items() if s in PROVIDER_REPORTED}
+        chosen = reported or {s: kg for s, kg in by_source.items() if s == ESTIMATE}
+        total += sum(chosen.values(), Decimal(0))
+        used |= chosen.keys()
+    is_estimate = ESTIMATE in used or not used
+    source = ESTIMATE if is_estimate else ",".join(sorted(used))
+    return AccountEmissions(provider, account, total, is_estimate, source)
