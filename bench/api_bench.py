@@ -24,8 +24,9 @@ NOW = "2025-12-01T12:00:00Z"  # month window [2025-11-01, 2025-12-01), previous 
 class Unlimited:
     """Benchmarks measure the server, not the 100-per-hour policy."""
 
-    def hit(self, key: str, *, limit: int, window_seconds: int, now: float | None = None
-            ) -> RateLimitDecision:
+    def hit(
+        self, key: str, *, limit: int, window_seconds: int, now: float | None = None
+    ) -> RateLimitDecision:
         return RateLimitDecision(True, limit, limit, 0)
 
 
@@ -63,22 +64,45 @@ def run(size: int, home: Path, results: Results, repeat: int) -> None:
             con.execute(sql.replace("FROM F", f"FROM {listing}")).fetchall()
 
     try:
-        with serve_in_thread(platform) as url, httpx.Client(
-                base_url=url, headers={"Authorization": f"Bearer {key}"}, timeout=120) as c:
-            for path, sqls in (("/v1/costs/summary?period=month", RAW_SUMMARY),
-                               ("/v1/report?format=json", RAW_SUMMARY + RAW_CARBON)):
+        with (
+            serve_in_thread(platform) as url,
+            httpx.Client(
+                base_url=url, headers={"Authorization": f"Bearer {key}"}, timeout=120
+            ) as c,
+        ):
+            for path, sqls in (
+                ("/v1/costs/summary?period=month", RAW_SUMMARY),
+                ("/v1/report?format=json", RAW_SUMMARY + RAW_CARBON),
+            ):
                 c.get(path).raise_for_status()
                 raw(sqls)
                 ours = median_of(lambda p=path: c.get(p).raise_for_status(), repeat * 3)
                 base = median_of(lambda s=sqls: raw(s), repeat * 3)
-                results.add(size, "api", f"GET {path}", ours, base, "raw DuckDB SQL",
-                            "<= 1.2x + few ms", overhead_ms=(ours - base) * 1000)
+                results.add(
+                    size,
+                    "api",
+                    f"GET {path}",
+                    ours,
+                    base,
+                    "raw DuckDB SQL",
+                    "<= 1.2x + few ms",
+                    overhead_ms=(ours - base) * 1000,
+                )
             for clients in (1, 8):
                 rps = throughput(url, key, clients, seconds=8)
-                print(f"  GET /v1/costs/summary with {clients} concurrent clients: "
-                      f"{rps:,.1f} requests/s", flush=True)
-                results.rows.append({"rows": size, "group": "api-throughput",
-                                     "name": f"{clients} clients", "rps": rps})
+                print(
+                    f"  GET /v1/costs/summary with {clients} concurrent clients: "
+                    f"{rps:,.1f} requests/s",
+                    flush=True,
+                )
+                results.rows.append(
+                    {
+                        "rows": size,
+                        "group": "api-throughput",
+                        "name": f"{clients} clients",
+                        "rps": rps,
+                    }
+                )
     finally:
         con.close()
         platform.close()
@@ -89,8 +113,9 @@ def throughput(url: str, key: str, clients: int, seconds: float) -> float:
     stop = time.monotonic() + seconds
 
     def worker(i: int) -> None:
-        with httpx.Client(base_url=url, headers={"Authorization": f"Bearer {key}"},
-                          timeout=120) as c:
+        with httpx.Client(
+            base_url=url, headers={"Authorization": f"Bearer {key}"}, timeout=120
+        ) as c:
             while time.monotonic() < stop:
                 c.get("/v1/costs/summary?period=month").raise_for_status()
                 done[i] += 1

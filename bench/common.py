@@ -27,8 +27,10 @@ def dataset(rows: int) -> list[Path]:
 
         shutil.rmtree(folder, ignore_errors=True)
         summary = generate(folder, rows=rows, days=120, seed=SEED, end=DEMO_END)
-        print(f"  generated {rows:,} rows in {summary.seconds:.1f}s "
-              f"({rows / summary.seconds:,.0f} rows/s)")
+        print(
+            f"  generated {rows:,} rows in {summary.seconds:.1f}s "
+            f"({rows / summary.seconds:,.0f} rows/s)"
+        )
         done.touch()
     return sorted(folder.glob("*.parquet"))
 
@@ -58,12 +60,32 @@ def median_of(fn: Callable[[], object], repeat: int) -> float:
 class Results:
     rows: list[dict[str, object]] = field(default_factory=list)
 
-    def add(self, size: int, group: str, name: str, ours: float, baseline: float,
-            baseline_name: str, target: str, **extra: object) -> None:
+    def add(
+        self,
+        size: int,
+        group: str,
+        name: str,
+        ours: float,
+        baseline: float,
+        baseline_name: str,
+        target: str,
+        **extra: object,
+    ) -> None:
         ratio = ours / baseline if baseline else float("inf")
-        row = {"rows": size, "group": group, "name": name, "ours_s": ours,
-               "baseline": baseline_name, "baseline_s": baseline, "ratio": ratio,
-               "target": target, **extra}
+        row = {
+            "rows": size,
+            "group": group,
+            "name": name,
+            "ours_s": ours,
+            "baseline": baseline_name,
+            "baseline_s": baseline,
+            "ratio": ratio,
+            "target": target,
+            **extra,
+        }
         self.rows.append(row)
-        print(f"  {name:<38} ours {ours * 1000:9.1f} ms   {baseline_name} "
-              f"{baseline * 1000:9.1f} ms   ratio {ratio:6.2f}  (target {target})", flush=True)
+        print(
+            f"  {name:<38} ours {ours * 1000:9.1f} ms   {baseline_name} "
+            f"{baseline * 1000:9.1f} ms   ratio {ratio:6.2f}  (target {target})",
+            flush=True,
+        )

@@ -19,19 +19,36 @@ def run(size: int, files: list[Path], results: Results, repeat: int) -> None:
     def raw_copy() -> None:
         with tempfile.TemporaryDirectory(dir=files[0].parent.parent) as d:
             con = duckdb.connect()
-            con.execute(f"COPY (SELECT * FROM read_parquet({listing})) TO '{d}/out.parquet' "
-                        "(FORMAT parquet)")
+            con.execute(
+                f"COPY (SELECT * FROM read_parquet({listing})) TO '{d}/out.parquet' "
+                "(FORMAT parquet)"
+            )
             con.close()
 
     def ours(enrich: bool) -> None:
         with tempfile.TemporaryDirectory(dir=files[0].parent.parent) as d:
             lake = Lake(Path(d) / "lake")
-            Ingestor(lake, enrichers=None if enrich else []).ingest(files, org="bench",
-                                                                    source="demo")
+            Ingestor(lake, enrichers=None if enrich else []).ingest(
+                files, org="bench", source="demo"
+            )
             shutil.rmtree(d, ignore_errors=True)
 
     raw = best_of(raw_copy, repeat, warmup=1)
-    results.add(size, "ingest", "ingest FOCUS Parquet (with carbon)", best_of(
-        lambda: ours(True), repeat, warmup=0), raw, "raw COPY", "<= 1.3x")
-    results.add(size, "ingest", "ingest FOCUS Parquet (no enrichers)", best_of(
-        lambda: ours(False), repeat, warmup=0), raw, "raw COPY", "(info)")
+    results.add(
+        size,
+        "ingest",
+        "ingest FOCUS Parquet (with carbon)",
+        best_of(lambda: ours(True), repeat, warmup=0),
+        raw,
+        "raw COPY",
+        "<= 1.3x",
+    )
+    results.add(
+        size,
+        "ingest",
+        "ingest FOCUS Parquet (no enrichers)",
+        best_of(lambda: ours(False), repeat, warmup=0),
+        raw,
+        "raw COPY",
+        "(info)",
+    )

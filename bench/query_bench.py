@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
-from pathlib import Path
 
 import duckdb
 import pyarrow as pa
@@ -23,31 +22,41 @@ NOV, DEC, OCT = datetime(2025, 11, 1), datetime(2025, 12, 1), datetime(2025, 10,
 def questions() -> list[tuple[str, CostQuery, str]]:
     """(name, our query, the same question in hand-written DuckDB SQL over ``F``)."""
     return [
-        ("cost by service for a month",
-         CostQuery(NOV, DEC, group_by=("ServiceName",)),
-         "SELECT ServiceName, sum(BilledCost) AS c FROM F WHERE ChargePeriodStart >= "
-         "TIMESTAMP '2025-11-01' AND ChargePeriodStart < TIMESTAMP '2025-12-01' "
-         "GROUP BY 1 ORDER BY c DESC"),
-        ("cost by account by day",
-         CostQuery(START, END, granularity=Granularity.DAY, group_by=("SubAccountId",)),
-         "SELECT date_trunc('day', ChargePeriodStart) AS d, SubAccountId, sum(BilledCost) AS c "
-         "FROM F WHERE ChargePeriodStart >= TIMESTAMP '2025-08-01' AND ChargePeriodStart < "
-         "TIMESTAMP '2025-12-01' GROUP BY 1, 2 ORDER BY d, c DESC"),
-        ("cost by tag (team)",
-         CostQuery(START, END, group_by=("tag:team",)),
-         "SELECT Tags['team'] AS team, sum(BilledCost) AS c FROM F WHERE ChargePeriodStart >= "
-         "TIMESTAMP '2025-08-01' AND ChargePeriodStart < TIMESTAMP '2025-12-01' "
-         "GROUP BY 1 ORDER BY c DESC"),
-        ("top-10 resources",
-         CostQuery(START, END, group_by=("ResourceId",), top_n=10, fold_rest=False),
-         "SELECT ResourceId, sum(BilledCost) AS c FROM F WHERE ChargePeriodStart >= "
-         "TIMESTAMP '2025-08-01' AND ChargePeriodStart < TIMESTAMP '2025-12-01' "
-         "GROUP BY 1 ORDER BY c DESC LIMIT 10"),
-        ("month-over-month by provider",
-         CostQuery(OCT, DEC, granularity=Granularity.MONTH, group_by=("ProviderName",)),
-         "SELECT date_trunc('month', ChargePeriodStart) AS m, ProviderName, "
-         "sum(BilledCost) AS c FROM F WHERE ChargePeriodStart >= TIMESTAMP '2025-10-01' AND "
-         "ChargePeriodStart < TIMESTAMP '2025-12-01' GROUP BY 1, 2 ORDER BY m, c DESC"),
+        (
+            "cost by service for a month",
+            CostQuery(NOV, DEC, group_by=("ServiceName",)),
+            "SELECT ServiceName, sum(BilledCost) AS c FROM F WHERE ChargePeriodStart >= "
+            "TIMESTAMP '2025-11-01' AND ChargePeriodStart < TIMESTAMP '2025-12-01' "
+            "GROUP BY 1 ORDER BY c DESC",
+        ),
+        (
+            "cost by account by day",
+            CostQuery(START, END, granularity=Granularity.DAY, group_by=("SubAccountId",)),
+            "SELECT date_trunc('day', ChargePeriodStart) AS d, SubAccountId, sum(BilledCost) AS c "
+            "FROM F WHERE ChargePeriodStart >= TIMESTAMP '2025-08-01' AND ChargePeriodStart < "
+            "TIMESTAMP '2025-12-01' GROUP BY 1, 2 ORDER BY d, c DESC",
+        ),
+        (
+            "cost by tag (team)",
+            CostQuery(START, END, group_by=("tag:team",)),
+            "SELECT Tags['team'] AS team, sum(BilledCost) AS c FROM F WHERE ChargePeriodStart >= "
+            "TIMESTAMP '2025-08-01' AND ChargePeriodStart < TIMESTAMP '2025-12-01' "
+            "GROUP BY 1 ORDER BY c DESC",
+        ),
+        (
+            "top-10 resources",
+            CostQuery(START, END, group_by=("ResourceId",), top_n=10, fold_rest=False),
+            "SELECT ResourceId, sum(BilledCost) AS c FROM F WHERE ChargePeriodStart >= "
+            "TIMESTAMP '2025-08-01' AND ChargePeriodStart < TIMESTAMP '2025-12-01' "
+            "GROUP BY 1 ORDER BY c DESC LIMIT 10",
+        ),
+        (
+            "month-over-month by provider",
+            CostQuery(OCT, DEC, granularity=Granularity.MONTH, group_by=("ProviderName",)),
+            "SELECT date_trunc('month', ChargePeriodStart) AS m, ProviderName, "
+            "sum(BilledCost) AS c FROM F WHERE ChargePeriodStart >= TIMESTAMP '2025-10-01' AND "
+            "ChargePeriodStart < TIMESTAMP '2025-12-01' GROUP BY 1, 2 ORDER BY m, c DESC",
+        ),
     ]
 
 
@@ -67,8 +76,11 @@ def pandas_frame(files: list[str], columns: list[str]) -> object:
     if "Tags" in columns:
         team = pc.map_lookup(table["Tags"], pa.scalar("team"), "first")
         table = table.drop_columns(["Tags"]).append_column("team", team)
-    table = table.set_column(table.schema.get_field_index("BilledCost"), "BilledCost",
-                             table["BilledCost"].cast(pa.float64()))
+    table = table.set_column(
+        table.schema.get_field_index("BilledCost"),
+        "BilledCost",
+        table["BilledCost"].cast(pa.float64()),
+    )
     return table.to_pandas()
 
 
@@ -86,8 +98,7 @@ def pandas_questions(files: list[str]) -> list[Callable[[], object]]:
 
     def q2() -> object:
         d = window(pandas_frame(files, NEEDS[1]), START, END)
-        return d.groupby([d["ChargePeriodStart"].dt.floor("D"), "SubAccountId"])[
-            "BilledCost"].sum()
+        return d.groupby([d["ChargePeriodStart"].dt.floor("D"), "SubAccountId"])["BilledCost"].sum()
 
     def q3() -> object:
         d = window(pandas_frame(files, NEEDS[2]), START, END)
@@ -100,7 +111,8 @@ def pandas_questions(files: list[str]) -> list[Callable[[], object]]:
     def q5() -> object:
         d = window(pandas_frame(files, NEEDS[4]), OCT, DEC)
         return d.groupby([d["ChargePeriodStart"].dt.to_period("M"), "ProviderName"])[
-            "BilledCost"].sum()
+            "BilledCost"
+        ].sum()
 
     return [q1, q2, q3, q4, q5]
 
@@ -122,8 +134,15 @@ def run(size: int, lake: Lake, results: Results, repeat: int, with_pandas: bool)
     if with_pandas:
         for (name, _, _), fn in zip(questions(), pandas_questions(files), strict=True):
             pd_time = best_of(fn, max(1, repeat // 2))
-            results.add(size, "pandas", name, ours_times[name], pd_time,
-                        "pandas (read+compute)", "<= 0.1x (10x faster)")
+            results.add(
+                size,
+                "pandas",
+                name,
+                ours_times[name],
+                pd_time,
+                "pandas (read+compute)",
+                "<= 0.1x (10x faster)",
+            )
     service.engine.close()
     con.close()
 

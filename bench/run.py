@@ -33,8 +33,10 @@ def main() -> None:
     skip = set(filter(None, args.skip.split(",")))
     results = Results()
     started = time.time()
-    print(f"costlake benchmarks on {host.machine()}, {os.cpu_count()} cores, "
-          f"Python {host.python_version()}")
+    print(
+        f"costlake benchmarks on {host.machine()}, {os.cpu_count()} cores, "
+        f"Python {host.python_version()}"
+    )
     for size in (int(s) for s in args.sizes.split(",")):
         print(f"\n== {size:,} rows ==", flush=True)
         files = dataset(size)
@@ -50,9 +52,13 @@ def main() -> None:
         if "api" not in skip:
             api_bench.run(size, home, results, args.repeat)
     OUT.mkdir(parents=True, exist_ok=True)
-    (OUT / "results.json").write_text(json.dumps(
-        {"started": started, "seconds": time.time() - started, "results": results.rows},
-        indent=2, default=str))
+    (OUT / "results.json").write_text(
+        json.dumps(
+            {"started": started, "seconds": time.time() - started, "results": results.rows},
+            indent=2,
+            default=str,
+        )
+    )
     print(f"\nall results in {OUT / 'results.json'} ({time.time() - started:.0f}s)")
 
 

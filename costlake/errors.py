@@ -55,8 +55,15 @@ class MalformedFile(IngestError):
         row: int | None = None,
         column: str | None = None,
     ) -> None:
-        where = [p for p in (path, f"row {row}" if row is not None else None,
-                             f"column {column!r}" if column else None) if p]
+        where = [
+            p
+            for p in (
+                path,
+                f"row {row}" if row is not None else None,
+                f"column {column!r}" if column else None,
+            )
+            if p
+        ]
         super().__init__(f"{': '.join([', '.join(where), message]) if where else message}")
         self.path, self.row, self.column = path, row, column
 

@@ -37,8 +37,14 @@ class Platform:
         migrate(db)
         lake = Lake(settings.lake_dir)
         engine = DuckDBEngine(threads=settings.query_threads)
-        return cls(settings, lake, QueryService(lake, engine), db, session_factory(db),
-                   rate_limits or InMemoryRateLimitStore())
+        return cls(
+            settings,
+            lake,
+            QueryService(lake, engine),
+            db,
+            session_factory(db),
+            rate_limits or InMemoryRateLimitStore(),
+        )
 
     @property
     def base_url(self) -> str:

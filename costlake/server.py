@@ -8,11 +8,11 @@ from typing import Any
 
 from fastapi import FastAPI, Request, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from costlake.dialects.responses import OrjsonResponse
 
 from costlake.config import Settings
 from costlake.dialects.base import openapi_document
 from costlake.dialects.registry import dialects
+from costlake.dialects.responses import OrjsonResponse
 from costlake.platform import Platform
 
 
@@ -30,9 +30,14 @@ def create_app(settings: Settings | None = None, *, platform: Platform | None = 
             if owned:
                 app.state.platform.close()
 
-    app = FastAPI(title="costlake", version="0.1.0", lifespan=lifespan,
-                  default_response_class=OrjsonResponse, docs_url="/docs",
-                  openapi_url="/openapi.json")
+    app = FastAPI(
+        title="costlake",
+        version="0.1.0",
+        lifespan=lifespan,
+        default_response_class=OrjsonResponse,
+        docs_url="/docs",
+        openapi_url="/openapi.json",
+    )
     if platform is not None:
         app.state.platform = platform
     documents: dict[str, dict[str, Any]] = {}
@@ -46,8 +51,10 @@ def create_app(settings: Settings | None = None, *, platform: Platform | None = 
         """Each dialect's own OpenAPI document."""
         doc = documents.get(dialect)
         if doc is None:
-            return OrjsonResponse({"error": "NOT_FOUND", "message": f"no dialect {dialect!r}",
-                                   "code": "NOT_FOUND"}, status_code=404)
+            return OrjsonResponse(
+                {"error": "NOT_FOUND", "message": f"no dialect {dialect!r}", "code": "NOT_FOUND"},
+                status_code=404,
+            )
         base = str(request.base_url).rstrip("/")
         return OrjsonResponse({**doc, "servers": [{"url": base}]})
 
@@ -62,8 +69,9 @@ def create_app(settings: Settings | None = None, *, platform: Platform | None = 
             if any(path.startswith(p) for p in dialect.path_prefixes):
                 return dialect.error_response(exc, exc.status_code)
         code = "NOT_FOUND" if exc.status_code == 404 else "HTTP_ERROR"
-        return OrjsonResponse({"error": code, "message": str(exc.detail), "code": code},
-                              status_code=exc.status_code)
+        return OrjsonResponse(
+            {"error": code, "message": str(exc.detail), "code": code}, status_code=exc.status_code
+        )
 
     @app.get("/healthz", include_in_schema=False)
     async def healthz() -> dict[str, str]:

@@ -20,7 +20,8 @@ def accounts_in_lake(lake: Lake, org: str) -> list[AccountSeen]:
     try:
         rows = engine.execute(
             "SELECT ProviderName, BillingAccountId, max(BillingAccountName) AS ban, "
-            "SubAccountId, max(SubAccountName) AS san FROM costs GROUP BY 1, 2, 4", files,
+            "SubAccountId, max(SubAccountName) AS san FROM costs GROUP BY 1, 2, 4",
+            files,
         ).to_pylist()
     finally:
         engine.close()
@@ -28,11 +29,11 @@ def accounts_in_lake(lake: Lake, org: str) -> list[AccountSeen]:
     for r in rows:
         provider = provider_slug(r["ProviderName"])
         billing = r["BillingAccountId"]
-        seen[(provider, billing, "billing")] = AccountSeen(provider, billing, "billing",
-                                                           r["ban"])
+        seen[(provider, billing, "billing")] = AccountSeen(provider, billing, "billing", r["ban"])
         if r["SubAccountId"]:
             seen[(provider, r["SubAccountId"], "sub")] = AccountSeen(
-                provider, r["SubAccountId"], "sub", r["san"], parent_account_id=billing)
+                provider, r["SubAccountId"], "sub", r["san"], parent_account_id=billing
+            )
     return list(seen.values())
 
 

@@ -19,7 +19,6 @@ from rich.progress import (
     TimeElapsedColumn,
 )
 from rich.text import Text
-
 from sqlalchemy.orm import Session
 
 from costlake.config import Settings
@@ -66,9 +65,15 @@ class RowsPerSecondColumn(ProgressColumn):
 @contextlib.contextmanager
 def row_progress(description: str, total: int | None) -> Iterator[Callable[[int], None]]:
     """A progress bar counting rows; yields ``update(rows_done)``."""
-    with Progress(TextColumn("{task.description}"), BarColumn(), TaskProgressColumn(),
-                  RowsPerSecondColumn(), TimeElapsedColumn(), console=console,
-                  transient=False) as progress:
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TaskProgressColumn(),
+        RowsPerSecondColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=False,
+    ) as progress:
         task = progress.add_task(description, total=total)
 
         def update(rows_done: int) -> None:

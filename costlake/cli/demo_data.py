@@ -25,6 +25,8 @@ def demo_data(
         raise InvalidInput("--rows and --days must be at least 1")
     with row_progress("generate", rows) as update:
         summary = generate(out_path, rows=rows, days=days, seed=seed, progress=update)
-    out.print(f"wrote {summary.rows:,} rows ({summary.start} to {summary.end}) to {out_path} "
-              f"in {summary.seconds:.2f}s ({summary.rows / max(summary.seconds, 1e-9):,.0f} "
-              f"rows/s); {len(summary.anomalies)} labelled anomalies")
+    out.print(
+        f"wrote {summary.rows:,} rows ({summary.start} to {summary.end}) to {out_path} "
+        f"in {summary.seconds:.2f}s ({summary.rows / max(summary.seconds, 1e-9):,.0f} "
+        f"rows/s); {len(summary.anomalies)} labelled anomalies"
+    )

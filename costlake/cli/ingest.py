@@ -35,32 +35,53 @@ def estimate_rows(paths: list[Path]) -> int | None:
 
 @handle_errors
 def ingest(
-    paths: Annotated[list[Path], typer.Argument(help="Billing export files (CSV, CSV.gz, "
-                                                     "Parquet, JSON lines)")],
-    org: Annotated[str, typer.Option(help="Tenant the data belongs to; created on first use")]
-    = "default",
-    source: Annotated[str | None, typer.Option(
-        help="Name of this data source; a later delivery with the same source replaces the "
-             "same billing periods. Default: derived from the format and billing account")]
-    = None,
-    format: Annotated[str | None, typer.Option(
-        "--format", help="Force the format (focus, aws-cur, aws-cur2, azure, gcp, oci, cbf); "
-                         "default: detected from the columns")] = None,
-    skip_bad_rows: Annotated[bool, typer.Option(
-        help="Skip rows with unreadable values (counted in the output) instead of refusing "
-             "the whole file")] = False,
+    paths: Annotated[
+        list[Path], typer.Argument(help="Billing export files (CSV, CSV.gz, Parquet, JSON lines)")
+    ],
+    org: Annotated[
+        str, typer.Option(help="Tenant the data belongs to; created on first use")
+    ] = "default",
+    source: Annotated[
+        str | None,
+        typer.Option(
+            help="Name of this data source; a later delivery with the same source replaces the "
+            "same billing periods. Default: derived from the format and billing account"
+        ),
+    ] = None,
+    format: Annotated[
+        str | None,
+        typer.Option(
+            "--format",
+            help="Force the format (focus, aws-cur, aws-cur2, azure, gcp, oci, cbf); "
+            "default: detected from the columns",
+        ),
+    ] = None,
+    skip_bad_rows: Annotated[
+        bool,
+        typer.Option(
+            help="Skip rows with unreadable values (counted in the output) instead of refusing "
+            "the whole file"
+        ),
+    ] = False,
 ) -> None:
     """Ingest billing exports into the FOCUS cost lake."""
     estimate = estimate_rows(paths)
     with row_progress(f"ingest {len(paths)} file(s)", estimate) as update:
+
         def progress(fraction: float, rows: int) -> None:
             if rows >= 0:
                 update(rows)
             elif estimate:
                 update(int(fraction * estimate))
 
-        result = Ingestor(lake()).ingest(paths, org=org, source=source, format=format,
-                                          skip_bad_rows=skip_bad_rows, progress=progress)
+        result = Ingestor(lake()).ingest(
+            paths,
+            org=org,
+            source=source,
+            format=format,
+            skip_bad_rows=skip_bad_rows,
+            progress=progress,
+        )
         update(result.rows_written)
     out.print(
         f"ingested {result.rows_written:,} rows ({', '.join(result.formats)}) into org "

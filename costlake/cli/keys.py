@@ -18,15 +18,15 @@ def create(
     org: Annotated[str, typer.Option(help="Org the key belongs to (created on first use)")],
     name: Annotated[str, typer.Option(help="A name to recognise the key by")],
     scopes: Annotated[str, typer.Option(help="Comma-separated scopes")] = "*",
-    style: Annotated[str, typer.Option(
-        help="Key format: cloudexpat (ce_live_...), xplorr or plain")] = "cloudexpat",
+    style: Annotated[
+        str, typer.Option(help="Key format: cloudexpat (ce_live_...), xplorr or plain")
+    ] = "cloudexpat",
 ) -> None:
     """Create a key; its secret is printed once, on the last line."""
     from costlake.keys.service import create_key
 
     with db_session() as session:
-        key, secret = create_key(session, org, name, [s for s in scopes.split(",") if s],
-                                 style)
+        key, secret = create_key(session, org, name, [s for s in scopes.split(",") if s], style)
         key_id, prefix = key.id, key.prefix
     out.print(f"created key {key_id} ({prefix}…) for org {org}; the secret is shown only now:")
     print(secret)
@@ -39,10 +39,19 @@ def list_(org: Annotated[str, typer.Option(help="Org whose keys to list")]) -> N
     from costlake.keys.service import list_keys
 
     with db_session() as session:
-        rows = [(str(k.id), k.name, k.style, k.prefix + "…", ",".join(k.scopes),
-                 k.created_at.isoformat(timespec="seconds"),
-                 k.last_used_at.isoformat(timespec="seconds") if k.last_used_at else "",
-                 "revoked" if k.revoked_at else "active") for k in list_keys(session, org)]
+        rows = [
+            (
+                str(k.id),
+                k.name,
+                k.style,
+                k.prefix + "…",
+                ",".join(k.scopes),
+                k.created_at.isoformat(timespec="seconds"),
+                k.last_used_at.isoformat(timespec="seconds") if k.last_used_at else "",
+                "revoked" if k.revoked_at else "active",
+            )
+            for k in list_keys(session, org)
+        ]
     table = Table("id", "name", "style", "prefix", "scopes", "created", "last used", "status")
     for r in rows:
         table.add_row(*r)

@@ -54,19 +54,27 @@ def query(
     start: Annotated[str, typer.Option(help="Start of the range (inclusive), YYYY-MM-DD")],
     end: Annotated[str, typer.Option(help="End of the range (exclusive), YYYY-MM-DD")],
     org: Annotated[str, typer.Option(help="Tenant to query")] = "default",
-    group_by: Annotated[str | None, typer.Option(
-        help="Comma-separated FOCUS columns or tags (tag:team), e.g. ServiceName,tag:env")]
-    = None,
+    group_by: Annotated[
+        str | None,
+        typer.Option(
+            help="Comma-separated FOCUS columns or tags (tag:team), e.g. ServiceName,tag:env"
+        ),
+    ] = None,
     granularity: Annotated[Granularity, typer.Option(help="Time buckets")] = Granularity.TOTAL,
-    filter: Annotated[list[str] | None, typer.Option(
-        "--filter", help="KEY=VALUE, KEY=A|B, KEY!=A|B or KEY~TEXT; repeatable")] = None,
-    metric: Annotated[str, typer.Option(
-        help="BilledCost (unblended), EffectiveCost (amortized), ListCost, ContractedCost")]
-    = "BilledCost",
-    top: Annotated[int | None, typer.Option(help="Keep the N largest groups, fold the rest")]
-    = None,
-    compare: Annotated[bool, typer.Option(help="Add the previous window of equal length")]
-    = False,
+    filter: Annotated[
+        list[str] | None,
+        typer.Option("--filter", help="KEY=VALUE, KEY=A|B, KEY!=A|B or KEY~TEXT; repeatable"),
+    ] = None,
+    metric: Annotated[
+        str,
+        typer.Option(
+            help="BilledCost (unblended), EffectiveCost (amortized), ListCost, ContractedCost"
+        ),
+    ] = "BilledCost",
+    top: Annotated[
+        int | None, typer.Option(help="Keep the N largest groups, fold the rest")
+    ] = None,
+    compare: Annotated[bool, typer.Option(help="Add the previous window of equal length")] = False,
     output: Annotated[str, typer.Option(help="table, csv or json")] = "table",
     engine: Annotated[str, typer.Option(help="duckdb (embedded) or spark")] = "duckdb",
 ) -> None:
@@ -74,11 +82,14 @@ def query(
     if output not in ("table", "csv", "json"):
         raise InvalidInput("--output must be table, csv or json")
     q = CostQuery(
-        start=parse_time(start, "start"), end=parse_time(end, "end"),
+        start=parse_time(start, "start"),
+        end=parse_time(end, "end"),
         granularity=granularity,
         group_by=tuple(k for k in (group_by or "").split(",") if k.strip()),
         filters=tuple(parse_filter(f) for f in filter or []),
-        metric=Metric.parse(metric), top_n=top, compare_previous=compare,
+        metric=Metric.parse(metric),
+        top_n=top,
+        compare_previous=compare,
     )
     from costlake.query.engines import get_engine
 

@@ -21,8 +21,9 @@ def _run(host: str, port: int) -> None:
     from costlake.server import create_app
 
     settings = Settings(host=host, port=port)
-    uvicorn.run(create_app(settings), host=host, port=port, log_level="info",
-                timeout_graceful_shutdown=5)
+    uvicorn.run(
+        create_app(settings), host=host, port=port, log_level="info", timeout_graceful_shutdown=5
+    )
 
 
 @handle_errors
@@ -39,8 +40,9 @@ def serve(
 def demo(
     host: Annotated[str | None, typer.Option(help="Address to bind")] = None,
     port: Annotated[int | None, typer.Option(help="Port")] = None,
-    rows: Annotated[int, typer.Option(help="Demo rows to generate when the lake is empty")]
-    = 300_000,
+    rows: Annotated[
+        int, typer.Option(help="Demo rows to generate when the lake is empty")
+    ] = 300_000,
     days: Annotated[int, typer.Option(help="Days of demo history")] = 120,
 ) -> None:
     """Load demo data if COSTLAKE_HOME has none, create an API key, serve, print URL and key."""
@@ -57,8 +59,9 @@ def demo(
         with row_progress("generate demo data", rows) as update:
             generate(data, rows=rows, days=days, seed=42, progress=update)
         with row_progress("ingest demo data", rows) as update:
-            result = Ingestor(the_lake).ingest(sorted(Path(data).glob("*.parquet")),
-                                               org=DEMO_ORG, source="demo")
+            result = Ingestor(the_lake).ingest(
+                sorted(Path(data).glob("*.parquet")), org=DEMO_ORG, source="demo"
+            )
             update(result.rows_written)
     with db_session() as session:
         sync_accounts(session, the_lake, DEMO_ORG)
@@ -66,8 +69,9 @@ def demo(
     url = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}"
     out.print(f"\ncostlake is serving org [bold]{DEMO_ORG}[/] at [bold]{url}[/]")
     out.print(f"API key: [bold]{secret}[/]")
-    out.print(f'try: curl "{url}/v1/costs/summary?period=month" -H "Authorization: Bearer '
-              f'{secret}"\n')
+    out.print(
+        f'try: curl "{url}/v1/costs/summary?period=month" -H "Authorization: Bearer {secret}"\n'
+    )
     console.print("(Ctrl-C stops the server)")
     os.environ.setdefault("COSTLAKE_HOME", str(s.home))
     _run(host, port)

@@ -18,8 +18,9 @@ class ResourceInventory:
     last_seen: datetime | None
 
 
-def resource_inventory(queries: QueryService, org: str, *, before: datetime,
-                       account_ids: tuple[str, ...] | None = None) -> ResourceInventory:
+def resource_inventory(
+    queries: QueryService, org: str, *, before: datetime, account_ids: tuple[str, ...] | None = None
+) -> ResourceInventory:
     """Distinct resources with charges before ``before``, by provider and by type."""
     snap = queries.lake.snapshot(org)
     files = snap.files(None, before)

@@ -43,10 +43,23 @@ def account_summary(
     and each account's largest services (the rest are not folded: percentages are of the
     account's total)."""
     compare = previous_start is not None
-    dims = ("ProviderName", "BillingAccountId", "SubAccountId", "SubAccountName",
-            "BillingAccountName", "BillingCurrency")
-    base = CostQuery(start, end, group_by=dims, metric=metric, compare_previous=compare,
-                     previous_start_at=previous_start, account_ids=scope.granted)
+    dims = (
+        "ProviderName",
+        "BillingAccountId",
+        "SubAccountId",
+        "SubAccountName",
+        "BillingAccountName",
+        "BillingCurrency",
+    )
+    base = CostQuery(
+        start,
+        end,
+        group_by=dims,
+        metric=metric,
+        compare_previous=compare,
+        previous_start_at=previous_start,
+        account_ids=scope.granted,
+    )
     result = queries.run(org, base)
     totals: dict[tuple[str, str, str], list[object]] = {}
     for r in result.rows:
@@ -67,12 +80,19 @@ def account_summary(
     for (provider, account_id, billing), (pname, name, cur, prev, ccy) in totals.items():
         if compare and prev is None:
             prev = ZERO
-        accounts.append(AccountCosts(
-            provider=provider, provider_name=str(pname), account_id=account_id,
-            account_name=name, billing_account_id=billing, current=cur,  # type: ignore[arg-type]
-            previous=prev, currency=str(ccy or "USD"),  # type: ignore[arg-type]
-            by_service=tuple(services.get((provider, account_id, billing), ())),
-        ))
+        accounts.append(
+            AccountCosts(
+                provider=provider,
+                provider_name=str(pname),
+                account_id=account_id,
+                account_name=name,
+                billing_account_id=billing,
+                current=cur,  # type: ignore[arg-type]
+                previous=prev,
+                currency=str(ccy or "USD"),  # type: ignore[arg-type]
+                by_service=tuple(services.get((provider, account_id, billing), ())),
+            )
+        )
     accounts.sort(key=lambda a: (-a.current, a.provider, a.account_id))
     currencies = {a.currency for a in accounts}
     return CostSummary(
@@ -84,20 +104,34 @@ def account_summary(
     )
 
 
-def _services(queries: QueryService, org: str, start: datetime, end: datetime, metric: Metric,
-              scope: AccountScope, keys: Iterable[tuple[str, str, str]],
-              max_services: int | None) -> dict[tuple[str, str, str], list[ServiceCost]]:
+def _services(
+    queries: QueryService,
+    org: str,
+    start: datetime,
+    end: datetime,
+    metric: Metric,
+    scope: AccountScope,
+    keys: Iterable[tuple[str, str, str]],
+    max_services: int | None,
+) -> dict[tuple[str, str, str], list[ServiceCost]]:
     wanted = set(keys)
     if not wanted:
         return {}
-    q = CostQuery(start, end, group_by=("ProviderName", "BillingAccountId", "SubAccountId",
-                                        "ServiceName"), metric=metric,
-                  account_ids=scope.granted)
+    q = CostQuery(
+        start,
+        end,
+        group_by=("ProviderName", "BillingAccountId", "SubAccountId", "ServiceName"),
+        metric=metric,
+        account_ids=scope.granted,
+    )
     per: dict[tuple[str, str, str], dict[str, Decimal]] = defaultdict(dict)
     for r in queries.run(org, q).rows:
         provider = provider_slug(r["ProviderName"])  # type: ignore[arg-type]
-        key = (provider, str(r["SubAccountId"] or r["BillingAccountId"]),
-               str(r["BillingAccountId"]))
+        key = (
+            provider,
+            str(r["SubAccountId"] or r["BillingAccountId"]),
+            str(r["BillingAccountId"]),
+        )
         if key in wanted:
             name = str(r["ServiceName"])
             per[key][name] = per[key].get(name, ZERO) + (r["cost"] or ZERO)  # type: ignore[operator]

@@ -41,8 +41,9 @@ class KeyScheme:
         if self.kind == "bearer":
             scheme, _, token = value.partition(" ")
             if scheme.lower() != "bearer" or not token.strip():
-                raise Unauthenticated("the Authorization header must be 'Bearer <API key>'",
-                                      reason="malformed")
+                raise Unauthenticated(
+                    "the Authorization header must be 'Bearer <API key>'", reason="malformed"
+                )
             return token.strip()
         return value or None
 
@@ -138,8 +139,9 @@ def authenticator(dialect: Dialect) -> Callable[[Request], Coroutine[Any, Any, C
         if secret is None:
             raise Unauthenticated("an API key is required", reason="missing")
         if not dialect.key_shape_ok(secret):
-            raise Unauthenticated("the API key does not have the expected format",
-                                  reason="malformed")
+            raise Unauthenticated(
+                "the API key does not have the expected format", reason="malformed"
+            )
         caller = await run_in_threadpool(_lookup, platform, secret)
         if caller is None:
             raise Unauthenticated("the API key is invalid, revoked or expired", reason="unknown")
@@ -151,8 +153,10 @@ def authenticator(dialect: Dialect) -> Callable[[Request], Coroutine[Any, Any, C
         )
         request.state.rate_limit = decision
         if not decision.allowed:
-            raise RateLimited("too many requests for this API key; retry after the reset time",
-                              retry_after_seconds=decision.retry_after)
+            raise RateLimited(
+                "too many requests for this API key; retry after the reset time",
+                retry_after_seconds=decision.retry_after,
+            )
         return caller
 
     return authenticate
@@ -172,9 +176,14 @@ def _lookup(platform: Platform, secret: str) -> Caller | None:
         return Caller(key.org.slug, key.key_id, key.name, granted, key.scopes)
 
 
-def openapi_document(dialect: Dialect, router: APIRouter, servers: Sequence[str] = ()
-                     ) -> dict[str, Any]:
+def openapi_document(
+    dialect: Dialect, router: APIRouter, servers: Sequence[str] = ()
+) -> dict[str, Any]:
     from fastapi.openapi.utils import get_openapi
 
-    return get_openapi(title=dialect.title, version=dialect.version, routes=router.routes,
-                       servers=[{"url": s} for s in servers] or None)
+    return get_openapi(
+        title=dialect.title,
+        version=dialect.version,
+        routes=router.routes,
+        servers=[{"url": s} for s in servers] or None,
+    )

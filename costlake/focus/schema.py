@@ -1,4 +1,4 @@
-"""The canonical cost-and-usage schema: FinOps FOCUS 1.2, the columns 1.3 adds, and our ``x_`` columns.
+"""The canonical cost-and-usage schema: FOCUS 1.2, the columns 1.3 adds, and our ``x_`` columns.
 
 Every row in the lake has exactly these columns, in this order. Ingest adapters produce them,
 the query engine reads them, exports write them. Types are Arrow types; ``duckdb_type`` gives
@@ -132,10 +132,13 @@ _SPEC: list[tuple[str, pa.DataType, bool, ColumnKind, str, bool]] = [
 ]
 
 COLUMNS: tuple[Column, ...] = tuple(
-    Column(name, type_, nullable, kind, since, json) for name, type_, nullable, kind, since, json in _SPEC
+    Column(name, type_, nullable, kind, since, json)
+    for name, type_, nullable, kind, since, json in _SPEC
 )
 COLUMNS_BY_NAME: dict[str, Column] = {c.name: c for c in COLUMNS}
-FOCUS_SCHEMA: pa.Schema = pa.schema([pa.field(c.name, c.type, nullable=c.nullable) for c in COLUMNS])
+FOCUS_SCHEMA: pa.Schema = pa.schema(
+    [pa.field(c.name, c.type, nullable=c.nullable) for c in COLUMNS]
+)
 
 # Columns a FOCUS 1.x export must carry; others may be absent and are filled with NULL.
 REQUIRED_FOCUS_COLUMNS: frozenset[str] = frozenset(

@@ -92,12 +92,18 @@ def file_format_of(path: Path) -> str:
         return "json"
     if name.endswith((".csv", ".csv.gz", ".txt", ".tsv", ".csv.zst")):
         return "csv"
-    raise MalformedFile("unknown file type: expected .csv, .csv.gz, .parquet or .json(l)",
-                        path=str(path))
+    raise MalformedFile(
+        "unknown file type: expected .csv, .csv.gz, .parquet or .json(l)", path=str(path)
+    )
 
 
-def _reader(paths: Sequence[Path], file_format: str, null_strings: Sequence[str] = ("",),
-            *, all_varchar: bool = True) -> str:
+def _reader(
+    paths: Sequence[Path],
+    file_format: str,
+    null_strings: Sequence[str] = ("",),
+    *,
+    all_varchar: bool = True,
+) -> str:
     files = "[" + ", ".join(lit(str(p)) for p in paths) + "]"
     if file_format == "parquet":
         return f"read_parquet({files}, union_by_name = true)"
@@ -130,8 +136,9 @@ def _short(e: Exception) -> str:
     return re.sub(r"^\w+ Error: ", "", text)[:600]
 
 
-def build_select(adapter: Adapter, columns: RawColumns, *, source: str, ingested_at: str,
-                 skip_bad_rows: bool) -> tuple[str, str]:
+def build_select(
+    adapter: Adapter, columns: RawColumns, *, source: str, ingested_at: str, skip_bad_rows: bool
+) -> tuple[str, str]:
     """(select list of canonical columns, predicate that is true for a bad row)."""
     exprs: Mapping[str, Expr] = adapter.select(columns)
     unknown = set(exprs) - {c.name for c in COLUMNS}
@@ -153,12 +160,16 @@ def build_select(adapter: Adapter, columns: RawColumns, *, source: str, ingested
         value = f"CAST({e.sql} AS {typ})"
         checks: list[tuple[str, str]] = []
         if e.raw is not None:
-            checks.append((f"({value}) IS NULL AND ({e.raw}) IS NOT NULL",
-                           f"printf('cannot read %s as {column.name}', "
-                           f"to_json(CAST({e.raw} AS VARCHAR)))"))
+            checks.append(
+                (
+                    f"({value}) IS NULL AND ({e.raw}) IS NOT NULL",
+                    f"printf('cannot read %s as {column.name}', to_json(CAST({e.raw} AS VARCHAR)))",
+                )
+            )
         if not column.nullable:
-            checks.append((f"({value}) IS NULL", lit(f"{column.name} is empty, and FOCUS "
-                                                      "requires a value")))
+            checks.append(
+                (f"({value}) IS NULL", lit(f"{column.name} is empty, and FOCUS requires a value"))
+            )
         if skip_bad_rows or not checks:
             items.append(f"{value} AS {ident(column.name)}")
         else:
@@ -174,8 +185,9 @@ _PERIOD = "strftime(\"BillingPeriodStart\", '%Y-%m')"
 class Ingestor:
     """Runs ingests into one lake."""
 
-    def __init__(self, lake: Lake, *, threads: int | None = None,
-                 enrichers: Sequence[Enricher] | None = None) -> None:
+    def __init__(
+        self, lake: Lake, *, threads: int | None = None, enrichers: Sequence[Enricher] | None = None
+    ) -> None:
         self.lake = lake
         self.threads = threads
         self.enrichers = list(default_enrichers() if enrichers is None else enrichers)
@@ -202,9 +214,14 @@ class Ingestor:
             groups = self._group(con, paths, format)
             version, staging = self.lake.new_staging_dir(org)
             try:
-                staged, written, skipped = self._stage(con, groups, staging, source=source,
-                                                       skip_bad_rows=skip_bad_rows,
-                                                       progress=progress)
+                staged, written, skipped = self._stage(
+                    con,
+                    groups,
+                    staging,
+                    source=source,
+                    skip_bad_rows=skip_bad_rows,
+                    progress=progress,
+                )
                 if staged:
                     self.lake.commit(org, version, staged)
                 else:
@@ -219,15 +236,17 @@ class Ingestor:
             sources=tuple(sorted({s.source for s in staged})),
             formats=tuple(sorted({g.adapter.name for g in groups})),
             files=tuple(str(p) for p in paths),
-            rows_written=written, rows_skipped=skipped,
+            rows_written=written,
+            rows_skipped=skipped,
             periods=tuple(sorted({s.period for s in staged})),
             seconds=time.perf_counter() - started,
         )
 
     # -- steps -------------------------------------------------------------------------------
 
-    def _group(self, con: duckdb.DuckDBPyConnection, paths: list[Path],
-               format: str | None) -> list[_Group]:
+    def _group(
+        self, con: duckdb.DuckDBPyConnection, paths: list[Path], format: str | None
+    ) -> list[_Group]:
         forced = registry.get(format) if format else None
         groups: dict[tuple[str, str, frozenset[str]], _Group] = {}
         for path in paths:
@@ -238,9 +257,16 @@ class Ingestor:
             group.paths.append(path)
         return list(groups.values())
 
-    def _stage(self, con: duckdb.DuckDBPyConnection, groups: list[_Group], staging: Path, *,
-               source: str | None, skip_bad_rows: bool,
-               progress: ProgressCallback | None) -> tuple[list[StagedPartition], int, int]:
+    def _stage(
+        self,
+        con: duckdb.DuckDBPyConnection,
+        groups: list[_Group],
+        staging: Path,
+        *,
+        source: str | None,
+        skip_bad_rows: bool,
+        progress: ProgressCallback | None,
+    ) -> tuple[list[StagedPartition], int, int]:
         ingested_at = clock.utcnow().isoformat(sep=" ")
         staged: list[StagedPartition] = []
         written = skipped = 0
@@ -248,10 +274,13 @@ class Ingestor:
             assert group.columns is not None
             where = f"{group.paths[0]}" if len(group.paths) == 1 else f"{len(group.paths)} files"
             try:
-                select, bad = build_select(group.adapter, group.columns,
-                                           source=source or "__pending__",
-                                           ingested_at=ingested_at,
-                                           skip_bad_rows=skip_bad_rows)
+                select, bad = build_select(
+                    group.adapter,
+                    group.columns,
+                    source=source or "__pending__",
+                    ingested_at=ingested_at,
+                    skip_bad_rows=skip_bad_rows,
+                )
             except MalformedFile as e:
                 raise MalformedFile(e.message, path=where) from None
             reader = _reader(group.paths, group.file_format, group.adapter.csv_options.null_strings)
@@ -267,9 +296,17 @@ class Ingestor:
             staged.extend(self._partitions(con, group, out, source))
         return staged, written, skipped
 
-    def _copy(self, con: duckdb.DuckDBPyConnection, group: _Group, reader: str, select: str,
-              bad: str, out: Path, skip_bad_rows: bool,
-              progress: ProgressCallback | None) -> int:
+    def _copy(
+        self,
+        con: duckdb.DuckDBPyConnection,
+        group: _Group,
+        reader: str,
+        select: str,
+        bad: str,
+        out: Path,
+        skip_bad_rows: bool,
+        progress: ProgressCallback | None,
+    ) -> int:
         """Stream one group into ``out/__period=<YYYY-MM>/`` folders; returns rows written.
 
         CSV is parsed once, with DuckDB's partitioned writer. Columnar input (Parquet, JSON)
@@ -292,30 +329,46 @@ class Ingestor:
 
         options = "FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 122880"
         if group.file_format == "csv":
-            sql = (f"COPY (SELECT *, {_PERIOD} AS __period FROM ({body(None)})) TO "
-                   f"{lit(str(out))} (PARTITION_BY (__period), {options})")
+            sql = (
+                f"COPY (SELECT *, {_PERIOD} AS __period FROM ({body(None)})) TO "
+                f"{lit(str(out))} (PARTITION_BY (__period), {options})"
+            )
             return _run_with_progress(con, sql, progress)
         assert group.columns is not None
         start = group.adapter.select(group.columns)["BillingPeriodStart"].sql
         period = f"strftime(CAST({start} AS TIMESTAMP), '%Y-%m')"
-        periods = [r[0] for r in con.execute(
-            f"SELECT DISTINCT {period} FROM {reader} AS raw ORDER BY 1 NULLS LAST").fetchall()]
+        periods = [
+            r[0]
+            for r in con.execute(
+                f"SELECT DISTINCT {period} FROM {reader} AS raw ORDER BY 1 NULLS LAST"
+            ).fetchall()
+        ]
         total = 0
         for k, p in enumerate(periods):
             where = f"{period} IS NULL" if p is None else f"{period} = {lit(p)}"
             target = out / f"__period={p or 'unknown'}"
             target.mkdir(parents=True, exist_ok=True)
-            step = None if progress is None else (
-                lambda f, n, k=k: progress((k + f) / len(periods), -1 if n < 0 else total + n))
+            step = (
+                None
+                if progress is None
+                else (
+                    lambda f, n, k=k, done=total: progress(
+                        (k + f) / len(periods), -1 if n < 0 else done + n
+                    )
+                )
+            )
             total += _run_with_progress(
-                con, f"COPY ({body(where)}) TO {lit(str(target / 'data_0.parquet'))} "
-                     f"({options})", step)
+                con,
+                f"COPY ({body(where)}) TO {lit(str(target / 'data_0.parquet'))} ({options})",
+                step,
+            )
         if progress is not None:
             progress(1.0, total)
         return total
 
-    def _partitions(self, con: duckdb.DuckDBPyConnection, group: _Group, out: Path,
-                    source: str | None) -> list[StagedPartition]:
+    def _partitions(
+        self, con: duckdb.DuckDBPyConnection, group: _Group, out: Path, source: str | None
+    ) -> list[StagedPartition]:
         if not out.exists():
             return []
         stats = con.execute(
@@ -338,30 +391,44 @@ class Ingestor:
         result = []
         for period, rows, lo, hi, _ in stats:
             files = tuple(sorted((out / f"__period={period}").glob("*.parquet")))
-            result.append(StagedPartition(source=name, source_format=group.adapter.name,
-                                          period=period, files=files, rows=rows,
-                                          min_charge_start=lo, max_charge_end=hi))
+            result.append(
+                StagedPartition(
+                    source=name,
+                    source_format=group.adapter.name,
+                    period=period,
+                    files=files,
+                    rows=rows,
+                    min_charge_start=lo,
+                    max_charge_end=hi,
+                )
+            )
         return result
 
-    def _explain(self, con: duckdb.DuckDBPyConnection, group: _Group, reader: str,
-                 error: duckdb.Error) -> MalformedFile:
+    def _explain(
+        self, con: duckdb.DuckDBPyConnection, group: _Group, reader: str, error: duckdb.Error
+    ) -> MalformedFile:
         """Turn a DuckDB failure into an error naming the file, row and column."""
         path = str(group.paths[0]) if len(group.paths) == 1 else ", ".join(map(str, group.paths))
         message = _short(error)
         m = re.search(r"cannot read (.*) as (\w+)", message) or re.search(
-            r"(\w+) is empty, and FOCUS requires a value", message)
+            r"(\w+) is empty, and FOCUS requires a value", message
+        )
         if not m:
             return MalformedFile(message, path=path)
         column = m.group(2) if m.re.groups == 2 else m.group(1)
         row = self._first_bad_row(con, group, reader, column)
-        detail = (f"value {m.group(1)} is not a valid {column}" if m.re.groups == 2
-                  else f"{column} is empty, and FOCUS requires a value")
+        detail = (
+            f"value {m.group(1)} is not a valid {column}"
+            if m.re.groups == 2
+            else f"{column} is empty, and FOCUS requires a value"
+        )
         if row is not None and group.file_format == "csv":
             detail += f" (line {row + 1} of the file)"
         return MalformedFile(detail, path=path, row=row, column=column)
 
-    def _first_bad_row(self, con: duckdb.DuckDBPyConnection, group: _Group, reader: str,
-                       column: str) -> int | None:
+    def _first_bad_row(
+        self, con: duckdb.DuckDBPyConnection, group: _Group, reader: str, column: str
+    ) -> int | None:
         assert group.columns is not None
         exprs = group.adapter.select(group.columns)
         e = exprs.get(column)
@@ -407,8 +474,9 @@ def default_source(format_name: str, billing_accounts: Sequence[str]) -> str:
     return f"{format_name}-{digest}"
 
 
-def _run_with_progress(con: duckdb.DuckDBPyConnection, sql: str,
-                       progress: ProgressCallback | None) -> int:
+def _run_with_progress(
+    con: duckdb.DuckDBPyConnection, sql: str, progress: ProgressCallback | None
+) -> int:
     """Run a COPY, reporting DuckDB's own progress estimate while it runs."""
     if progress is None:
         return int(con.execute(sql).fetchone()[0])

@@ -73,7 +73,9 @@ def constant(value: str | None) -> Expr:
 
 
 def _is_text(type_: str) -> bool:
-    return type_.upper() in ("VARCHAR", "TEXT", "STRING", "JSON") or type_.upper().startswith("VARCHAR")
+    return type_.upper() in ("VARCHAR", "TEXT", "STRING", "JSON") or type_.upper().startswith(
+        "VARCHAR"
+    )
 
 
 def money_sql(sql: str, type_: str = "VARCHAR") -> str:
@@ -95,8 +97,9 @@ def money(column: str, type_: str = "VARCHAR") -> Expr:
 def money_or_zero(column: str, type_: str = "VARCHAR") -> Expr:
     """Like ``money`` but NULL/blank reads as 0 (for FOCUS cost columns that must not be null)."""
     m = money(column, type_)
-    return Expr(f"COALESCE({m.sql}, CASE WHEN {nullif_blank(ident(column))} IS NULL THEN 0 END)",
-                m.raw)
+    return Expr(
+        f"COALESCE({m.sql}, CASE WHEN {nullif_blank(ident(column))} IS NULL THEN 0 END)", m.raw
+    )
 
 
 quantity = money

@@ -7,7 +7,9 @@ import os
 import duckdb
 
 
-def connect(*, threads: int | None = None, memory_limit: str | None = None) -> duckdb.DuckDBPyConnection:
+def connect(
+    *, threads: int | None = None, memory_limit: str | None = None
+) -> duckdb.DuckDBPyConnection:
     """An in-memory DuckDB connection with UTC as its time zone."""
     con = duckdb.connect(":memory:")
     con.execute("SET TimeZone = 'UTC'")

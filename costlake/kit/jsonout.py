@@ -11,7 +11,7 @@ import orjson
 
 
 def decimal_text(value: Decimal) -> str:
-    """Shortest exact plain-notation text of a decimal (``1.500`` -> ``1.5``, ``0E-18`` -> ``0``)."""
+    """Shortest exact plain text of a decimal (``1.500`` -> ``1.5``, ``0E-18`` -> ``0``)."""
     if value == 0:
         return "0"
     text = format(value, "f")

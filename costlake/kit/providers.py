@@ -5,10 +5,19 @@ from __future__ import annotations
 import re
 
 _SLUGS = {
-    "aws": "aws", "amazon web services": "aws", "amazon web services, inc.": "aws",
-    "microsoft": "azure", "azure": "azure", "microsoft azure": "azure",
-    "google cloud": "gcp", "google": "gcp", "gcp": "gcp", "google cloud platform": "gcp",
-    "oracle": "oci", "oci": "oci", "oracle cloud infrastructure": "oci",
+    "aws": "aws",
+    "amazon web services": "aws",
+    "amazon web services, inc.": "aws",
+    "microsoft": "azure",
+    "azure": "azure",
+    "microsoft azure": "azure",
+    "google cloud": "gcp",
+    "google": "gcp",
+    "gcp": "gcp",
+    "google cloud platform": "gcp",
+    "oracle": "oci",
+    "oci": "oci",
+    "oracle cloud infrastructure": "oci",
 }
 
 CLOUD_PROVIDERS = frozenset({"aws", "azure", "gcp", "oci"})

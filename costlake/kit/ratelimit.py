@@ -22,8 +22,9 @@ class RateLimitDecision:
 
 
 class RateLimitStore(Protocol):
-    def hit(self, key: str, *, limit: int, window_seconds: int, now: float | None = None
-            ) -> RateLimitDecision:
+    def hit(
+        self, key: str, *, limit: int, window_seconds: int, now: float | None = None
+    ) -> RateLimitDecision:
         """Count one request for ``key`` in its fixed window and say whether it may go on."""
         ...
 
@@ -35,8 +36,9 @@ class InMemoryRateLimitStore:
         self._lock = threading.Lock()
         self._windows: dict[str, tuple[int, int]] = {}  # key -> (window start, count)
 
-    def hit(self, key: str, *, limit: int, window_seconds: int, now: float | None = None
-            ) -> RateLimitDecision:
+    def hit(
+        self, key: str, *, limit: int, window_seconds: int, now: float | None = None
+    ) -> RateLimitDecision:
         t = int(now if now is not None else time.time())
         start = t - t % window_seconds
         with self._lock:

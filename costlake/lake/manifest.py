@@ -67,11 +67,15 @@ class Manifest:
     def to_json(self) -> bytes:
         def part(p: Partition) -> dict[str, object]:
             return {
-                "source": p.source, "period": p.period, "version": p.version,
-                "files": list(p.files), "rows": p.rows,
+                "source": p.source,
+                "period": p.period,
+                "version": p.version,
+                "files": list(p.files),
+                "rows": p.rows,
                 "min_charge_start": _iso(p.min_charge_start),
                 "max_charge_end": _iso(p.max_charge_end),
-                "source_format": p.source_format, "committed_at": _iso(p.committed_at),
+                "source_format": p.source_format,
+                "committed_at": _iso(p.committed_at),
             }
 
         return orjson.dumps(
@@ -80,8 +84,9 @@ class Manifest:
                 "org": self.org,
                 "generation": self.generation,
                 "partitions": [part(p) for p in self.partitions],
-                "retired": [{"folder": r.folder, "retired_at": _iso(r.retired_at)}
-                            for r in self.retired],
+                "retired": [
+                    {"folder": r.folder, "retired_at": _iso(r.retired_at)} for r in self.retired
+                ],
             },
             option=orjson.OPT_INDENT_2,
         )
@@ -94,8 +99,11 @@ class Manifest:
             generation=doc["generation"],
             partitions=tuple(
                 Partition(
-                    source=p["source"], period=p["period"], version=p["version"],
-                    files=tuple(p["files"]), rows=p["rows"],
+                    source=p["source"],
+                    period=p["period"],
+                    version=p["version"],
+                    files=tuple(p["files"]),
+                    rows=p["rows"],
                     min_charge_start=_dt(p["min_charge_start"]),
                     max_charge_end=_dt(p["max_charge_end"]),
                     source_format=p["source_format"],
@@ -103,8 +111,9 @@ class Manifest:
                 )
                 for p in doc["partitions"]
             ),
-            retired=tuple(Retired(r["folder"], _dt(r["retired_at"]) or datetime.min)
-                          for r in doc["retired"]),
+            retired=tuple(
+                Retired(r["folder"], _dt(r["retired_at"]) or datetime.min) for r in doc["retired"]
+            ),
         )
 
 

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import os
 import re
-import signal
 import shutil
+import signal
 import time
 import uuid
 from collections.abc import Iterable, Sequence
@@ -111,8 +111,11 @@ class Lake:
     def orgs(self) -> list[str]:
         if not self.root.exists():
             return []
-        return sorted(p.name.removeprefix("org=") for p in self.root.glob("org=*")
-                      if (p / mf.MANIFEST_NAME).exists())
+        return sorted(
+            p.name.removeprefix("org=")
+            for p in self.root.glob("org=*")
+            if (p / mf.MANIFEST_NAME).exists()
+        )
 
     def snapshot(self, org: str) -> LakeSnapshot:
         m = mf.read(self.org_dir(org), org)
@@ -138,8 +141,7 @@ class Lake:
             new_parts: list[Partition] = []
             for sp in staged:
                 check_name("source", sp.source)
-                folder = (org_dir / f"source={sp.source}" / f"period={sp.period}"
-                          / f"v={version}")
+                folder = org_dir / f"source={sp.source}" / f"period={sp.period}" / f"v={version}"
                 folder.mkdir(parents=True, exist_ok=True)
                 rel_files = []
                 for i, f in enumerate(sp.files):
@@ -147,23 +149,35 @@ class Lake:
                     f.rename(target)
                     rel_files.append(str(target.relative_to(org_dir)))
                 mf.fsync_dir(folder)
-                new_parts.append(Partition(
-                    source=sp.source, period=sp.period, version=version,
-                    files=tuple(rel_files), rows=sp.rows,
-                    min_charge_start=sp.min_charge_start, max_charge_end=sp.max_charge_end,
-                    source_format=sp.source_format, committed_at=now,
-                ))
+                new_parts.append(
+                    Partition(
+                        source=sp.source,
+                        period=sp.period,
+                        version=version,
+                        files=tuple(rel_files),
+                        rows=sp.rows,
+                        min_charge_start=sp.min_charge_start,
+                        max_charge_end=sp.max_charge_end,
+                        source_format=sp.source_format,
+                        committed_at=now,
+                    )
+                )
             _crash_point("before-manifest")
             current = mf.read(org_dir, org)
             replaced = {(p.source, p.period) for p in new_parts}
             kept = [p for p in current.partitions if (p.source, p.period) not in replaced]
             retired = list(current.retired) + [
-                Retired(p.folder, now) for p in current.partitions
+                Retired(p.folder, now)
+                for p in current.partitions
                 if (p.source, p.period) in replaced
             ]
             parts = sorted(kept + new_parts, key=lambda p: (p.source, p.period))
-            new = replace(current, generation=current.generation + 1,
-                          partitions=tuple(parts), retired=tuple(retired))
+            new = replace(
+                current,
+                generation=current.generation + 1,
+                partitions=tuple(parts),
+                retired=tuple(retired),
+            )
             mf.write_atomically(org_dir, new)
             _crash_point("after-manifest")
         shutil.rmtree(org_dir / "_staging" / version, ignore_errors=True)
@@ -182,7 +196,8 @@ class Lake:
             current = mf.read(org_dir, org)
             gone = [p for p in current.partitions if p.source == source]
             new = replace(
-                current, generation=current.generation + 1,
+                current,
+                generation=current.generation + 1,
                 partitions=tuple(p for p in current.partitions if p.source != source),
                 retired=current.retired + tuple(Retired(p.folder, now) for p in gone),
             )

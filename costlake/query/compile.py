@@ -41,7 +41,7 @@ def ts(value: datetime) -> str:
 def key_expr(key: str) -> str:
     """SQL for a group/filter key: a column, or a tag looked up in the Tags map."""
     if key.startswith(TAG_PREFIX):
-        return f"Tags[{lit(key[len(TAG_PREFIX):])}]"
+        return f"Tags[{lit(key[len(TAG_PREFIX) :])}]"
     return ident(key)
 
 
@@ -83,9 +83,12 @@ def compile_query(q: CostQuery) -> str:
 
     select: list[str] = []
     if cols.period:
-        moment = (f"CASE WHEN {current} THEN ChargePeriodStart "
-                  f"ELSE ChargePeriodStart + INTERVAL {shift} SECOND END"
-                  if q.compare_previous else "ChargePeriodStart")
+        moment = (
+            f"CASE WHEN {current} THEN ChargePeriodStart "
+            f"ELSE ChargePeriodStart + INTERVAL {shift} SECOND END"
+            if q.compare_previous
+            else "ChargePeriodStart"
+        )
         select.append(f"date_trunc('{q.granularity.value}', {moment}) AS period")
     g_alias = [f"g{i}" for i in range(len(q.group_by))]
     select += [f"{key_expr(k)} AS {a}" for k, a in zip(q.group_by, g_alias, strict=True)]
@@ -93,8 +96,9 @@ def compile_query(q: CostQuery) -> str:
     select += [f"{expr} AS {ident(name)}" for name, expr in metric_exprs]
 
     group_positions = ", ".join(str(i + 1) for i in range(len(select) - len(metric_exprs)))
-    base = (f"SELECT {', '.join(select)} FROM {TABLE} WHERE {' AND '.join(where)}"
-            + (f" GROUP BY {group_positions}" if group_positions else ""))
+    base = f"SELECT {', '.join(select)} FROM {TABLE} WHERE {' AND '.join(where)}" + (
+        f" GROUP BY {group_positions}" if group_positions else ""
+    )
 
     keys = (["period"] if cols.period else []) + g_alias
     names = [ident(n) for n, _ in metric_exprs]
@@ -107,9 +111,11 @@ def compile_query(q: CostQuery) -> str:
         body = _keep_top_n(q, base, g_alias)
     else:
         body = base
-    out = [("period" if k == "period" else f"{k} AS {ident(q.group_by[g_alias.index(k)])}")
-           for k in keys] + names
-    order = (["period"] if cols.period else [])
+    out = [
+        ("period" if k == "period" else f"{k} AS {ident(q.group_by[g_alias.index(k)])}")
+        for k in keys
+    ] + names
+    order = ["period"] if cols.period else []
     if q.order_by_cost:
         order.append(f"{ident('cost')} DESC")
     order += g_alias
@@ -126,16 +132,20 @@ def _metric_sums(q: CostQuery, current: str) -> list[tuple[str, str]]:
             sums.append((name, f"SUM({ident(column)})"))
     if q.compare_previous:
         prev = [("previous_cost", q.metric.value)] + [
-            (f"previous_{m.value}", m.value) for m in q.extra_metrics]
+            (f"previous_{m.value}", m.value) for m in q.extra_metrics
+        ]
         # Keep metric order: cost, previous_cost, extras..., previous extras...
-        sums = [sums[0], (prev[0][0], f"SUM(CASE WHEN NOT ({current}) THEN "
-                                      f"{ident(prev[0][1])} END)")] + sums[1:] + [
-            (n, f"SUM(CASE WHEN NOT ({current}) THEN {ident(c)} END)") for n, c in prev[1:]]
+        sums = (
+            [sums[0], (prev[0][0], f"SUM(CASE WHEN NOT ({current}) THEN {ident(prev[0][1])} END)")]
+            + sums[1:]
+            + [(n, f"SUM(CASE WHEN NOT ({current}) THEN {ident(c)} END)") for n, c in prev[1:]]
+        )
     return sums
 
 
-def _fold_top_n(q: CostQuery, base: str, groups: list[str], keys: list[str],
-                names: list[str]) -> str:
+def _fold_top_n(
+    q: CostQuery, base: str, groups: list[str], keys: list[str], names: list[str]
+) -> str:
     """Keep the N groups with the largest cost over the whole range; fold the rest."""
     assert q.top_n is not None
     on = " AND ".join(f"b.{g} IS NOT DISTINCT FROM t.{g}" for g in groups)
@@ -144,14 +154,19 @@ def _fold_top_n(q: CostQuery, base: str, groups: list[str], keys: list[str],
         f"{', '.join(f'{g} ASC NULLS FIRST' for g in groups)}) AS rn "
         f"FROM base GROUP BY {', '.join(groups)}"
     )
-    folded = [("b.period AS period") if k == "period" else
-              f"CASE WHEN t.rn <= {q.top_n} THEN b.{k} ELSE {lit(q.other_label)} END AS {k}"
-              for k in keys]
+    folded = [
+        ("b.period AS period")
+        if k == "period"
+        else f"CASE WHEN t.rn <= {q.top_n} THEN b.{k} ELSE {lit(q.other_label)} END AS {k}"
+        for k in keys
+    ]
     sums = [f"SUM(b.{n}) AS {n}" for n in names]
     group = ", ".join(str(i + 1) for i in range(len(keys)))
-    return (f"WITH base AS ({base}), ranked AS ({ranked}) "
-            f"SELECT {', '.join(folded + sums)} FROM base AS b JOIN ranked AS t ON {on} "
-            f"GROUP BY {group}")
+    return (
+        f"WITH base AS ({base}), ranked AS ({ranked}) "
+        f"SELECT {', '.join(folded + sums)} FROM base AS b JOIN ranked AS t ON {on} "
+        f"GROUP BY {group}"
+    )
 
 
 def _keep_top_n(q: CostQuery, base: str, groups: list[str]) -> str:
@@ -163,8 +178,10 @@ def _keep_top_n(q: CostQuery, base: str, groups: list[str]) -> str:
         f"{', '.join(f'{g} ASC NULLS FIRST' for g in groups)}) AS rn "
         f"FROM base GROUP BY {', '.join(groups)}"
     )
-    return (f"WITH base AS ({base}), ranked AS ({ranked}) "
-            f"SELECT b.* FROM base AS b JOIN ranked AS t ON {on} WHERE t.rn <= {q.top_n}")
+    return (
+        f"WITH base AS ({base}), ranked AS ({ranked}) "
+        f"SELECT b.* FROM base AS b JOIN ranked AS t ON {on} WHERE t.rn <= {q.top_n}"
+    )
 
 
 def to_dialect(sql: str, dialect: str) -> str:

@@ -86,7 +86,7 @@ def resolve_key(key: str) -> str:
     k = key.strip()
     for prefix in (TAG_PREFIX, "tags.", "tag."):
         if k.lower().startswith(prefix) and len(k) > len(prefix):
-            return TAG_PREFIX + k[len(prefix):]
+            return TAG_PREFIX + k[len(prefix) :]
     name = DIMENSIONS.get(k.lower())
     if name is None:
         raise UnknownDimension(
@@ -148,8 +148,9 @@ class CostQuery:
         if self.previous_start_at is not None:
             p = self.previous_start_at
             if p.tzinfo is not None:
-                object.__setattr__(self, "previous_start_at",
-                                   p.astimezone(_UTC).replace(tzinfo=None))
+                object.__setattr__(
+                    self, "previous_start_at", p.astimezone(_UTC).replace(tzinfo=None)
+                )
             if self.previous_start_at >= self.start:  # type: ignore[operator]
                 raise InvalidInput("the comparison window must start before the range")
         object.__setattr__(self, "group_by", tuple(resolve_key(k) for k in self.group_by))

@@ -17,8 +17,9 @@ class QueryService:
         self.lake = lake
         self.engine = engine or get_engine("duckdb")
 
-    def run(self, org: str, query: CostQuery, *, snapshot: LakeSnapshot | None = None
-            ) -> QueryResult:
+    def run(
+        self, org: str, query: CostQuery, *, snapshot: LakeSnapshot | None = None
+    ) -> QueryResult:
         snap = snapshot or self.lake.snapshot(org)
         files = snap.files(query.scan_start, query.end, query.sources)
         cols = result_columns(query)

@@ -28,7 +28,8 @@ def sample(shared_data: Path) -> Path:
 def raw_total(sample: Path, where: str = "true") -> Decimal:
     return duckdb.execute(
         f"SELECT sum(BilledCost::DECIMAL(38,18)) FROM read_csv('{sample}', all_varchar = true, "
-        f"nullstr = 'NULL') WHERE {where}").fetchone()[0]
+        f"nullstr = 'NULL') WHERE {where}"
+    ).fetchone()[0]
 
 
 class TestIngest:
@@ -54,18 +55,44 @@ class TestIngest:
 class TestQuery:
     def test_json_total_is_one_row_with_cost(self, cli: CliRunner, sample: Path) -> None:
         cli.invoke(app, ["ingest", str(sample), "--org", "acme"])
-        result = cli.invoke(app, ["query", "--org", "acme", "--start", "2024-09-01",
-                                  "--end", "2024-11-01", "--output", "json"])
+        result = cli.invoke(
+            app,
+            [
+                "query",
+                "--org",
+                "acme",
+                "--start",
+                "2024-09-01",
+                "--end",
+                "2024-11-01",
+                "--output",
+                "json",
+            ],
+        )
         assert result.exit_code == 0, result.output
         rows = json.loads(result.stdout, parse_float=Decimal)
         assert rows == [{"cost": raw_total(sample)}]
 
     def test_json_grouped_with_filter(self, cli: CliRunner, sample: Path) -> None:
         cli.invoke(app, ["ingest", str(sample), "--org", "acme"])
-        result = cli.invoke(app, [
-            "query", "--org", "acme", "--start", "2024-09-01", "--end", "2024-11-01",
-            "--group-by", "ProviderName,tag:environment", "--filter", "ProviderName=AWS|Oracle",
-            "--output", "json"])
+        result = cli.invoke(
+            app,
+            [
+                "query",
+                "--org",
+                "acme",
+                "--start",
+                "2024-09-01",
+                "--end",
+                "2024-11-01",
+                "--group-by",
+                "ProviderName,tag:environment",
+                "--filter",
+                "ProviderName=AWS|Oracle",
+                "--output",
+                "json",
+            ],
+        )
         rows = json.loads(result.stdout, parse_float=Decimal)
         assert {r["ProviderName"] for r in rows} == {"AWS", "Oracle"}
         assert set(rows[0]) == {"ProviderName", "tag:environment", "cost"}
@@ -73,15 +100,34 @@ class TestQuery:
 
     def test_csv_and_table_outputs(self, cli: CliRunner, sample: Path) -> None:
         cli.invoke(app, ["ingest", str(sample), "--org", "acme"])
-        args = ["query", "--org", "acme", "--start", "2024-09-01", "--end", "2024-11-01",
-                "--group-by", "ProviderName", "--granularity", "month"]
+        args = [
+            "query",
+            "--org",
+            "acme",
+            "--start",
+            "2024-09-01",
+            "--end",
+            "2024-11-01",
+            "--group-by",
+            "ProviderName",
+            "--granularity",
+            "month",
+        ]
         csv_out = cli.invoke(app, [*args, "--output", "csv"]).stdout.splitlines()
         assert csv_out[0] == "period,ProviderName,cost" and len(csv_out) > 3
         assert "AWS" in cli.invoke(app, args).stdout
 
-    @pytest.mark.parametrize("args", [["--group-by", "Nope"], ["--filter", "justtext"],
-                                      ["--start", "yesterday"], ["--metric", "blended"],
-                                      ["--output", "xml"], ["--end", "2024-01-01"]])
+    @pytest.mark.parametrize(
+        "args",
+        [
+            ["--group-by", "Nope"],
+            ["--filter", "justtext"],
+            ["--start", "yesterday"],
+            ["--metric", "blended"],
+            ["--output", "xml"],
+            ["--end", "2024-01-01"],
+        ],
+    )
     def test_bad_arguments_are_clean_errors(self, cli: CliRunner, args: list[str]) -> None:
         base = {"--start": "2024-09-01", "--end": "2024-11-01"}
         for k, v in zip(args[::2], args[1::2], strict=True):
@@ -93,8 +139,9 @@ class TestQuery:
 
 class TestKeys:
     def test_create_prints_the_secret_last_then_list_and_revoke(self, cli: CliRunner) -> None:
-        result = cli.invoke(app, ["keys", "create", "--org", "acme", "--name", "ci",
-                                  "--style", "cloudexpat"])
+        result = cli.invoke(
+            app, ["keys", "create", "--org", "acme", "--name", "ci", "--style", "cloudexpat"]
+        )
         assert result.exit_code == 0, result.output
         secret = result.stdout.strip().splitlines()[-1]
         assert secret.startswith("ce_live_") and len(secret) == 40
@@ -106,8 +153,7 @@ class TestKeys:
         assert "revoked" in cli.invoke(app, ["keys", "list", "--org", "acme"]).stdout
 
     def test_unknown_style_is_refused(self, cli: CliRunner) -> None:
-        result = cli.invoke(app, ["keys", "create", "--org", "a", "--name", "n",
-                                  "--style", "nope"])
+        result = cli.invoke(app, ["keys", "create", "--org", "a", "--name", "n", "--style", "nope"])
         assert result.exit_code == 2
 
 
@@ -116,5 +162,4 @@ def test_export_round_trip(cli: CliRunner, sample: Path, tmp_path: Path) -> None
     out = tmp_path / "focus.parquet"
     result = cli.invoke(app, ["export", "--org", "acme", "--out", str(out)])
     assert result.exit_code == 0, result.output
-    assert duckdb.execute(f"SELECT sum(BilledCost) FROM '{out}'").fetchone()[0] == \
-        raw_total(sample)
+    assert duckdb.execute(f"SELECT sum(BilledCost) FROM '{out}'").fetchone()[0] == raw_total(sample)

@@ -25,14 +25,25 @@ def free_port() -> int:
 @pytest.mark.slow
 def test_demo_serves_demo_data_with_a_working_key(tmp_path: Path) -> None:
     port = free_port()
-    env = {**os.environ, "COSTLAKE_HOME": str(tmp_path / "home"), "NO_COLOR": "1",
-           "COLUMNS": "200"}
+    env = {**os.environ, "COSTLAKE_HOME": str(tmp_path / "home"), "NO_COLOR": "1", "COLUMNS": "200"}
     env.pop("COSTLAKE_DATABASE_URL", None)
     env.pop("COSTLAKE_NOW", None)
     proc = subprocess.Popen(
-        [str(Path(sys.executable).parent / "costlake"), "demo", "--rows", "30000",
-         "--days", "70", "--port", str(port)],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
+        [
+            str(Path(sys.executable).parent / "costlake"),
+            "demo",
+            "--rows",
+            "30000",
+            "--days",
+            "70",
+            "--port",
+            str(port),
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env=env,
+    )
     try:
         url = key = None
         deadline = time.monotonic() + 240

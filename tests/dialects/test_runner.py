@@ -12,10 +12,10 @@ import pytest
 from starlette.requests import Request
 
 from costlake.config import Settings
+from costlake.dialects.runner import run_blocking
 from costlake.errors import QueryCancelled
 from costlake.ingest.pipeline import Ingestor
 from costlake.platform import Platform
-from costlake.dialects.runner import run_blocking
 from tests.query.conftest import focus_rows
 
 ENDLESS = "SELECT count(*) FROM range(1000000000000) t(i) WHERE i % 7 = 3"
@@ -36,8 +36,14 @@ def request_for(platform: Platform, disconnect_after: float) -> Request:
             await asyncio.sleep(remaining)
         return {"type": "http.disconnect"}
 
-    scope = {"type": "http", "method": "GET", "path": "/", "headers": [], "query_string": b"",
-             "app": _App(platform)}
+    scope = {
+        "type": "http",
+        "method": "GET",
+        "path": "/",
+        "headers": [],
+        "query_string": b"",
+        "app": _App(platform),
+    }
     return Request(scope, receive)
 
 

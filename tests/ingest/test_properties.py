@@ -13,8 +13,13 @@ from costlake.ingest.pipeline import Ingestor
 from costlake.lake.store import Lake
 from tests.lake.helpers import focus_file, total
 
-cost = st.decimals(min_value=Decimal("-1000"), max_value=Decimal("100000"), places=10,
-                   allow_nan=False, allow_infinity=False)
+cost = st.decimals(
+    min_value=Decimal("-1000"),
+    max_value=Decimal("100000"),
+    places=10,
+    allow_nan=False,
+    allow_infinity=False,
+)
 delivery = st.tuples(st.integers(1, 12), st.integers(1, 50), cost)
 
 

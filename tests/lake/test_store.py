@@ -30,43 +30,68 @@ class TestNames:
 
 class TestReplace:
     def test_redelivery_three_times_leaves_totals_unchanged(
-            self, tmp_path: Path, lake: Lake, ingestor: Ingestor) -> None:
+        self, tmp_path: Path, lake: Lake, ingestor: Ingestor
+    ) -> None:
         f = focus_file(tmp_path / "sep.parquet", month=9, rows=100, cost="1.25")
         for _ in range(3):
             ingestor.ingest([f], org="acme")
         assert total(lake) == (100, Decimal("125"))
         assert len(lake.snapshot("acme").partitions) == 1
 
-    def test_restatement_replaces_old_figures(self, tmp_path: Path, lake: Lake,
-                                              ingestor: Ingestor) -> None:
-        ingestor.ingest([focus_file(tmp_path / "a.parquet", month=9, rows=100, cost="1")],
-                        org="acme", source="aws")
-        ingestor.ingest([focus_file(tmp_path / "b.parquet", month=9, rows=80, cost="2")],
-                        org="acme", source="aws")
+    def test_restatement_replaces_old_figures(
+        self, tmp_path: Path, lake: Lake, ingestor: Ingestor
+    ) -> None:
+        ingestor.ingest(
+            [focus_file(tmp_path / "a.parquet", month=9, rows=100, cost="1")],
+            org="acme",
+            source="aws",
+        )
+        ingestor.ingest(
+            [focus_file(tmp_path / "b.parquet", month=9, rows=80, cost="2")],
+            org="acme",
+            source="aws",
+        )
         assert total(lake) == (80, Decimal("160"))
 
-    def test_other_periods_and_sources_are_kept(self, tmp_path: Path, lake: Lake,
-                                                ingestor: Ingestor) -> None:
-        ingestor.ingest([focus_file(tmp_path / "a.parquet", month=9, rows=10, cost="1")],
-                        org="acme", source="aws")
-        ingestor.ingest([focus_file(tmp_path / "b.parquet", month=10, rows=10, cost="1")],
-                        org="acme", source="aws")
-        ingestor.ingest([focus_file(tmp_path / "c.parquet", month=9, rows=10, cost="1")],
-                        org="acme", source="azure")
-        ingestor.ingest([focus_file(tmp_path / "d.parquet", month=9, rows=5, cost="3")],
-                        org="acme", source="aws")
+    def test_other_periods_and_sources_are_kept(
+        self, tmp_path: Path, lake: Lake, ingestor: Ingestor
+    ) -> None:
+        ingestor.ingest(
+            [focus_file(tmp_path / "a.parquet", month=9, rows=10, cost="1")],
+            org="acme",
+            source="aws",
+        )
+        ingestor.ingest(
+            [focus_file(tmp_path / "b.parquet", month=10, rows=10, cost="1")],
+            org="acme",
+            source="aws",
+        )
+        ingestor.ingest(
+            [focus_file(tmp_path / "c.parquet", month=9, rows=10, cost="1")],
+            org="acme",
+            source="azure",
+        )
+        ingestor.ingest(
+            [focus_file(tmp_path / "d.parquet", month=9, rows=5, cost="3")],
+            org="acme",
+            source="aws",
+        )
         assert total(lake) == (25, Decimal("35"))
 
-    def test_default_source_keeps_payers_apart(self, tmp_path: Path, lake: Lake,
-                                               ingestor: Ingestor) -> None:
-        ingestor.ingest([focus_file(tmp_path / "a.parquet", month=9, rows=10, cost="1",
-                                    account="A")], org="acme")
-        ingestor.ingest([focus_file(tmp_path / "b.parquet", month=9, rows=10, cost="1",
-                                    account="B")], org="acme")
+    def test_default_source_keeps_payers_apart(
+        self, tmp_path: Path, lake: Lake, ingestor: Ingestor
+    ) -> None:
+        ingestor.ingest(
+            [focus_file(tmp_path / "a.parquet", month=9, rows=10, cost="1", account="A")],
+            org="acme",
+        )
+        ingestor.ingest(
+            [focus_file(tmp_path / "b.parquet", month=9, rows=10, cost="1", account="B")],
+            org="acme",
+        )
         assert total(lake) == (20, Decimal("20"))
 
-    def test_orgs_never_share_files(self, tmp_path: Path, lake: Lake,
-                                    ingestor: Ingestor) -> None:
+    def test_orgs_never_share_files(self, tmp_path: Path, lake: Lake, ingestor: Ingestor) -> None:
         f = focus_file(tmp_path / "a.parquet", month=9, rows=10, cost="1")
         ingestor.ingest([f], org="acme")
         assert lake.snapshot("globex").files() == []
@@ -75,12 +100,15 @@ class TestReplace:
 
 class TestRetention:
     def test_replaced_files_survive_for_old_readers_then_go(
-            self, tmp_path: Path, ingestor: Ingestor, lake: Lake) -> None:
-        ingestor.ingest([focus_file(tmp_path / "a.parquet", month=9, rows=10, cost="1")],
-                        org="acme", source="s")
+        self, tmp_path: Path, ingestor: Ingestor, lake: Lake
+    ) -> None:
+        ingestor.ingest(
+            [focus_file(tmp_path / "a.parquet", month=9, rows=10, cost="1")], org="acme", source="s"
+        )
         old = lake.snapshot("acme")
-        ingestor.ingest([focus_file(tmp_path / "b.parquet", month=9, rows=10, cost="2")],
-                        org="acme", source="s")
+        ingestor.ingest(
+            [focus_file(tmp_path / "b.parquet", month=9, rows=10, cost="2")], org="acme", source="s"
+        )
         assert all(Path(f).exists() for f in old.files())  # an old snapshot still reads
         from datetime import datetime
 
@@ -92,8 +120,11 @@ class TestRetention:
 
 class TestConcurrency:
     def test_readers_see_old_or_new_never_half(self, tmp_path: Path, lake: Lake) -> None:
-        files = [focus_file(tmp_path / f"m{m}-{v}.parquet", month=m, rows=2000, cost=c)
-                 for v, c in (("a", "1"), ("b", "3")) for m in (9, 10, 11)]
+        files = [
+            focus_file(tmp_path / f"m{m}-{v}.parquet", month=m, rows=2000, cost=c)
+            for v, c in (("a", "1"), ("b", "3"))
+            for m in (9, 10, 11)
+        ]
         old, new = files[:3], files[3:]
         Ingestor(lake).ingest(old, org="acme", source="s")
         allowed = {total(lake)}
@@ -119,8 +150,12 @@ class TestConcurrency:
     def test_concurrent_writers_serialise(self, tmp_path: Path, lake: Lake) -> None:
         a = focus_file(tmp_path / "a.parquet", month=9, rows=500, cost="1")
         b = focus_file(tmp_path / "b.parquet", month=10, rows=500, cost="1")
-        threads = [threading.Thread(target=Ingestor(lake).ingest, args=([f],),
-                                    kwargs={"org": "acme", "source": "s"}) for f in (a, b)]
+        threads = [
+            threading.Thread(
+                target=Ingestor(lake).ingest, args=([f],), kwargs={"org": "acme", "source": "s"}
+            )
+            for f in (a, b)
+        ]
         for t in threads:
             t.start()
         for t in threads:
@@ -139,20 +174,27 @@ Ingestor(Lake(Path(sys.argv[1]))).ingest([Path(p) for p in sys.argv[2:]], org="a
 
 
 class TestCrashSafety:
-    def _start(self, lake: Lake, files: list[Path], env: dict[str, str] | None = None
-               ) -> subprocess.Popen[bytes]:
+    def _start(
+        self, lake: Lake, files: list[Path], env: dict[str, str] | None = None
+    ) -> subprocess.Popen[bytes]:
         return subprocess.Popen(
             [sys.executable, "-c", INGEST_SCRIPT, str(lake.root), *map(str, files)],
-            env={**os.environ, **(env or {})}, cwd=Path(__file__).resolve().parents[2],
+            env={**os.environ, **(env or {})},
+            cwd=Path(__file__).resolve().parents[2],
         )
 
     @pytest.mark.parametrize("point", ["before-manifest", "after-manifest"])
-    def test_kill_at_commit_points(self, tmp_path: Path, lake: Lake, ingestor: Ingestor,
-                                   point: str) -> None:
-        ingestor.ingest([focus_file(tmp_path / "a.parquet", month=9, rows=10, cost="1")],
-                        org="acme", source="s")
-        proc = self._start(lake, [focus_file(tmp_path / "b.parquet", month=9, rows=10,
-                                             cost="5")], {"COSTLAKE_CRASH_AT": point})
+    def test_kill_at_commit_points(
+        self, tmp_path: Path, lake: Lake, ingestor: Ingestor, point: str
+    ) -> None:
+        ingestor.ingest(
+            [focus_file(tmp_path / "a.parquet", month=9, rows=10, cost="1")], org="acme", source="s"
+        )
+        proc = self._start(
+            lake,
+            [focus_file(tmp_path / "b.parquet", month=9, rows=10, cost="5")],
+            {"COSTLAKE_CRASH_AT": point},
+        )
         assert proc.wait(120) == -signal.SIGKILL
         expected = (10, Decimal("10")) if point == "before-manifest" else (10, Decimal("50"))
         assert total(lake) == expected
@@ -160,12 +202,16 @@ class TestCrashSafety:
         lake.collect_garbage("acme")
         assert total(lake) == expected
 
-    def test_kill_9_mid_ingest_keeps_previous_state(self, tmp_path: Path, lake: Lake,
-                                                    ingestor: Ingestor) -> None:
-        ingestor.ingest([focus_file(tmp_path / "a.parquet", month=9, rows=10, cost="1")],
-                        org="acme", source="s")
-        big = [focus_file(tmp_path / f"big{i}.parquet", month=9, rows=150_000, cost="7")
-               for i in range(4)]
+    def test_kill_9_mid_ingest_keeps_previous_state(
+        self, tmp_path: Path, lake: Lake, ingestor: Ingestor
+    ) -> None:
+        ingestor.ingest(
+            [focus_file(tmp_path / "a.parquet", month=9, rows=10, cost="1")], org="acme", source="s"
+        )
+        big = [
+            focus_file(tmp_path / f"big{i}.parquet", month=9, rows=150_000, cost="7")
+            for i in range(4)
+        ]
         proc = self._start(lake, big)
         staging = lake.org_dir("acme") / "_staging"
         deadline = time.monotonic() + 60
@@ -175,8 +221,9 @@ class TestCrashSafety:
         proc.wait(60)
         assert total(lake) == (10, Decimal("10"))
         # The next ingest still works and the debris is collectable.
-        ingestor.ingest([focus_file(tmp_path / "c.parquet", month=9, rows=3, cost="2")],
-                        org="acme", source="s")
+        ingestor.ingest(
+            [focus_file(tmp_path / "c.parquet", month=9, rows=3, cost="2")], org="acme", source="s"
+        )
         assert total(lake) == (3, Decimal("6"))
         lake.retention = timedelta(0)
         lake.collect_garbage("acme")

@@ -6,7 +6,6 @@ import random
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 from decimal import Decimal
-from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -20,9 +19,13 @@ from costlake.query.service import QueryService
 
 START = datetime(2024, 8, 1)
 DAYS = 75
-SERVICES = [("AWS", "Amazon EC2", "Compute"), ("AWS", "Amazon S3", "Storage"),
-            ("Microsoft", "Virtual Machines", "Compute"), ("Google Cloud", "BigQuery", "Analytics"),
-            ("AWS", "Amazon RDS", "Databases")]
+SERVICES = [
+    ("AWS", "Amazon EC2", "Compute"),
+    ("AWS", "Amazon S3", "Storage"),
+    ("Microsoft", "Virtual Machines", "Compute"),
+    ("Google Cloud", "BigQuery", "Analytics"),
+    ("AWS", "Amazon RDS", "Databases"),
+]
 ACCOUNTS = ["111111111111", "222222222222", "333333333333"]
 TEAMS = ["core", "data", "web", None]
 
@@ -42,17 +45,30 @@ def focus_rows(seed: int, n: int) -> pa.Table:
         if rnd.random() < 0.5:
             tags.append(("env", rnd.choice(["prod", "dev"])))
         row = {
-            "BilledCost": cost, "EffectiveCost": cost * Decimal("0.9"),
-            "ListCost": cost * Decimal("1.2"), "ContractedCost": cost,
-            "BillingAccountId": "999", "BillingAccountName": "Payer", "BillingCurrency": "USD",
-            "BillingPeriodStart": bp, "BillingPeriodEnd": bp_end,
-            "ChargeCategory": "Usage", "ChargePeriodStart": start,
-            "ChargePeriodEnd": start + timedelta(hours=1), "InvoiceIssuerName": provider,
-            "ProviderName": provider, "PublisherName": provider, "ServiceCategory": category,
-            "ServiceName": service, "SubAccountId": rnd.choice(ACCOUNTS),
+            "BilledCost": cost,
+            "EffectiveCost": cost * Decimal("0.9"),
+            "ListCost": cost * Decimal("1.2"),
+            "ContractedCost": cost,
+            "BillingAccountId": "999",
+            "BillingAccountName": "Payer",
+            "BillingCurrency": "USD",
+            "BillingPeriodStart": bp,
+            "BillingPeriodEnd": bp_end,
+            "ChargeCategory": "Usage",
+            "ChargePeriodStart": start,
+            "ChargePeriodEnd": start + timedelta(hours=1),
+            "InvoiceIssuerName": provider,
+            "ProviderName": provider,
+            "PublisherName": provider,
+            "ServiceCategory": category,
+            "ServiceName": service,
+            "SubAccountId": rnd.choice(ACCOUNTS),
             "RegionId": rnd.choice(["us-east-1", "eu-west-1", None]),
-            "ResourceId": f"r-{rnd.randrange(40)}", "Tags": tags or None,
-            "x_SourceId": "fixture", "x_SourceFormat": "focus", "x_IngestedAt": START,
+            "ResourceId": f"r-{rnd.randrange(40)}",
+            "Tags": tags or None,
+            "x_SourceId": "fixture",
+            "x_SourceFormat": "focus",
+            "x_IngestedAt": START,
         }
         for name, values in cols.items():
             values.append(row.get(name))
@@ -95,5 +111,3 @@ def engine(request: pytest.FixtureRequest) -> Engine:
 @pytest.fixture
 def queries(query_lake: Lake, engine: Engine) -> QueryService:
     return QueryService(query_lake, engine)
-
-

@@ -11,11 +11,21 @@ from costlake.lake.store import Lake
 from costlake.query.model import CostQuery, Granularity, Metric
 from costlake.query.service import QueryService
 
-KEYS = ["ServiceName", "SubAccountId", "RegionId", "ProviderName", "ResourceId", "tag:team",
-        "tag:env", "ServiceCategory"]
+KEYS = [
+    "ServiceName",
+    "SubAccountId",
+    "RegionId",
+    "ProviderName",
+    "ResourceId",
+    "tag:team",
+    "tag:env",
+    "ServiceCategory",
+]
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(
     group_by=st.lists(st.sampled_from(KEYS), unique=True, max_size=3),
     granularity=st.sampled_from(list(Granularity)),
@@ -25,8 +35,13 @@ KEYS = ["ServiceName", "SubAccountId", "RegionId", "ProviderName", "ResourceId",
     length=st.integers(1, 40),
 )
 def test_sum_over_any_grouping_equals_the_total(
-    query_lake: Lake, group_by: list[str], granularity: Granularity, metric: Metric,
-    top_n: int | None, start_day: int, length: int,
+    query_lake: Lake,
+    group_by: list[str],
+    granularity: Granularity,
+    metric: Metric,
+    top_n: int | None,
+    start_day: int,
+    length: int,
 ) -> None:
     from datetime import timedelta
 
@@ -34,7 +49,15 @@ def test_sum_over_any_grouping_equals_the_total(
     start = datetime(2024, 8, 1) + timedelta(days=start_day)
     end = start + timedelta(days=length)
     whole = service.run("acme", CostQuery(start, end, metric=metric)).total()
-    parts = service.run("acme", CostQuery(
-        start, end, granularity=granularity, group_by=tuple(group_by), metric=metric,
-        top_n=top_n if group_by else None)).total()
+    parts = service.run(
+        "acme",
+        CostQuery(
+            start,
+            end,
+            granularity=granularity,
+            group_by=tuple(group_by),
+            metric=metric,
+            top_n=top_n if group_by else None,
+        ),
+    ).total()
     assert parts == whole

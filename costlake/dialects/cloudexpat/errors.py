@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from fastapi import Response
-from costlake.dialects.responses import OrjsonResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from costlake.dialects.responses import OrjsonResponse
 from costlake.errors import (
     CostlakeError,
     InvalidInput,
@@ -19,7 +19,7 @@ from costlake.errors import (
 MESSAGES = {
     "INVALID_API_KEY": "The provided API key is invalid or expired",
     "INVALID_API_KEY_FORMAT": "The API key does not match the expected format "
-                              "(ce_live_ followed by 32 characters)",
+    "(ce_live_ followed by 32 characters)",
     "MISSING_API_KEY": "An API key is required: send 'Authorization: Bearer <API key>'",
     "RATE_LIMIT_EXCEEDED": "Rate limit exceeded: 100 requests per hour per API key",
     "INTERNAL_ERROR": "An internal error occurred",
@@ -44,14 +44,23 @@ def code_and_status(error: Exception) -> tuple[str, int]:
     if isinstance(error, QueryCancelled):
         return "REQUEST_CANCELLED", 499
     if isinstance(error, StarletteHTTPException):
-        return ("NOT_FOUND" if error.status_code == 404 else "METHOD_NOT_ALLOWED"
-                if error.status_code == 405 else "INVALID_REQUEST"), error.status_code
+        return (
+            "NOT_FOUND"
+            if error.status_code == 404
+            else "METHOD_NOT_ALLOWED"
+            if error.status_code == 405
+            else "INVALID_REQUEST"
+        ), error.status_code
     return "INTERNAL_ERROR", 500
 
 
 def render(error: Exception, status: int) -> Response:
     code, _ = code_and_status(error)
-    if code == "INVALID_API_KEY" and isinstance(error, Unauthenticated) and error.reason == "missing":
+    if (
+        code == "INVALID_API_KEY"
+        and isinstance(error, Unauthenticated)
+        and error.reason == "missing"
+    ):
         message = MESSAGES["MISSING_API_KEY"]
     elif code in MESSAGES:
         message = MESSAGES[code]
@@ -66,5 +75,6 @@ def render(error: Exception, status: int) -> Response:
         headers["WWW-Authenticate"] = "Bearer"
     if isinstance(error, RateLimited):
         headers["Retry-After"] = str(error.retry_after_seconds)
-    return OrjsonResponse({"error": code, "message": message, "code": code},
-                          status_code=status, headers=headers)
+    return OrjsonResponse(
+        {"error": code, "message": message, "code": code}, status_code=status, headers=headers
+    )

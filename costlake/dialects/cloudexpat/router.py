@@ -1,7 +1,6 @@
 """CloudExpat's endpoints, paths and parameters verbatim from the seed. Each handler parses,
 calls the core on a worker thread, and renders through ``translate``."""
 
-
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -9,8 +8,6 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import PlainTextResponse, Response
-
-from costlake.dialects.responses import OrjsonResponse
 
 from costlake.costs.resources import resource_inventory
 from costlake.costs.schemas import CostSummary
@@ -23,16 +20,18 @@ from costlake.dialects.cloudexpat.schemas import (
     ErrorResponse,
     ReportResponse,
 )
+from costlake.dialects.responses import OrjsonResponse
 from costlake.dialects.runner import run_blocking
 from costlake.kit import clock
 from costlake.kit.providers import provider_slug
 from costlake.platform import Platform
 
-PeriodParam = Annotated[Literal["day", "week", "month"],
-                        Query(description="day, week, or month")]
+PeriodParam = Annotated[Literal["day", "week", "month"], Query(description="day, week, or month")]
 CompareParam = Annotated[Literal["previous", "none"], Query(description="previous or none")]
-AccountParam = Annotated[str | None, Query(description="Filter to specific account "
-                                           "(its accountId or externalId)", max_length=255)]
+AccountParam = Annotated[
+    str | None,
+    Query(description="Filter to specific account (its accountId or externalId)", max_length=255),
+]
 ERRORS: dict[int | str, dict[str, Any]] = {
     400: {"model": ErrorResponse, "description": "Invalid parameter"},
     401: {"model": ErrorResponse, "description": "Invalid or missing API key"},
@@ -49,18 +48,27 @@ class _Costs:
 
 
 def _scope(caller: Caller, account: str | None) -> AccountScope:
-    return AccountScope(granted=caller.account_ids, providers=translate.PROVIDERS,
-                        account=account)
+    return AccountScope(granted=caller.account_ids, providers=translate.PROVIDERS, account=account)
 
 
-def _costs(platform: Platform, caller: Caller, period: str, compare: str,
-           account: str | None, max_services: int | None) -> _Costs:
+def _costs(
+    platform: Platform,
+    caller: Caller,
+    period: str,
+    compare: str,
+    account: str | None,
+    max_services: int | None,
+) -> _Costs:
     today = clock.today()
     w = translate.windows(period, compare, today)
     summary = account_summary(
-        platform.queries, caller.org, w.current.start_at, w.current.end_at,
+        platform.queries,
+        caller.org,
+        w.current.start_at,
+        w.current.end_at,
         previous_start=w.previous.start_at if w.previous else None,
-        scope=_scope(caller, account), max_services=max_services,
+        scope=_scope(caller, account),
+        max_services=max_services,
     )
     return _Costs(summary, w, today)
 
@@ -71,10 +79,13 @@ def _carbon(platform: Platform, caller: Caller, costs: _Costs) -> list[translate
     w = costs.windows
 
     def by_account(start: date, end: date) -> dict[tuple[str, str], Any]:
-        rows = emissions_by_account(platform.queries, caller.org,
-                                    translate.Window(start, end).start_at,
-                                    translate.Window(start, end).end_at,
-                                    account_ids=caller.account_ids)
+        rows = emissions_by_account(
+            platform.queries,
+            caller.org,
+            translate.Window(start, end).start_at,
+            translate.Window(start, end).end_at,
+            account_ids=caller.account_ids,
+        )
         return {(provider_slug(r.provider_name), r.account_id): r for r in rows}
 
     cur = by_account(w.current.start, w.current.end)
@@ -83,37 +94,53 @@ def _carbon(platform: Platform, caller: Caller, costs: _Costs) -> list[translate
     out = []
     for a in costs.summary.accounts:
         c, p = cur.get((a.provider, a.account_id)), prev.get((a.provider, a.account_id))
-        out.append(translate.AccountCarbon(
-            account=a,
-            current=c.kg_co2e if c else zero,
-            previous=(p.kg_co2e if p else zero) if w.previous else None,
-            is_estimate=c.is_estimate if c else True,
-            data_source=c.data_source if c else "costlake_ccf_estimate",
-        ))
+        out.append(
+            translate.AccountCarbon(
+                account=a,
+                current=c.kg_co2e if c else zero,
+                previous=(p.kg_co2e if p else zero) if w.previous else None,
+                is_estimate=c.is_estimate if c else True,
+                data_source=c.data_source if c else "costlake_ccf_estimate",
+            )
+        )
     out.sort(key=lambda r: (-r.current, r.account.key))
     return out
 
 
 def build_router(dialect: Dialect) -> APIRouter:
-    router = APIRouter(route_class=dialect_route_class(dialect), tags=["CloudExpat"],
-                       responses=ERRORS)
+    router = APIRouter(
+        route_class=dialect_route_class(dialect), tags=["CloudExpat"], responses=ERRORS
+    )
     caller_dep = Annotated[Caller, Depends(authenticator(dialect))]
 
     @router.get("/v1/costs/summary", response_model=CostSummaryResponse)
-    async def costs_summary(request: Request, caller: caller_dep,
-                            period: PeriodParam = "month", compare: CompareParam = "previous",
-                            accountId: AccountParam = None) -> Response:  # noqa: N803
+    async def costs_summary(
+        request: Request,
+        caller: caller_dep,
+        period: PeriodParam = "month",
+        compare: CompareParam = "previous",
+        accountId: AccountParam = None,
+    ) -> Response:  # noqa: N803
         """Returns cost summary for all connected cloud accounts."""
         platform: Platform = request.app.state.platform
-        costs = await run_blocking(request, lambda: _costs(
-            platform, caller, period, compare, accountId, translate.MAX_SERVICES))
-        return OrjsonResponse(translate.cost_summary(
-            costs.summary, costs.windows, today=costs.today, generated_at=clock.now()))
+        costs = await run_blocking(
+            request,
+            lambda: _costs(platform, caller, period, compare, accountId, translate.MAX_SERVICES),
+        )
+        return OrjsonResponse(
+            translate.cost_summary(
+                costs.summary, costs.windows, today=costs.today, generated_at=clock.now()
+            )
+        )
 
     @router.get("/v1/carbon/summary", response_model=CarbonSummaryResponse)
-    async def carbon_summary(request: Request, caller: caller_dep,
-                             period: PeriodParam = "month", compare: CompareParam = "previous",
-                             accountId: AccountParam = None) -> Response:  # noqa: N803
+    async def carbon_summary(
+        request: Request,
+        caller: caller_dep,
+        period: PeriodParam = "month",
+        compare: CompareParam = "previous",
+        accountId: AccountParam = None,
+    ) -> Response:  # noqa: N803
         """Returns carbon emissions data for all connected cloud accounts."""
         platform: Platform = request.app.state.platform
 
@@ -122,22 +149,30 @@ def build_router(dialect: Dialect) -> APIRouter:
             return costs, _carbon(platform, caller, costs)
 
         costs, rows = await run_blocking(request, work)
-        return OrjsonResponse(translate.carbon_summary(rows, costs.windows,
-                                                       generated_at=clock.now()))
+        return OrjsonResponse(
+            translate.carbon_summary(rows, costs.windows, generated_at=clock.now())
+        )
 
-    @router.get("/v1/report", response_model=ReportResponse,
-                responses={200: {"content": {"text/markdown": {}}}})
+    @router.get(
+        "/v1/report",
+        response_model=ReportResponse,
+        responses={200: {"content": {"text/markdown": {}}}},
+    )
     async def report(
-        request: Request, caller: caller_dep,
-        format: Annotated[Literal["json", "markdown"], Query(description="json or markdown")]
-        = "json",
+        request: Request,
+        caller: caller_dep,
+        format: Annotated[
+            Literal["json", "markdown"], Query(description="json or markdown")
+        ] = "json",
         period: PeriodParam = "month",
         include_carbon: Annotated[bool, Query(description="Include carbon emissions")] = True,
         accountId: AccountParam = None,  # noqa: N803
-        max_accounts: Annotated[int, Query(ge=1, le=1_000_000, description=
-                                           "Max accounts to include (up to 20)")] = 10,
-        max_services: Annotated[int, Query(ge=1, le=1_000_000, description=
-                                           "Max services per account (up to 10)")] = 5,
+        max_accounts: Annotated[
+            int, Query(ge=1, le=1_000_000, description="Max accounts to include (up to 20)")
+        ] = 10,
+        max_services: Annotated[
+            int, Query(ge=1, le=1_000_000, description="Max services per account (up to 10)")
+        ] = 5,
     ) -> Response:
         """Combined cost and carbon report. Supports JSON and Markdown formats."""
         platform: Platform = request.app.state.platform
@@ -147,17 +182,30 @@ def build_router(dialect: Dialect) -> APIRouter:
         def work() -> dict[str, Any]:
             costs = _costs(platform, caller, period, "previous", accountId, n_services)
             now = clock.now()
-            body: dict[str, Any] = {"costs": translate.cost_summary(
-                costs.summary, costs.windows, today=costs.today, generated_at=now,
-                max_accounts=n_accounts, max_services=n_services)}
+            body: dict[str, Any] = {
+                "costs": translate.cost_summary(
+                    costs.summary,
+                    costs.windows,
+                    today=costs.today,
+                    generated_at=now,
+                    max_accounts=n_accounts,
+                    max_services=n_services,
+                )
+            }
             if include_carbon:
                 body["carbon"] = translate.carbon_summary(
-                    _carbon(platform, caller, costs), costs.windows, generated_at=now,
-                    max_accounts=n_accounts)
+                    _carbon(platform, caller, costs),
+                    costs.windows,
+                    generated_at=now,
+                    max_accounts=n_accounts,
+                )
             if not costs.summary.rows_found:
-                inv = resource_inventory(platform.queries, caller.org,
-                                         before=costs.windows.current.end_at,
-                                         account_ids=caller.account_ids)
+                inv = resource_inventory(
+                    platform.queries,
+                    caller.org,
+                    before=costs.windows.current.end_at,
+                    account_ids=caller.account_ids,
+                )
                 body["resources"] = {
                     "totalResources": inv.total,
                     "byProvider": [{"name": n, "count": c} for n, c in inv.by_provider],
@@ -166,16 +214,20 @@ def build_router(dialect: Dialect) -> APIRouter:
                 }
             estimate = translate.is_estimate(costs.windows.current, costs.today)
             body["dataQuality"] = translate.data_quality(costs.summary.rows_found, estimate)
-            body["metadata"] = {"generatedAt": translate.iso_z(now), "apiVersion": "v1",
-                                "dashboardUrl": platform.dashboard_url}
+            body["metadata"] = {
+                "generatedAt": translate.iso_z(now),
+                "apiVersion": "v1",
+                "dashboardUrl": platform.dashboard_url,
+            }
             body["_estimate"] = estimate
             return body
 
         body = await run_blocking(request, work)
         estimate = body.pop("_estimate")
         if format == "markdown":
-            return PlainTextResponse(markdown.render(body, estimate=estimate),
-                                     media_type="text/markdown; charset=utf-8")
+            return PlainTextResponse(
+                markdown.render(body, estimate=estimate), media_type="text/markdown; charset=utf-8"
+            )
         return OrjsonResponse(body)
 
     return router

@@ -62,11 +62,15 @@ def percentage(part: Decimal, whole: Decimal | None) -> float | None:
     return float((part / whole * 100).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
 
 
-def delta(current: Decimal, previous: Decimal | None, rounder=money) -> dict[str, float | None] | None:  # noqa: ANN001
+def delta(
+    current: Decimal, previous: Decimal | None, rounder=money
+) -> dict[str, float | None] | None:  # noqa: ANN001
     if previous is None:
         return None
-    return {"absolute": rounder(current - previous), "percentage": percentage(current - previous,
-                                                                              previous)}
+    return {
+        "absolute": rounder(current - previous),
+        "percentage": percentage(current - previous, previous),
+    }
 
 
 def period_info(w: Window, label: str) -> dict[str, str]:
@@ -92,9 +96,15 @@ def account_fields(a: AccountCosts) -> dict[str, str]:
     }
 
 
-def cost_summary(summary: CostSummary, w: Windows, *, today: date, generated_at: datetime,
-                 max_accounts: int | None = None, max_services: int | None = None
-                 ) -> dict[str, object]:
+def cost_summary(
+    summary: CostSummary,
+    w: Windows,
+    *,
+    today: date,
+    generated_at: datetime,
+    max_accounts: int | None = None,
+    max_services: int | None = None,
+) -> dict[str, object]:
     labels = LABELS[w.period]
     estimate = is_estimate(w.current, today)
     accounts = summary.accounts[:max_accounts] if max_accounts else summary.accounts
@@ -113,8 +123,11 @@ def cost_summary(summary: CostSummary, w: Windows, *, today: date, generated_at:
                     "isEstimate": estimate,
                 },
                 "byService": [
-                    {"service": s.service_name, "cost": money(s.cost),
-                     "percentage": percentage(s.cost, a.current) or 0.0}
+                    {
+                        "service": s.service_name,
+                        "cost": money(s.cost),
+                        "percentage": percentage(s.cost, a.current) or 0.0,
+                    }
                     for s in (a.by_service[:max_services] if max_services else a.by_service)
                 ],
             }
@@ -138,8 +151,13 @@ class AccountCarbon:
     data_source: str
 
 
-def carbon_summary(rows: Sequence[AccountCarbon], w: Windows, *, generated_at: datetime,
-                   max_accounts: int | None = None) -> dict[str, object]:
+def carbon_summary(
+    rows: Sequence[AccountCarbon],
+    w: Windows,
+    *,
+    generated_at: datetime,
+    max_accounts: int | None = None,
+) -> dict[str, object]:
     labels = LABELS[w.period]
     shown = rows[:max_accounts] if max_accounts else rows
     cur = sum((r.current for r in rows), Decimal(0))
@@ -162,18 +180,26 @@ def carbon_summary(rows: Sequence[AccountCarbon], w: Windows, *, generated_at: d
             }
             for r in shown
         ],
-        "totals": {"current": amount(cur), "previous": amount(prev),
-                   "delta": delta(cur, prev, amount), "unit": "kgCO2e"},
+        "totals": {
+            "current": amount(cur),
+            "previous": amount(prev),
+            "delta": delta(cur, prev, amount),
+            "unit": "kgCO2e",
+        },
     }
 
 
 def data_quality(has_rows: bool, estimate: bool) -> dict[str, str]:
     if not has_rows:
-        return {"status": "no_data",
-                "message": "No cost data is available for this period: no billing export "
-                           "covering it has been ingested yet."}
+        return {
+            "status": "no_data",
+            "message": "No cost data is available for this period: no billing export "
+            "covering it has been ingested yet.",
+        }
     if estimate:
-        return {"status": "actual",
-                "message": "Cost data retrieved successfully. Figures for the current billing "
-                           "month are not invoiced yet and may still change."}
+        return {
+            "status": "actual",
+            "message": "Cost data retrieved successfully. Figures for the current billing "
+            "month are not invoiced yet and may still change.",
+        }
     return {"status": "actual", "message": "Cost data retrieved successfully."}

@@ -36,8 +36,12 @@ _ALIASES: dict[str, tuple[str, ...]] = {
     "ConsumedUnit": ("ConsumedUnit", "UsageUnit"),
     "ProviderName": ("ProviderName", "Provider", "ServiceProviderName"),
     "PublisherName": ("PublisherName", "Publisher", "ServiceProviderName", "ProviderName"),
-    "InvoiceIssuerName": ("InvoiceIssuerName", "InvoiceIssuer", "ProviderName",
-                          "ServiceProviderName"),
+    "InvoiceIssuerName": (
+        "InvoiceIssuerName",
+        "InvoiceIssuer",
+        "ProviderName",
+        "ServiceProviderName",
+    ),
     "RegionId": ("RegionId", "Region"),
     "RegionName": ("RegionName", "Region"),
     "EffectiveCost": ("EffectiveCost", "AmortizedCost"),
@@ -71,12 +75,14 @@ class FocusAdapter:
                 if column.name in _ZERO_IF_NULL:
                     out[column.name] = Expr("0")
                     continue
-                raise MalformedFile(
-                    f"FOCUS column {column.name} is missing", column=column.name
-                )
-            out[column.name] = self._convert(column.name, column.type, raw_name,
-                                             columns.types[raw_name],
-                                             columns.file_format == "csv")
+                raise MalformedFile(f"FOCUS column {column.name} is missing", column=column.name)
+            out[column.name] = self._convert(
+                column.name,
+                column.type,
+                raw_name,
+                columns.types[raw_name],
+                columns.file_format == "csv",
+            )
         out["ChargeCategory"] = sql.enum_value(out["ChargeCategory"], CHARGE_CATEGORIES)
         if "ChargeFrequency" in out:
             out["ChargeFrequency"] = sql.enum_value(out["ChargeFrequency"], CHARGE_FREQUENCIES)

@@ -62,7 +62,6 @@ class DuckDBEngine:
         self._root.close()
 
 
-
 def _bind(sql: str, files: list[str]) -> str:
     """Point the relation name ``costs`` at this statement's Parquet files, in place, so the
     scan sees every filter and projection directly."""

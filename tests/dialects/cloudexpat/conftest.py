@@ -50,8 +50,9 @@ def pinned_now() -> Iterator[str]:
 
 
 @pytest.fixture(scope="session", params=BACKENDS)
-def world(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory,
-          pinned_now: str) -> Iterator[World]:
+def world(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, pinned_now: str
+) -> Iterator[World]:
     home = tmp_path_factory.mktemp(f"home-{request.param}")
     with fresh_database(request.param, home) as url:
         settings = Settings(home=home, database_url=url)

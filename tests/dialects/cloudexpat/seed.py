@@ -26,7 +26,7 @@ def example(after: str) -> dict[str, object]:
     for i, ch in enumerate(t[start:], start):
         depth += {"{": 1, "}": -1}.get(ch, 0)
         if depth == 0:
-            return orjson.loads(re.sub(r"/\*.*?\*/", "null", t[start:i + 1]))
+            return orjson.loads(re.sub(r"/\*.*?\*/", "null", t[start : i + 1]))
     raise ValueError(after)
 
 

@@ -23,8 +23,9 @@ from tests.query.conftest import focus_rows
 class Unlimited:
     """Lets every request through, so the fuzzer reaches the handlers, not just the 429."""
 
-    def hit(self, key: str, *, limit: int, window_seconds: int, now: float | None = None
-            ) -> RateLimitDecision:
+    def hit(
+        self, key: str, *, limit: int, window_seconds: int, now: float | None = None
+    ) -> RateLimitDecision:
         return RateLimitDecision(True, limit, limit, 0)
 
 
@@ -49,10 +50,22 @@ def test_no_5xx_for_any_generated_request(fuzz_server: tuple[LiveServer, str]) -
     server, key = fuzz_server
     bin_dir = Path(sys.executable).parent
     result = subprocess.run(
-        [str(bin_dir / "schemathesis"), "run", f"{server.url}/openapi/cloudexpat.json",
-         "--checks", "not_a_server_error", "-H", f"Authorization: Bearer {key}",
-         "--max-examples", "60", "--generation-deterministic", "--no-color"],
-        capture_output=True, text=True, timeout=600,
+        [
+            str(bin_dir / "schemathesis"),
+            "run",
+            f"{server.url}/openapi/cloudexpat.json",
+            "--checks",
+            "not_a_server_error",
+            "-H",
+            f"Authorization: Bearer {key}",
+            "--max-examples",
+            "60",
+            "--generation-deterministic",
+            "--no-color",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
     )
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
     assert "not_a_server_error" in result.stdout

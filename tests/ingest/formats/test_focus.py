@@ -23,8 +23,9 @@ class TestFocusSample:
     def sample(self, shared_data: Path) -> Path:
         return shared_data / "focus-samples" / "focus_sample.csv"
 
-    def test_no_row_lost_and_totals_exact(self, ingestor: Ingestor, lake: Lake, sample: Path,
-                                          duck: duckdb.DuckDBPyConnection) -> None:
+    def test_no_row_lost_and_totals_exact(
+        self, ingestor: Ingestor, lake: Lake, sample: Path, duck: duckdb.DuckDBPyConnection
+    ) -> None:
         result = ingestor.ingest([sample], org="acme")
         raw = duck.execute(
             "SELECT count(*), sum(BilledCost::DECIMAL(38,18)), sum(EffectiveCost::DECIMAL(38,18)),"
@@ -32,30 +33,43 @@ class TestFocusSample:
             f"FROM read_csv('{sample}', all_varchar = true, nullstr = 'NULL')"
         ).fetchone()
         assert result.rows_written == raw[0] == 1000
-        got = lake_sum(lake, "acme", "count(*), sum(BilledCost), sum(EffectiveCost), "
-                                     "sum(ListCost), sum(ContractedCost)")
+        got = lake_sum(
+            lake,
+            "acme",
+            "count(*), sum(BilledCost), sum(EffectiveCost), sum(ListCost), sum(ContractedCost)",
+        )
         assert got == raw
         assert got[1] == Decimal("20.520226728990000000")
 
     def test_quirks_are_normalised(self, ingestor: Ingestor, lake: Lake, sample: Path) -> None:
         ingestor.ingest([sample], org="acme")
-        freqs = dict(duckdb.sql(
-            f"SELECT ChargeFrequency, count(*) FROM read_parquet({lake.snapshot('acme').files()})"
-            " GROUP BY 1").fetchall())
+        freqs = dict(
+            duckdb.sql(
+                "SELECT ChargeFrequency, count(*) FROM "
+                f"read_parquet({lake.snapshot('acme').files()}) GROUP BY 1"
+            ).fetchall()
+        )
         assert freqs == {"Usage-Based": 999, "One-Time": 1}
         raw_tagged = duckdb.sql(
             f"SELECT count(*) FROM read_csv('{sample}', all_varchar = true) "
-            "WHERE Tags NOT IN ('NULL', '{}')").fetchall()[0][0]
-        tags = lake_sum(lake, "acme", "count(Tags), count(*) FILTER (WHERE "
-                                      "Tags['application'] = 'BrightLensMatrix')")
+            "WHERE Tags NOT IN ('NULL', '{}')"
+        ).fetchall()[0][0]
+        tags = lake_sum(
+            lake,
+            "acme",
+            "count(Tags), count(*) FILTER (WHERE Tags['application'] = 'BrightLensMatrix')",
+        )
         assert tags[0] == raw_tagged == 711
         assert tags[1] > 0
 
     def test_providers_kept(self, ingestor: Ingestor, lake: Lake, sample: Path) -> None:
         ingestor.ingest([sample], org="acme")
-        got = dict(duckdb.sql(
-            f"SELECT ProviderName, count(*) FROM read_parquet({lake.snapshot('acme').files()})"
-            " GROUP BY 1").fetchall())
+        got = dict(
+            duckdb.sql(
+                f"SELECT ProviderName, count(*) FROM read_parquet({lake.snapshot('acme').files()})"
+                " GROUP BY 1"
+            ).fetchall()
+        )
         assert got == {"AWS": 942, "Microsoft": 51, "Oracle": 7}
 
 
@@ -65,16 +79,22 @@ class TestBadFocusFiles:
         p.write_text(body)
         return p
 
-    HEADER = ("BilledCost,BillingAccountId,BillingCurrency,BillingPeriodStart,BillingPeriodEnd,"
-              "ChargeCategory,ChargePeriodStart,ChargePeriodEnd,EffectiveCost,InvoiceIssuerName,"
-              "ProviderName,PublisherName,ServiceCategory,ServiceName\n")
-    ROW = ("{cost},1,USD,2024-09-01,2024-10-01,Usage,2024-09-02,2024-09-03,{cost},AWS,AWS,AWS,"
-           "Compute,EC2\n")
+    HEADER = (
+        "BilledCost,BillingAccountId,BillingCurrency,BillingPeriodStart,BillingPeriodEnd,"
+        "ChargeCategory,ChargePeriodStart,ChargePeriodEnd,EffectiveCost,InvoiceIssuerName,"
+        "ProviderName,PublisherName,ServiceCategory,ServiceName\n"
+    )
+    ROW = (
+        "{cost},1,USD,2024-09-01,2024-10-01,Usage,2024-09-02,2024-09-03,{cost},AWS,AWS,AWS,"
+        "Compute,EC2\n"
+    )
 
-    def test_bad_cost_names_row_and_column(self, tmp_path: Path, ingestor: Ingestor,
-                                           lake: Lake) -> None:
-        p = self.write(tmp_path, self.HEADER + self.ROW.format(cost="1.5")
-                       + self.ROW.format(cost="abc"))
+    def test_bad_cost_names_row_and_column(
+        self, tmp_path: Path, ingestor: Ingestor, lake: Lake
+    ) -> None:
+        p = self.write(
+            tmp_path, self.HEADER + self.ROW.format(cost="1.5") + self.ROW.format(cost="abc")
+        )
         with pytest.raises(MalformedFile) as err:
             ingestor.ingest([p], org="acme")
         assert err.value.row == 2
@@ -83,13 +103,19 @@ class TestBadFocusFiles:
         assert lake.snapshot("acme").is_empty
 
     def test_skip_bad_rows_counts_them(self, tmp_path: Path, ingestor: Ingestor) -> None:
-        p = self.write(tmp_path, self.HEADER + self.ROW.format(cost="1.5")
-                       + self.ROW.format(cost="abc") + self.ROW.format(cost="2"))
+        p = self.write(
+            tmp_path,
+            self.HEADER
+            + self.ROW.format(cost="1.5")
+            + self.ROW.format(cost="abc")
+            + self.ROW.format(cost="2"),
+        )
         result = ingestor.ingest([p], org="acme", skip_bad_rows=True)
         assert (result.rows_written, result.rows_skipped) == (2, 1)
 
-    def test_bad_file_leaves_lake_untouched(self, tmp_path: Path, ingestor: Ingestor,
-                                            lake: Lake) -> None:
+    def test_bad_file_leaves_lake_untouched(
+        self, tmp_path: Path, ingestor: Ingestor, lake: Lake
+    ) -> None:
         good = self.write(tmp_path, self.HEADER + self.ROW.format(cost="1.5"))
         ingestor.ingest([good], org="acme", source="s")
         before = lake.snapshot("acme")
@@ -100,8 +126,11 @@ class TestBadFocusFiles:
         assert lake.snapshot("acme") == before
 
     def test_missing_required_column(self, tmp_path: Path, ingestor: Ingestor) -> None:
-        p = self.write(tmp_path, self.HEADER.replace("BillingCurrency,", "")
-                       + "1,1,2024-09-01,2024-10-01,Usage,2024-09-02,2024-09-03,1,AWS,AWS,AWS,"
-                         "Compute,EC2\n")
+        p = self.write(
+            tmp_path,
+            self.HEADER.replace("BillingCurrency,", "")
+            + "1,1,2024-09-01,2024-10-01,Usage,2024-09-02,2024-09-03,1,AWS,AWS,AWS,"
+            "Compute,EC2\n",
+        )
         with pytest.raises(MalformedFile, match="BillingCurrency"):
             ingestor.ingest([p], org="acme", format="focus")
