@@ -19,9 +19,13 @@ def estimate_rows(paths: list[Path]) -> int | None:
         try:
             kind = file_format_of(p)
             if kind == "parquet":
-                total += duckdb.execute(
-                    "SELECT sum(num_rows) FROM parquet_file_metadata(?)", [str(p)]
-                ).fetchone()[0]
+                con = duckdb.connect()
+                try:
+                    total += con.execute(
+                        "SELECT sum(num_rows) FROM parquet_file_metadata(?)", [str(p)]
+                    ).fetchall()[0][0]
+                finally:
+                    con.close()
             elif kind == "csv" and not p.name.endswith(".gz"):
                 head = p.open("rb").read(1 << 16)
                 lines = max(head.count(b"\n"), 1)

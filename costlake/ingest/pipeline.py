@@ -291,7 +291,7 @@ class Ingestor:
                 raise self._explain(con, group, reader, e) from None
             written += n
             if skip_bad_rows:
-                total = con.execute(f"SELECT count(*) FROM {reader}").fetchone()[0]
+                total = con.execute(f"SELECT count(*) FROM {reader}").fetchall()[0][0]
                 skipped += total - n
             staged.extend(self._partitions(con, group, out, source))
         return staged, written, skipped
@@ -438,13 +438,13 @@ class Ingestor:
         value = f"CAST({e.sql} AS {duckdb_type(col)})"
         cond = f"({value}) IS NULL" + (f" AND ({e.raw}) IS NOT NULL" if e.raw else "")
         try:
-            row = con.execute(
+            rows = con.execute(
                 f"SELECT n FROM (SELECT row_number() OVER () AS n, {cond} AS bad "
                 f"FROM {reader} AS raw) WHERE bad ORDER BY n LIMIT 1"
-            ).fetchone()
+            ).fetchall()
         except duckdb.Error:
             return None
-        return int(row[0]) if row else None
+        return int(rows[0][0]) if rows else None
 
 
 def ingest_connection(threads: int | None = None) -> duckdb.DuckDBPyConnection:
@@ -479,7 +479,7 @@ def _run_with_progress(
 ) -> int:
     """Run a COPY, reporting DuckDB's own progress estimate while it runs."""
     if progress is None:
-        return int(con.execute(sql).fetchone()[0])
+        return int(con.execute(sql).fetchall()[0][0])
     done = threading.Event()
 
     def poll() -> None:
@@ -494,7 +494,7 @@ def _run_with_progress(
     t = threading.Thread(target=poll, daemon=True)
     t.start()
     try:
-        n = int(con.execute(sql).fetchone()[0])
+        n = int(con.execute(sql).fetchall()[0][0])
     finally:
         done.set()
         t.join()

@@ -251,7 +251,7 @@ def _run_with_progress(
 ) -> int:
     """Run the COPY; while it runs, report DuckDB's progress as rows of the estimate."""
     if progress is None:
-        return _rows(con.execute(sql).fetchone())
+        return _rows(con.execute(sql).fetchall()[0])
     done = threading.Event()
 
     def poll() -> None:
@@ -266,7 +266,7 @@ def _run_with_progress(
     t = threading.Thread(target=poll, daemon=True)
     t.start()
     try:
-        rows = _rows(con.execute(sql).fetchone())
+        rows = _rows(con.execute(sql).fetchall()[0])
     finally:
         done.set()
         t.join()

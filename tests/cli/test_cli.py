@@ -29,7 +29,7 @@ def raw_total(sample: Path, where: str = "true") -> Decimal:
     return duckdb.execute(
         f"SELECT sum(BilledCost::DECIMAL(38,18)) FROM read_csv('{sample}', all_varchar = true, "
         f"nullstr = 'NULL') WHERE {where}"
-    ).fetchone()[0]
+    ).fetchall()[0][0]
 
 
 class TestIngest:
@@ -162,4 +162,6 @@ def test_export_round_trip(cli: CliRunner, sample: Path, tmp_path: Path) -> None
     out = tmp_path / "focus.parquet"
     result = cli.invoke(app, ["export", "--org", "acme", "--out", str(out)])
     assert result.exit_code == 0, result.output
-    assert duckdb.execute(f"SELECT sum(BilledCost) FROM '{out}'").fetchone()[0] == raw_total(sample)
+    assert duckdb.execute(f"SELECT sum(BilledCost) FROM '{out}'").fetchall()[0][0] == raw_total(
+        sample
+    )
