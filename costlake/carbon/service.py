@@ -13,11 +13,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 from costlake.carbon.enricher import ESTIMATE
-from costlake.query.model import CostQuery, Granularity, Metric
+from costlake.query.model import CostQuery, Filter, Granularity, Metric
 from costlake.query.service import QueryService
 
 AWS_REPORTED = "aws_carbon_footprint"
@@ -46,30 +46,70 @@ def emissions_by_account(
     *,
     account_ids: tuple[str, ...] | None = None,
 ) -> list[AccountEmissions]:
-    """kgCO2e per account over ``[start, end)``, provider data first (see module docstring)."""
-    query = CostQuery(
-        start=start,
-        end=end,
-        granularity=Granularity.MONTH,
-        group_by=("ProviderName", "BillingAccountId", "SubAccountId", "x_CarbonSource"),
-        metric=Metric.CARBON,
-        account_ids=account_ids,
-        order_by_cost=False,
-    )
+    """kgCO2e per account over ``[start, end)``, provider data first (see module docstring).
+
+    Provider exports are monthly totals, so a window that covers part of a month gets the
+    matching share of that month's reported total (by time overlap); estimates are per line
+    item and are summed over the window itself.
+    """
     months: dict[tuple[str, str], dict[object, dict[str, Decimal]]] = defaultdict(
         lambda: defaultdict(dict)
     )
-    for row in queries.run(org, query).rows:
-        source, kg = row["x_CarbonSource"], row["cost"]
-        if source is None or kg is None:
-            continue  # lines without carbon data (not usage, SaaS, unknown usage)
-        account = row["SubAccountId"] or row["BillingAccountId"]
-        by_source = months[(str(row["ProviderName"]), str(account))][row["period"]]
-        by_source[str(source)] = by_source.get(str(source), Decimal(0)) + Decimal(kg)
+
+    def add(rows: list[dict[str, object]], share: bool) -> None:
+        for row in rows:
+            source, kg = row["x_CarbonSource"], row["cost"]
+            if source is None or kg is None:
+                continue  # lines without carbon data (not usage, SaaS, unknown usage)
+            month = row["period"]
+            assert isinstance(month, datetime)
+            factor = _overlap(month, start, end) if share else Decimal(1)
+            if factor == 0:
+                continue
+            account = row["SubAccountId"] or row["BillingAccountId"]
+            by_source = months[(str(row["ProviderName"]), str(account))][month]
+            by_source[str(source)] = by_source.get(str(source), Decimal(0)) + Decimal(kg) * factor
+
+    dims = ("ProviderName", "BillingAccountId", "SubAccountId", "x_CarbonSource")
+    estimates = CostQuery(
+        start=start,
+        end=end,
+        granularity=Granularity.MONTH,
+        group_by=dims,
+        metric=Metric.CARBON,
+        account_ids=account_ids,
+        order_by_cost=False,
+        filters=(Filter.of("x_CarbonSource", "eq", ESTIMATE),),
+    )
+    reported = CostQuery(
+        start=_month_start(start),
+        end=end,
+        granularity=Granularity.MONTH,
+        group_by=dims,
+        metric=Metric.CARBON,
+        account_ids=account_ids,
+        order_by_cost=False,
+        filters=(Filter.of("x_CarbonSource", "in", *sorted(PROVIDER_REPORTED)),),
+    )
+    add(queries.run(org, estimates).rows, share=False)
+    add(queries.run(org, reported).rows, share=True)
     return [
         _account(provider, account, per_month)
         for (provider, account), per_month in sorted(months.items())
     ]
+
+
+def _month_start(moment: datetime) -> datetime:
+    return moment.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+
+
+def _overlap(month: datetime, start: datetime, end: datetime) -> Decimal:
+    """The share of calendar month ``month`` that falls inside [start, end)."""
+    nxt = (month + timedelta(days=32)).replace(day=1)
+    lo, hi = max(month, start), min(nxt, end)
+    if hi <= lo:
+        return Decimal(0)
+    return Decimal((hi - lo).total_seconds()) / Decimal((nxt - month).total_seconds())
 
 
 def _account(

@@ -65,6 +65,10 @@ def focus_rows(seed: int, n: int) -> pa.Table:
             "SubAccountId": rnd.choice(ACCOUNTS),
             "RegionId": rnd.choice(["us-east-1", "eu-west-1", None]),
             "ResourceId": f"r-{rnd.randrange(40)}",
+            # Compute usage the carbon estimator can read: one instance for the hour.
+            "ConsumedQuantity": Decimal(1) if service == "Amazon EC2" else None,
+            "ConsumedUnit": "Hours" if service == "Amazon EC2" else None,
+            "SkuPriceDetails": '{"InstanceType": "m5.xlarge"}' if service == "Amazon EC2" else None,
             "Tags": tags or None,
             "x_SourceId": "fixture",
             "x_SourceFormat": "focus",

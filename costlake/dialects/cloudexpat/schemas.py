@@ -69,7 +69,6 @@ class AccountCarbon(BaseModel):
     accountId: str
     accountName: str
     provider: str
-    externalId: str
     emissions: Emissions
 
 
@@ -83,7 +82,6 @@ class CarbonTotals(BaseModel):
 class CarbonSummaryResponse(BaseModel):
     generatedAt: str
     period: PeriodInfo
-    comparison: PeriodInfo | None
     accounts: list[AccountCarbon]
     totals: CarbonTotals
 

@@ -165,10 +165,9 @@ def carbon_summary(
     return {
         "generatedAt": iso_z(generated_at),
         "period": period_info(w.current, labels[0]),
-        "comparison": period_info(w.previous, labels[1]) if w.previous else None,
         "accounts": [
             {
-                **account_fields(r.account),
+                **{k: v for k, v in account_fields(r.account).items() if k != "externalId"},
                 "emissions": {
                     "current": amount(r.current),
                     "previous": amount(r.previous),

@@ -20,6 +20,15 @@ from tests.dialects.live import LiveServer, live_server
 from tests.query.conftest import focus_rows
 
 NOW = "2024-10-16T10:30:00Z"
+CCFT_ACCOUNT = "111111111111"
+CCFT_KG_OCTOBER = "31000"  # reported for October 2024: 1,000 kg a day
+CCFT = (
+    "last_refresh_timestamp,location,model_version,payer_account_id,product_code,region_code,"
+    "total_lbm_emissions_unit,total_lbm_emissions_value,total_mbm_emissions_unit,"
+    "total_mbm_emissions_value,usage_account_id,usage_period_end,usage_period_start\n"
+    "2024-11-20 10:00:00Z,US East (N. Virginia),v3.0.0,999,AmazonEC2,us-east-1,MTCO2e,31,"
+    f"MTCO2e,20,{CCFT_ACCOUNT},2024-11-01 00:00:00Z,2024-10-01 00:00:00Z\n"
+)
 
 
 @dataclass
@@ -62,6 +71,9 @@ def world(
                 path = home / f"{org}.parquet"
                 pq.write_table(focus_rows(seed, n), path)
                 Ingestor(platform.lake).ingest([path], org=org, source="fixture")
+            ccft = home / "ccft.csv"
+            ccft.write_text(CCFT)
+            Ingestor(platform.lake).ingest([ccft], org="acme", source="ccft")
             with platform.session() as s:
                 for org in ("acme", "globex"):
                     sync_accounts(s, platform.lake, org)
