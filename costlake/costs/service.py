@@ -9,8 +9,8 @@ from datetime import datetime
 from decimal import Decimal
 
 from costlake.costs.schemas import AccountCosts, CostSummary, ServiceCost
-from costlake.kit.providers import provider_slug
-from costlake.query.model import CostQuery, Metric
+from costlake.kit.providers import provider_names, provider_slug
+from costlake.query.model import CostQuery, Filter, Metric
 from costlake.query.service import QueryService
 
 ZERO = Decimal(0)
@@ -102,6 +102,14 @@ def account_summary(
         currency=currencies.pop() if len(currencies) == 1 else "USD",
         rows_found=bool(result.rows),
     )
+
+
+def _provider_filter(scope: AccountScope) -> tuple[Filter, ...]:
+    """Leave other providers out in the scan itself (the slug check after it stays)."""
+    if scope.providers is None:
+        return ()
+    names = provider_names(scope.providers)
+    return (Filter.of("ProviderName", "in", *names),) if names else ()
 
 
 def _services(

@@ -327,7 +327,7 @@ class Ingestor:
                 sql = enricher.wrap(sql)
             return sql
 
-        options = "FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 122880"
+        options = "FORMAT parquet, COMPRESSION snappy, ROW_GROUP_SIZE 122880"
         if group.file_format == "csv":
             sql = (
                 f"COPY (SELECT *, {_PERIOD} AS __period FROM ({body(None)})) TO "
@@ -345,7 +345,9 @@ class Ingestor:
         ]
         total = 0
         for k, p in enumerate(periods):
-            where = f"{period} IS NULL" if p is None else f"{period} = {lit(p)}"
+            where = (
+                f"{period} IS NULL" if p is None else _month_range(f"CAST({start} AS TIMESTAMP)", p)
+            )
             target = out / f"__period={p or 'unknown'}"
             target.mkdir(parents=True, exist_ok=True)
             step = (
@@ -445,6 +447,14 @@ class Ingestor:
         except duckdb.Error:
             return None
         return int(rows[0][0]) if rows else None
+
+
+def _month_range(ts_sql: str, period: str) -> str:
+    """``ts_sql`` within the calendar month ``YYYY-MM``, as a range DuckDB can push into the
+    Parquet scan (row groups outside it are skipped by their statistics)."""
+    year, month = (int(x) for x in period.split("-"))
+    nxt = f"{year + month // 12:04d}-{month % 12 + 1:02d}-01"
+    return f"{ts_sql} >= TIMESTAMP '{year:04d}-{month:02d}-01' AND {ts_sql} < TIMESTAMP '{nxt}'"
 
 
 def ingest_connection(threads: int | None = None) -> duckdb.DuckDBPyConnection:

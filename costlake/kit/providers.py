@@ -30,3 +30,19 @@ def provider_slug(provider_name: str | None) -> str:
         return "unknown"
     key = provider_name.strip().lower()
     return _SLUGS.get(key) or re.sub(r"[^a-z0-9]+", "-", key).strip("-") or "unknown"
+
+
+_SPELLINGS: dict[str, tuple[str, ...]] = {
+    "aws": ("AWS", "Amazon Web Services", "Amazon Web Services, Inc."),
+    "azure": ("Microsoft", "Azure", "Microsoft Azure"),
+    "gcp": ("Google Cloud", "Google", "GCP", "Google Cloud Platform"),
+    "oci": ("Oracle", "OCI", "Oracle Cloud Infrastructure"),
+}
+
+
+def provider_names(slugs: frozenset[str]) -> tuple[str, ...] | None:
+    """The ProviderName spellings of these slugs, to filter in SQL; None when a slug has no
+    known spelling (then only the slug check after the query applies)."""
+    if any(s not in _SPELLINGS for s in slugs):
+        return None
+    return tuple(sorted(n for s in slugs for n in _SPELLINGS[s]))
