@@ -48,7 +48,7 @@ def handle_errors(fn: Callable[P, R]) -> Callable[P, R]:
         try:
             return fn(*args, **kwargs)
         except CostlakeError as e:
-            console.print(f"[bold red]error:[/] {e.message}", highlight=False)
+            console.print(f"[bold red]error:[/] {e.message}", highlight=False, soft_wrap=True)
             raise typer.Exit(2) from None
 
     return wrapper

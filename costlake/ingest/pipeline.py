@@ -11,6 +11,7 @@ Bad values stop the ingest with an error naming the file, row and column; with
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 import threading
 import time
@@ -343,30 +344,51 @@ class Ingestor:
                 f"SELECT DISTINCT {period} FROM {reader} AS raw ORDER BY 1 NULLS LAST"
             ).fetchall()
         ]
-        total = 0
-        for k, p in enumerate(periods):
+        jobs = []
+        for p in periods:
             where = (
                 f"{period} IS NULL" if p is None else _month_range(f"CAST({start} AS TIMESTAMP)", p)
             )
             target = out / f"__period={p or 'unknown'}"
             target.mkdir(parents=True, exist_ok=True)
-            step = (
-                None
-                if progress is None
-                else (
-                    lambda f, n, k=k, done=total: progress(
-                        (k + f) / len(periods), -1 if n < 0 else done + n
-                    )
-                )
+            jobs.append(
+                f"COPY ({body(where)}) TO {lit(str(target / 'data_0.parquet'))} ({options})"
             )
-            total += _run_with_progress(
-                con,
-                f"COPY ({body(where)}) TO {lit(str(target / 'data_0.parquet'))} ({options})",
-                step,
-            )
-        if progress is not None:
-            progress(1.0, total)
-        return total
+        return self._run_parallel(con, jobs, progress)
+
+    def _run_parallel(
+        self, con: duckdb.DuckDBPyConnection, jobs: list[str], progress: ProgressCallback | None
+    ) -> int:
+        """Run the per-period COPYs two at a time, each on its own cursor.
+
+        A period is a few row groups, which DuckDB scans on about one thread; running two
+        periods at once keeps both cores busy, as one big COPY would.
+        """
+        if len(jobs) == 1:
+            return _run_with_progress(con, jobs[0], progress)
+        from concurrent.futures import ThreadPoolExecutor
+
+        done: list[int] = []
+        lock = threading.Lock()
+
+        def run(sql: str) -> int:
+            cur = con.cursor()
+            try:
+                cur.execute("SET disabled_optimizers = 'build_side_probe_side'")
+                for enricher in self.enrichers:
+                    enricher.prepare(cur)
+                n = int(cur.execute(sql).fetchall()[0][0])
+            finally:
+                cur.close()
+            with lock:
+                done.append(n)
+                if progress is not None:
+                    progress(len(done) / len(jobs), sum(done))
+            return n
+
+        workers = max(1, min(len(jobs), self.threads or os.cpu_count() or 2))
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            return sum(pool.map(run, jobs))
 
     def _partitions(
         self, con: duckdb.DuckDBPyConnection, group: _Group, out: Path, source: str | None
