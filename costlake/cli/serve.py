@@ -19,11 +19,12 @@ def _run(host: str, port: int) -> None:
 
     from costlake.config import Settings
     from costlake.server import create_app
+    from costlake.serving import listening_socket
 
     settings = Settings(host=host, port=port)
-    uvicorn.run(
-        create_app(settings), host=host, port=port, log_level="info", timeout_graceful_shutdown=5
-    )
+    sock = listening_socket(host, port)
+    config = uvicorn.Config(create_app(settings), log_level="info", timeout_graceful_shutdown=5)
+    uvicorn.Server(config).run(sockets=[sock])
 
 
 @handle_errors
