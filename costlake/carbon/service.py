@@ -12,6 +12,7 @@ and energy data; ours is a model.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -124,3 +125,66 @@ def _account(
     is_estimate = ESTIMATE in used or not used
     source = ESTIMATE if is_estimate else ",".join(sorted(used))
     return AccountEmissions(provider, account, total, is_estimate, source)
+
+
+def emissions_for_windows(
+    queries: QueryService,
+    org: str,
+    windows: Sequence[tuple[datetime, datetime]],
+    *,
+    account_ids: tuple[str, ...] | None = None,
+) -> list[list[AccountEmissions]]:
+    """``emissions_by_account`` for several windows (a period and its comparison) in one scan.
+
+    Windows that start and end at midnight are answered from one query with daily buckets:
+    estimates are summed over each window's days, monthly provider reports prorated to it.
+    Other windows fall back to one ``emissions_by_account`` call each.
+    """
+    if not windows or not all(_midnight(s) and _midnight(e) for s, e in windows):
+        return [
+            emissions_by_account(queries, org, s, e, account_ids=account_ids) for s, e in windows
+        ]
+    query = CostQuery(
+        start=_month_start(min(s for s, _ in windows)),
+        end=max(e for _, e in windows),
+        granularity=Granularity.DAY,
+        group_by=("ProviderName", "BillingAccountId", "SubAccountId", "x_CarbonSource"),
+        metric=Metric.CARBON,
+        account_ids=account_ids,
+        order_by_cost=False,
+        filters=(Filter.of("x_CarbonSource", "in", ESTIMATE, *sorted(PROVIDER_REPORTED)),),
+    )
+    rows = queries.run(org, query).rows
+    answers = []
+    for start, end in windows:
+        months: dict[tuple[str, str], dict[object, dict[str, Decimal]]] = defaultdict(
+            lambda: defaultdict(dict)
+        )
+        for row in rows:
+            source, kg, day = row["x_CarbonSource"], row["cost"], row["period"]
+            if source is None or kg is None:
+                continue
+            assert isinstance(day, datetime)
+            month = _month_start(day)
+            if source == ESTIMATE:
+                if not start <= day < end:
+                    continue
+                factor = Decimal(1)
+            else:
+                factor = _overlap(month, start, end)
+                if factor == 0:
+                    continue
+            account = row["SubAccountId"] or row["BillingAccountId"]
+            by_source = months[(str(row["ProviderName"]), str(account))][month]
+            by_source[str(source)] = by_source.get(str(source), Decimal(0)) + Decimal(kg) * factor
+        answers.append(
+            [
+                _account(provider, account, per_month)
+                for (provider, account), per_month in sorted(months.items())
+            ]
+        )
+    return answers
+
+
+def _midnight(moment: datetime) -> bool:
+    return moment == moment.replace(hour=0, minute=0, second=0, microsecond=0)

@@ -129,3 +129,25 @@ def test_accounts_can_be_restricted(queries: QueryService) -> None:
 
 def test_an_empty_window_has_no_accounts(queries: QueryService) -> None:
     assert emissions_by_account(queries, "acme", datetime(2020, 1, 1), datetime(2020, 2, 1)) == []
+
+
+@pytest.mark.parametrize(
+    "windows",
+    [
+        [(APRIL, JUNE), (datetime(2025, 2, 1), APRIL)],
+        [
+            (datetime(2025, 4, 2), datetime(2025, 5, 17)),
+            (datetime(2025, 3, 18), datetime(2025, 4, 2)),
+        ],
+        [(MAY, datetime(2025, 5, 8)), (datetime(2025, 4, 24), MAY)],
+    ],
+)
+def test_one_scan_for_several_windows_answers_as_each_window_alone(
+    queries: QueryService, windows: list[tuple[datetime, datetime]]
+) -> None:
+    from costlake.carbon.service import emissions_for_windows
+
+    together = emissions_for_windows(queries, "acme", windows)
+    alone = [emissions_by_account(queries, "acme", s, e) for s, e in windows]
+    assert together == alone
+    assert any(together)

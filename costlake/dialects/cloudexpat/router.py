@@ -74,22 +74,19 @@ def _costs(
 
 
 def _carbon(platform: Platform, caller: Caller, costs: _Costs) -> list[translate.AccountCarbon]:
-    from costlake.carbon.service import emissions_by_account
+    from costlake.carbon.service import emissions_for_windows
 
     w = costs.windows
-
-    def by_account(start: date, end: date) -> dict[tuple[str, str], Any]:
-        rows = emissions_by_account(
-            platform.queries,
-            caller.org,
-            translate.Window(start, end).start_at,
-            translate.Window(start, end).end_at,
-            account_ids=caller.account_ids,
-        )
-        return {(provider_slug(r.provider_name), r.account_id): r for r in rows}
-
-    cur = by_account(w.current.start, w.current.end)
-    prev = by_account(w.previous.start, w.previous.end) if w.previous else {}
+    windows = [(w.current.start_at, w.current.end_at)]
+    if w.previous:
+        windows.append((w.previous.start_at, w.previous.end_at))
+    answers = emissions_for_windows(
+        platform.queries, caller.org, windows, account_ids=caller.account_ids
+    )
+    cur, prev = (
+        {(provider_slug(r.provider_name), r.account_id): r for r in rows}
+        for rows in (answers[0], answers[1] if w.previous else [])
+    )
     zero = Decimal(0)
     out = []
     for a in costs.summary.accounts:
