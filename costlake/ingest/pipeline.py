@@ -16,7 +16,7 @@ import re
 import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Protocol
 
@@ -29,6 +29,7 @@ from costlake.ingest.base import Adapter, RawColumns
 from costlake.ingest.sql import Expr, ident, lit
 from costlake.kit import clock
 from costlake.kit.duck import connect
+from costlake.lake import rollups
 from costlake.lake.store import Lake, StagedPartition, check_name
 
 ProgressCallback = Callable[[float, int], None]
@@ -223,6 +224,7 @@ class Ingestor:
                     skip_bad_rows=skip_bad_rows,
                     progress=progress,
                 )
+                staged = self._with_rollups(con, staged, staging)
                 if staged:
                     self.lake.commit(org, version, staged)
                 else:
@@ -389,6 +391,30 @@ class Ingestor:
         workers = max(1, min(len(jobs), self.threads or os.cpu_count() or 2))
         with ThreadPoolExecutor(max_workers=workers) as pool:
             return sum(pool.map(run, jobs))
+
+    def _with_rollups(
+        self, con: duckdb.DuckDBPyConnection, staged: list[StagedPartition], staging: Path
+    ) -> list[StagedPartition]:
+        """Compute each staged partition's rollups beside its files, two partitions at once."""
+        from concurrent.futures import ThreadPoolExecutor
+
+        folder = staging / "rollups"
+        folder.mkdir(exist_ok=True)
+
+        def build(item: tuple[int, StagedPartition]) -> StagedPartition:
+            i, sp = item
+            cur = con.cursor()
+            try:
+                made = rollups.write(cur, [str(f) for f in sp.files], folder, tag=str(i))
+            finally:
+                cur.close()
+            return replace(sp, rollups=tuple(made.items()))
+
+        if len(staged) <= 1:
+            return [build(x) for x in enumerate(staged)]
+        workers = max(1, min(len(staged), self.threads or os.cpu_count() or 2))
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            return list(pool.map(build, enumerate(staged)))
 
     def _partitions(
         self, con: duckdb.DuckDBPyConnection, group: _Group, out: Path, source: str | None

@@ -37,6 +37,8 @@ class Partition:
     max_charge_end: datetime | None
     source_format: str
     committed_at: datetime
+    rollups: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    """(rollup name, its files relative to the org folder); see ``costlake.lake.rollups``."""
 
     @property
     def folder(self) -> str:
@@ -49,6 +51,14 @@ class Partition:
         if end is not None and self.min_charge_start >= end:
             return False
         return not (start is not None and self.max_charge_end <= start)
+
+    def rollup_files(self, name: str) -> tuple[str, ...] | None:
+        """The files of one rollup of this partition (None: it has none; lakes written
+        before rollups existed, or a rollup added since)."""
+        for rollup, files in self.rollups:
+            if rollup == name:
+                return files
+        return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,6 +86,7 @@ class Manifest:
                 "max_charge_end": _iso(p.max_charge_end),
                 "source_format": p.source_format,
                 "committed_at": _iso(p.committed_at),
+                "rollups": {name: list(files) for name, files in p.rollups},
             }
 
         return orjson.dumps(
@@ -108,6 +119,9 @@ class Manifest:
                     max_charge_end=_dt(p["max_charge_end"]),
                     source_format=p["source_format"],
                     committed_at=_dt(p["committed_at"]) or datetime.min,
+                    rollups=tuple(
+                        (name, tuple(files)) for name, files in p.get("rollups", {}).items()
+                    ),
                 )
                 for p in doc["partitions"]
             ),

@@ -76,6 +76,26 @@ class LakeSnapshot:
             for f in p.files
         ]
 
+    def rollup_files(
+        self,
+        name: str,
+        start: datetime | None = None,
+        end: datetime | None = None,
+        sources: Iterable[str] | None = None,
+    ) -> list[str] | None:
+        """Like ``files``, the files of one rollup instead of the line items; None when a
+        partition in range has no such rollup (the caller then reads the line items)."""
+        wanted = set(sources) if sources is not None else None
+        org_dir = self.root / f"org={self.org}"
+        out: list[str] = []
+        for p in self.partitions:
+            if (wanted is None or p.source in wanted) and p.overlaps(start, end):
+                files = p.rollup_files(name)
+                if files is None:
+                    return None
+                out += (str(org_dir / f) for f in files)
+        return out
+
     @property
     def rows(self) -> int:
         return sum(p.rows for p in self.partitions)
@@ -96,6 +116,8 @@ class StagedPartition:
     rows: int
     min_charge_start: datetime | None
     max_charge_end: datetime | None
+    rollups: tuple[tuple[str, Path], ...] = ()
+    """(rollup name, its file) computed from ``files`` (see ``costlake.lake.rollups``)."""
 
 
 class Lake:
@@ -148,6 +170,11 @@ class Lake:
                     target = folder / f"part-{i:05d}.parquet"
                     f.rename(target)
                     rel_files.append(str(target.relative_to(org_dir)))
+                rollups = []
+                for name, f in sp.rollups:
+                    target = folder / f"rollup-{name}.parquet"
+                    f.rename(target)
+                    rollups.append((name, (str(target.relative_to(org_dir)),)))
                 mf.fsync_dir(folder)
                 new_parts.append(
                     Partition(
@@ -160,6 +187,7 @@ class Lake:
                         max_charge_end=sp.max_charge_end,
                         source_format=sp.source_format,
                         committed_at=now,
+                        rollups=tuple(rollups),
                     )
                 )
             _crash_point("before-manifest")

@@ -206,6 +206,8 @@ class QueryResult:
     rows: list[dict[str, object]] = field(default_factory=list)
     engine: str = "duckdb"
     files_scanned: int = 0
+    rollup: str | None = None
+    """The rollup the answer was read from (None: the line items)."""
 
     def total(self, column: str = "cost") -> object:
         from decimal import Decimal

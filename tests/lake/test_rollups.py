@@ -1,0 +1,91 @@
+"""Rollups are written with their partition, sum to it exactly, and are replaced with it."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from decimal import Decimal
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from costlake.ingest.pipeline import Ingestor
+from costlake.lake import manifest as mf
+from costlake.lake.rollups import METRICS, ROLLUPS, ROW_COUNT
+from costlake.lake.store import Lake
+from tests.lake.helpers import focus_file
+
+
+def _sums(files: list[str], row_count: str = "count(*)") -> tuple[object, ...]:
+    metrics = ", ".join(f'sum("{m}")' for m in METRICS)
+    return duckdb.sql(f"SELECT {row_count}, {metrics} FROM read_parquet({files})").fetchall()[0]
+
+
+@pytest.fixture
+def lake(tmp_path: Path) -> Lake:
+    lake = Lake(tmp_path / "lake")
+    files = [focus_file(tmp_path / f"m{m}.parquet", month=m, rows=300, cost="1.25") for m in (7, 8)]
+    Ingestor(lake).ingest(files, org="acme", source="aws")
+    return lake
+
+
+def test_every_partition_has_every_rollup_summing_to_its_rows(lake: Lake) -> None:
+    snap = lake.snapshot("acme")
+    assert len(snap.partitions) == 2
+    for part in snap.partitions:
+        raw = _sums([str(lake.org_dir("acme") / f) for f in part.files])
+        for rollup in ROLLUPS:
+            files = part.rollup_files(rollup.name)
+            assert files is not None, rollup.name
+            rolled = _sums(
+                [str(lake.org_dir("acme") / f) for f in files], f"sum({ROW_COUNT})::BIGINT"
+            )
+            assert rolled == raw, rollup.name
+
+
+def test_rollup_buckets_are_truncated_to_their_grain(lake: Lake) -> None:
+    snap = lake.snapshot("acme")
+    for rollup in ROLLUPS:
+        files = snap.rollup_files(rollup.name)
+        assert files
+        bad = duckdb.sql(
+            f"SELECT count(*) FROM read_parquet({files}) WHERE ChargePeriodStart <> "
+            f"date_trunc('{rollup.grain}', ChargePeriodStart)"
+        ).fetchall()[0][0]
+        assert bad == 0
+        names = {
+            r[0]
+            for r in duckdb.sql(
+                f"DESCRIBE SELECT * FROM read_parquet({files}, hive_partitioning = false)"
+            ).fetchall()
+        }
+        assert names == set(rollup.columns) | {ROW_COUNT}
+
+
+def test_a_restatement_replaces_the_rollups_too(lake: Lake, tmp_path: Path) -> None:
+    restated = focus_file(tmp_path / "r.parquet", month=8, rows=10, cost="7")
+    Ingestor(lake).ingest([restated], org="acme", source="aws")
+    daily = lake.snapshot("acme").rollup_files("daily")
+    assert daily is not None
+    got = duckdb.sql(
+        f"SELECT sum(BilledCost), sum({ROW_COUNT}) FROM read_parquet({daily})"
+    ).fetchall()[0]
+    assert got == (Decimal(300) * Decimal("1.25") + Decimal(70), 310)
+
+
+def test_a_lake_written_before_rollups_reads_without_them(lake: Lake) -> None:
+    """Old manifests have no ``rollups`` key: the partition simply has none."""
+    org_dir = lake.org_dir("acme")
+    current = mf.read(org_dir, "acme")
+    old = replace(current, partitions=tuple(replace(p, rollups=()) for p in current.partitions))
+    doc = old.to_json().replace(b'"rollups": {}', b'"x": 0')
+    (org_dir / mf.MANIFEST_NAME).write_bytes(doc)
+    snap = lake.snapshot("acme")
+    assert all(p.rollups == () for p in snap.partitions)
+    assert snap.rollup_files("daily") is None
+    assert len(snap.files()) == 2
+
+
+def test_the_manifest_round_trips_rollups(lake: Lake) -> None:
+    current = mf.read(lake.org_dir("acme"), "acme")
+    assert mf.Manifest.from_json(current.to_json()) == current
