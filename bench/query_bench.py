@@ -119,6 +119,7 @@ def pandas_questions(files: list[str]) -> list[Callable[[], object]]:
 
 def run(size: int, lake: Lake, results: Results, repeat: int, with_pandas: bool) -> None:
     service = QueryService(lake)
+    lines = QueryService(lake, use_rollups=False)
     files = lake.snapshot("bench").files()
     listing = "read_parquet([" + ", ".join(f"'{f}'" for f in files) + "])"
     con = duckdb.connect()
@@ -129,7 +130,11 @@ def run(size: int, lake: Lake, results: Results, repeat: int, with_pandas: bool)
         ours = best_of(lambda q=q: service.run("bench", q), repeat)
         raw = best_of(lambda s=raw_sql: con.execute(s).fetchall(), repeat)
         ours_times[name] = ours
-        results.add(size, "query", name, ours, raw, "raw DuckDB SQL", "<= 1.2x")
+        used = service.run("bench", q).rollup
+        label = f"{name} [{used} rollup]" if used else name
+        results.add(size, "query", label, ours, raw, "raw DuckDB SQL", "<= 1.2x")
+        plain = best_of(lambda q=q: lines.run("bench", q), repeat)
+        results.add(size, "query", f"{name} [line items]", plain, raw, "raw DuckDB SQL", "(info)")
         check_equal(service.run("bench", q).rows, con.execute(raw_sql).fetchall(), name)
     if with_pandas:
         for (name, _, _), fn in zip(questions(), pandas_questions(files), strict=True):
@@ -144,6 +149,7 @@ def run(size: int, lake: Lake, results: Results, repeat: int, with_pandas: bool)
                 "<= 0.1x (10x faster)",
             )
     service.engine.close()
+    lines.engine.close()
     con.close()
 
 

@@ -44,7 +44,8 @@ def main() -> None:
             ingest_bench.run(size, files, results, args.repeat)
         home = DATA / f"home-{size}"
         lake = Lake(home / "lake")
-        if lake.snapshot("bench").rows != size:
+        snap = lake.snapshot("bench")
+        if snap.rows != size or snap.rollup_files("daily") is None:
             shutil.rmtree(home, ignore_errors=True)
             Ingestor(lake).ingest(files, org="bench", source="demo")
         if "query" not in skip:
