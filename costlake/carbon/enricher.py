@@ -198,7 +198,12 @@ class CarbonEnricher:
 
     # -- the statement -----------------------------------------------------------------------
 
-    def wrap(self, select_sql: str) -> str:
+    def wrap(self, select_sql: str, *, rescan: bool = False) -> str:
+        """The SELECT with carbon filled in. With ``rescan`` (a source cheap to read twice,
+        such as Parquet), usage lines are classified once per distinct (provider, unit,
+        service, usage type, SKU details) in a small lookup built by a second, narrow scan
+        of the source, instead of running the classifier's regular expressions on every
+        line: the same answer for about a third less CPU."""
         # The layers are separated by the lookup joins on purpose: DuckDB merges stacked
         # projections, and an expression referenced twice in a merged projection is computed
         # twice. Classification (the regular expressions) happens once, below the instance
@@ -231,18 +236,42 @@ class CarbonEnricher:
             "__c_provider", "ServiceName", "__c_code", "__c_ssd_service", "__c_usage", "__c_dim"
         )
         time_dims = "('hours', 'vcpu_hours', 'seconds', 'gb_seconds')"
-        classified = (
-            "SELECT *, CASE WHEN __c_provider IS NOT NULL AND __c_dim IS NOT NULL "
-            f"THEN {kind} END AS __c_kind, "
-            f"CASE WHEN __c_dim IN {time_dims} THEN "
-            f"{self.classify.vcpu_time('__c_provider', '__c_usage', '__c_dim')} END "
-            "AS __c_vcpu_time, "
-            f"CASE WHEN __c_dim IN {time_dims} THEN {self._instance_key('__c_provider')} END "
-            "AS __c_itype, "
-            "CASE WHEN __c_dim IS NOT NULL THEN CAST(ConsumedQuantity AS DOUBLE) * __c_factor "
-            "END AS __c_q "
-            f"FROM ({joined}) AS j"
+        vcpu = self.classify.vcpu_time("__c_provider", "__c_usage", "__c_dim")
+        itype = self._instance_key("__c_provider", "__c_usage")
+        quantity = (
+            "CASE WHEN j.__c_dim IS NOT NULL THEN CAST(j.ConsumedQuantity AS DOUBLE) * "
+            "j.__c_factor END AS __c_q"
         )
+        if not rescan:
+            classified = (
+                "SELECT j.*, CASE WHEN __c_provider IS NOT NULL AND __c_dim IS NOT NULL "
+                f"THEN {kind} END AS __c_kind, "
+                f"CASE WHEN __c_dim IN {time_dims} THEN {vcpu} END AS __c_vcpu_time, "
+                f"CASE WHEN __c_dim IN {time_dims} THEN {itype} END AS __c_itype, {quantity} "
+                f"FROM ({joined}) AS j"
+            )
+            prefix = ""
+        else:
+            keys = "__c_provider, __c_dim, ServiceName, __c_usage, SkuPriceDetails"
+            memo = (
+                f"SELECT *, {kind} AS __c_kind, "
+                f"CASE WHEN __c_dim IN {time_dims} THEN {vcpu} END AS __c_vcpu_time, "
+                f"CASE WHEN __c_dim IN {time_dims} THEN {itype} END AS __c_itype "
+                f"FROM (SELECT DISTINCT {keys}, __c_code, __c_ssd_service FROM __c_rows "
+                "WHERE __c_provider IS NOT NULL AND __c_dim IS NOT NULL) AS d"
+            )
+            on = " AND ".join(
+                [f"j.{k} = m.{k}" for k in ("__c_provider", "__c_dim")]
+                + [
+                    f"j.{k} IS NOT DISTINCT FROM m.{k}"
+                    for k in ("ServiceName", "__c_usage", "SkuPriceDetails")
+                ]
+            )
+            classified = (
+                f"SELECT j.*, m.__c_kind, m.__c_vcpu_time, m.__c_itype, {quantity} "
+                f"FROM __c_rows AS j LEFT JOIN __c_memo AS m ON {on}"
+            )
+            prefix = f"WITH __c_rows AS NOT MATERIALIZED ({joined}), __c_memo AS ({memo}) "
         with_instance = (
             "SELECT k.*, i.cpu_kw AS __c_cpu_kw, i.kwh_per_hour AS __c_kwh_per_hour, "
             "i.embodied_per_vcpu_hour AS __c_emb_vcpu, i.embodied_per_hour AS __c_emb_hour "
@@ -272,7 +301,7 @@ class CarbonEnricher:
         )
         ok = "__c_energy_d IS NOT NULL AND __c_carbon_d IS NOT NULL"
         helpers = ", ".join(self._helpers())
-        return (
+        return prefix + (
             f"SELECT * EXCLUDE ({helpers}) REPLACE ("
             "CASE WHEN x_CarbonSource IS NOT NULL THEN x_EnergyKwh "
             f"WHEN {ok} THEN __c_energy_d END AS x_EnergyKwh, "
@@ -321,7 +350,7 @@ class CarbonEnricher:
         ]
 
     @staticmethod
-    def _instance_key(provider: str) -> str:
+    def _instance_key(provider: str, usage: str = _USAGE) -> str:
         """The row's instance type, spelled as the lookup table's key for its provider."""
         given = (
             "coalesce(try(json_extract_string(SkuPriceDetails, '$.InstanceType')), "
@@ -332,15 +361,15 @@ class CarbonEnricher:
         # Instance Hour"); RDS/ElastiCache prefixes are CCF's EC2 type of the same name.
         aws = (
             f"regexp_replace(regexp_replace(lower(coalesce({given}, "
-            f"regexp_extract({_USAGE}, {lit(_AWS_TYPE)}, 1))), "
+            f"regexp_extract({usage}, {lit(_AWS_TYPE)}, 1))), "
             r"'^(db|cache|dax|dms|ml|mq|kafka)\.', ''), 'xl$', 'xlarge')"
         )
         azure = (
             f"trim(regexp_replace(regexp_replace(regexp_replace(lower("
-            f"coalesce({given}, {_USAGE})), '^(standard|basic)_', ''), '_', ' ', 'g'), "
+            f"coalesce({given}, {usage})), '^(standard|basic)_', ''), '_', ' ', 'g'), "
             "'( low priority| spot| linux| windows)+$', ''))"
         )
-        gcp = f"lower(coalesce({given}, split_part({_USAGE}, ' ', 1)))"
+        gcp = f"lower(coalesce({given}, split_part({usage}, ' ', 1)))"
         return (
             f"CASE {provider} WHEN 'AWS' THEN {aws} WHEN 'Azure' THEN {azure} "
             f"WHEN 'GCP' THEN {gcp} END"

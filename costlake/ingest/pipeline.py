@@ -41,14 +41,16 @@ class Enricher(Protocol):
 
     ``prepare`` may register lookup tables on the connection; ``wrap`` takes a SELECT that
     yields every canonical column and returns one that yields the same columns, in the same
-    order, with some ``x_`` columns filled. It must stay one streaming SQL statement.
+    order, with some ``x_`` columns filled. It must stay one streaming SQL statement; with
+    ``rescan`` (the source is columnar, cheap to read twice) it may read the source once more
+    in that statement, e.g. to build a small lookup of distinct values.
     """
 
     name: str
 
     def prepare(self, con: duckdb.DuckDBPyConnection) -> None: ...
 
-    def wrap(self, select_sql: str) -> str: ...
+    def wrap(self, select_sql: str, *, rescan: bool = False) -> str: ...
 
 
 def default_enrichers() -> list[Enricher]:
@@ -327,7 +329,7 @@ class Ingestor:
             if conds:
                 sql += "\nWHERE " + " AND ".join(conds)
             for enricher in self.enrichers:
-                sql = enricher.wrap(sql)
+                sql = enricher.wrap(sql, rescan=group.file_format == "parquet")
             return sql
 
         options = "FORMAT parquet, COMPRESSION snappy, ROW_GROUP_SIZE 122880"
@@ -374,9 +376,8 @@ class Ingestor:
         lock = threading.Lock()
 
         def run(sql: str) -> int:
-            cur = con.cursor()
+            cur = _configured(con.cursor())
             try:
-                cur.execute("SET disabled_optimizers = 'build_side_probe_side'")
                 for enricher in self.enrichers:
                     enricher.prepare(cur)
                 n = int(cur.execute(sql).fetchall()[0][0])
@@ -403,7 +404,7 @@ class Ingestor:
 
         def build(item: tuple[int, StagedPartition]) -> StagedPartition:
             i, sp = item
-            cur = con.cursor()
+            cur = _configured(con.cursor())
             try:
                 made = rollups.write(cur, [str(f) for f in sp.files], folder, tag=str(i))
             finally:
@@ -512,7 +513,11 @@ def ingest_connection(threads: int | None = None) -> duckdb.DuckDBPyConnection:
     estimated at one row, and DuckDB would then swap the join sides and hash the whole
     line-item stream (2-4x slower); the plan as written is the right one here.
     """
-    con = connect(threads=threads)
+    return _configured(connect(threads=threads))
+
+
+def _configured(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
+    """Settings every ingest connection and cursor needs (cursors don't inherit them)."""
     con.execute("SET disabled_optimizers = 'build_side_probe_side'")
     return con
 

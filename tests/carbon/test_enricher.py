@@ -466,3 +466,30 @@ def test_the_lookup_tables_stay_on_the_build_side_of_every_join(tmp_path: Path) 
     )
     plan = "\n".join(str(r[1]) for r in con.execute(f"EXPLAIN {sql}").fetchall())
     assert plan.count("LEFT") == 5 and "RIGHT" not in plan
+    # With the per-usage lookup (a second, narrow scan), still no join hashes the lines.
+    memo = enricher.wrap(f"SELECT * FROM read_parquet('{path}')", rescan=True)
+    plan = "\n".join(str(r[1]) for r in con.execute(f"EXPLAIN {memo}").fetchall())
+    assert plan.count("Join Type") >= 8 and "RIGHT" not in plan
+
+
+def test_classifying_each_distinct_usage_once_gives_the_same_rows(tmp_path: Path) -> None:
+    """The Parquet path (a lookup of classified usage) and the CSV path (the classifier on
+    every line) agree on every column of every row of varied demo data."""
+    from costlake.demo.generator import generate
+
+    generate(tmp_path / "demo", rows=20_000, days=20, seed=3)
+    source = f"SELECT * FROM read_parquet('{tmp_path / 'demo'}/*.parquet')"
+    con = ingest_connection()
+    enricher = CarbonEnricher()
+    enricher.prepare(con)
+    per_line = enricher.wrap(source)
+    per_usage = enricher.wrap(source, rescan=True)
+    assert per_line != per_usage
+    differ = con.execute(
+        f"SELECT count(*) FROM (({per_line}) EXCEPT ALL ({per_usage}))"
+    ).fetchall()[0][0]
+    estimated = con.execute(
+        f"SELECT count(*) FROM ({per_usage}) WHERE x_CarbonSource = '{ESTIMATE}'"
+    ).fetchall()[0][0]
+    assert differ == 0
+    assert estimated > 5_000

@@ -8,7 +8,6 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
@@ -18,6 +17,7 @@ from costlake.ingest import registry
 from costlake.ingest.formats.aws_ccft import AwsCcftAdapter
 from costlake.ingest.pipeline import Ingestor, describe
 from costlake.lake.store import Lake
+from tests.ingest.formats.helpers import lake_records
 
 EXPORT_HEADER = (
     "last_refresh_timestamp,location,model_version,payer_account_id,product_code,region_code,"
@@ -29,17 +29,7 @@ EXPORT_HEADER = (
 def ingest(lake: Lake, path: Path) -> list[dict[str, Any]]:
     result = Ingestor(lake).ingest([path], org="acme")
     assert result.formats == ("aws-ccft",)
-    files = lake.snapshot("acme").files()
-    rows = (
-        duckdb.connect()
-        .sql(
-            f"SELECT * FROM read_parquet({files!r}, union_by_name = true, "
-            "hive_partitioning = false)"
-        )
-        .to_arrow_table()
-        .to_pylist()
-    )
-    return sorted(rows, key=lambda r: (r["SubAccountId"], r["ChargePeriodStart"]))
+    return sorted(lake_records(lake), key=lambda r: (r["SubAccountId"], r["ChargePeriodStart"]))
 
 
 def test_the_data_exports_carbon_table(tmp_path: Path, lake: Lake) -> None:

@@ -7,7 +7,6 @@ corrections) gives a value that no other rule would.
 
 from __future__ import annotations
 
-import csv
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -21,6 +20,12 @@ from costlake.ingest.formats.aws_cur import AwsCurAdapter
 from costlake.ingest.formats.aws_cur2 import AwsCur2Adapter
 from costlake.ingest.pipeline import Ingestor, describe
 from costlake.lake.store import Lake
+from tests.ingest.formats.helpers import (
+    focus_sample,
+    lake_rows_by_description,
+    provider_export,
+    write_dict_csv,
+)
 
 SP_ARN = "arn:aws:savingsplans::111122223333:savingsplan/0f1e2d3c-sp"
 RI_ARN = "arn:aws:ec2:us-east-1:111122223333:reserved-instances/4b5c6d7e-ri"
@@ -128,26 +133,16 @@ ROWS: dict[str, dict[str, str]] = {
 
 
 def write_cur(path: Path, rows: dict[str, dict[str, str]], header: list[str] = HEADER) -> Path:
-    with path.open("w", newline="") as f:
-        w = csv.DictWriter(f, fieldnames=header, extrasaction="ignore")
-        w.writeheader()
-        for i, (description, row) in enumerate(rows.items()):
-            w.writerow(
-                {
-                    **BASE,
-                    "identity/LineItemId": f"li-{i}",
-                    "lineItem/LineItemDescription": description,
-                    **row,
-                }
-            )
-    return path
-
-
-def ingested(lake: Lake, org: str = "acme") -> dict[str, dict[str, Any]]:
-    """Lake rows keyed by ChargeDescription (the hand-made rows' labels)."""
-    rel = duckdb.sql(f"SELECT * FROM read_parquet({lake.snapshot(org).files()})")
-    rows = (dict(zip(rel.columns, t, strict=True)) for t in rel.fetchall())
-    return {r["ChargeDescription"]: r for r in rows}
+    line_items = (
+        {
+            **BASE,
+            "identity/LineItemId": f"li-{i}",
+            "lineItem/LineItemDescription": description,
+            **row,
+        }
+        for i, (description, row) in enumerate(rows.items())
+    )
+    return write_dict_csv(path, header, line_items)
 
 
 def D(text: str) -> Decimal:  # noqa: N802 - reads like a literal
@@ -159,14 +154,14 @@ def lines(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, Any]]
     tmp = tmp_path_factory.mktemp("cur")
     lake = Lake(tmp / "lake")
     Ingestor(lake).ingest([write_cur(tmp / "cur.csv", ROWS)], org="acme")
-    return ingested(lake)
+    return lake_rows_by_description(lake)
 
 
 class TestDetection:
     def test_focus_sample_is_not_a_cur(
         self, shared_data: Path, duck: duckdb.DuckDBPyConnection
     ) -> None:
-        cols = describe(duck, shared_data / "focus-samples" / "focus_sample.csv")
+        cols = describe(duck, focus_sample(shared_data))
         assert AwsCurAdapter().detect(cols) == 0
         assert registry.detect(cols, path="focus_sample.csv").name == "focus"
 
@@ -181,7 +176,7 @@ class TestDetection:
         self, shared_data: Path, duck: duckdb.DuckDBPyConnection
     ) -> None:
         cols = describe(
-            duck, shared_data / "provider-exports" / "sample-anonymous-aws-export-dataset.csv"
+            duck, provider_export(shared_data, "sample-anonymous-aws-export-dataset.csv")
         )
         score = AwsCurAdapter().detect(cols)
         assert 10 <= score <= 90
@@ -255,7 +250,7 @@ class TestBadFiles:
 class TestLegacySample:
     @pytest.fixture
     def sample(self, shared_data: Path) -> Path:
-        return shared_data / "provider-exports" / "sample-anonymous-aws-export-dataset.csv"
+        return provider_export(shared_data, "sample-anonymous-aws-export-dataset.csv")
 
     @pytest.fixture
     def raw(self, sample: Path) -> str:

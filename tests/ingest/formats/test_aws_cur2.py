@@ -27,6 +27,7 @@ from costlake.ingest.formats.aws_cur import AwsCurAdapter
 from costlake.ingest.formats.aws_cur2 import AwsCur2Adapter
 from costlake.ingest.pipeline import Ingestor, describe
 from costlake.lake.store import Lake
+from tests.ingest.formats.helpers import focus_sample, lake_rows_by_description, provider_export
 
 SP_ARN = "arn:aws:savingsplans::111122223333:savingsplan/sp-1"
 RI_ARN = "arn:aws:ec2:eu-west-1:111122223333:reserved-instances/ri-1"
@@ -152,17 +153,11 @@ def write_csv_gz(
     return path
 
 
-def lake_rows(lake: Lake, org: str = "acme") -> dict[str, dict[str, Any]]:
-    rel = duckdb.sql(f"SELECT * FROM read_parquet({lake.snapshot(org).files()})")
-    rows = (dict(zip(rel.columns, t, strict=True)) for t in rel.fetchall())
-    return {r["ChargeDescription"]: r for r in rows}
-
-
 def ingest_into_new_lake(root: Path, path: Path) -> dict[str, dict[str, Any]]:
     lake = Lake(root / "lake")
     result = Ingestor(lake).ingest([path], org="acme")
     assert result.formats == ("aws-cur2",) and result.rows_written == len(ROWS)
-    return lake_rows(lake)
+    return lake_rows_by_description(lake)
 
 
 @pytest.fixture(scope="module")
@@ -181,14 +176,14 @@ class TestDetection:
     def test_focus_sample_is_not_cur2(
         self, shared_data: Path, duck: duckdb.DuckDBPyConnection
     ) -> None:
-        cols = describe(duck, shared_data / "focus-samples" / "focus_sample.csv")
+        cols = describe(duck, focus_sample(shared_data))
         assert AwsCur2Adapter().detect(cols) == 0
 
     def test_legacy_sample_is_not_cur2(
         self, shared_data: Path, duck: duckdb.DuckDBPyConnection
     ) -> None:
         cols = describe(
-            duck, shared_data / "provider-exports" / "sample-anonymous-aws-export-dataset.csv"
+            duck, provider_export(shared_data, "sample-anonymous-aws-export-dataset.csv")
         )
         assert AwsCur2Adapter().detect(cols) == 0
 
@@ -359,6 +354,6 @@ class TestAthenaFlavour:
         ).append_column("resource_tags_user_owner", pa.array(owner, STRING))
         pq.write_table(table, tmp_path / "athena.parquet")
         ingestor.ingest([tmp_path / "athena.parquet"], org="acme")
-        rows = lake_rows(lake)
+        rows = lake_rows_by_description(lake)
         assert dict(rows["tenth"]["Tags"]) == {"team": "data", "owner": "ana"}
         assert rows["fifth"]["Tags"] is None

@@ -7,7 +7,6 @@ must land, not what a particular file adds up to.
 
 from __future__ import annotations
 
-import csv
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -20,6 +19,14 @@ from costlake.ingest import registry
 from costlake.ingest.formats.azure import AzureAdapter
 from costlake.ingest.pipeline import Ingestor, describe
 from costlake.lake.store import Lake
+from tests.ingest.formats.helpers import (
+    CBF_AND_GCP_HEADERS,
+    focus_sample,
+    lake_rows,
+    provider_export,
+    write_dict_csv,
+    write_header_and_ones,
+)
 
 COMMITMENT_USAGE = "ChargeType = 'Usage' AND PricingModel IN ('Reservation', 'SavingsPlan')"
 
@@ -30,16 +37,6 @@ def raw(
     return duck.execute(
         f"SELECT {select} FROM read_csv('{path}', all_varchar = true) WHERE {where}"
     ).fetchone()
-
-
-def lake_rows(
-    lake: Lake, select: str, where: str = "true", group: str = ""
-) -> list[tuple[Any, ...]]:
-    files = lake.snapshot("acme").files()
-    group_by = f" GROUP BY {group}" if group else ""
-    return duckdb.sql(
-        f"SELECT {select} FROM read_parquet({files}) WHERE {where}{group_by}"
-    ).fetchall()
 
 
 def money(column: str) -> str:
@@ -180,12 +177,7 @@ MCA_ROWS: list[dict[str, str]] = [
 def write_mca(
     tmp_path: Path, rows: list[dict[str, str]] = MCA_ROWS, header: list[str] = MCA_HEADER
 ) -> Path:
-    path = tmp_path / "mca.csv"
-    with path.open("w", newline="", encoding="utf-8-sig") as f:
-        w = csv.DictWriter(f, fieldnames=header, extrasaction="ignore")
-        w.writeheader()
-        w.writerows(rows)
-    return path
+    return write_dict_csv(tmp_path / "mca.csv", header, rows, encoding="utf-8-sig")
 
 
 def mca_sum(*charge_types: str) -> Decimal:
@@ -206,7 +198,7 @@ class TestAzureDetection:
     def test_focus_file_is_not_azure(
         self, shared_data: Path, duck: duckdb.DuckDBPyConnection
     ) -> None:
-        cols = describe(duck, shared_data / "focus-samples" / "focus_sample.csv")
+        cols = describe(duck, focus_sample(shared_data))
         assert AzureAdapter().detect(cols) == 0
 
     @pytest.mark.parametrize(
@@ -215,20 +207,13 @@ class TestAzureDetection:
     def test_other_providers_exports_are_not_azure(
         self, name: str, shared_data: Path, duck: duckdb.DuckDBPyConnection
     ) -> None:
-        assert AzureAdapter().detect(describe(duck, shared_data / "provider-exports" / name)) == 0
+        assert AzureAdapter().detect(describe(duck, provider_export(shared_data, name))) == 0
 
-    @pytest.mark.parametrize(
-        "header",
-        [
-            "time/usage_start,cost/cost,resource/service,resource/account,lineitem/type",
-            "billing_account_id,service.description,sku.id,usage_start_time,cost,currency",
-        ],
-    )
+    @pytest.mark.parametrize("header", CBF_AND_GCP_HEADERS)
     def test_cbf_and_gcp_files_are_not_azure(
         self, header: str, tmp_path: Path, duck: duckdb.DuckDBPyConnection
     ) -> None:
-        path = tmp_path / "other.csv"
-        path.write_text(header + "\n" + ",".join("1" for _ in header.split(",")) + "\n")
+        path = write_header_and_ones(tmp_path / "other.csv", header)
         assert AzureAdapter().detect(describe(duck, path)) == 0
 
     @pytest.mark.parametrize(
@@ -242,7 +227,7 @@ class TestAzureDetection:
     def test_azure_wins_for_ea_exports(
         self, name: str, shared_data: Path, duck: duckdb.DuckDBPyConnection
     ) -> None:
-        path = shared_data / "provider-exports" / name
+        path = provider_export(shared_data, name)
         cols = describe(duck, path)
         assert 10 <= AzureAdapter().detect(cols) <= 90
         assert registry.detect(cols, path=str(path)).name == "azure"
@@ -257,7 +242,7 @@ class TestAzureDetection:
 class TestEaActualCost:
     @pytest.fixture
     def sample(self, shared_data: Path) -> Path:
-        return shared_data / "provider-exports" / "EA_ActualCost_Small.csv"
+        return provider_export(shared_data, "EA_ActualCost_Small.csv")
 
     def test_no_row_lost_and_billed_and_effective_total_the_file(
         self, sample: Path, ingestor: Ingestor, lake: Lake, duck: duckdb.DuckDBPyConnection
@@ -311,7 +296,7 @@ class TestEaActualCost:
 class TestEaAmortizedCost:
     @pytest.fixture
     def sample(self, shared_data: Path) -> Path:
-        return shared_data / "provider-exports" / "EA_AmortizedCost_Small.csv"
+        return provider_export(shared_data, "EA_AmortizedCost_Small.csv")
 
     def test_effective_cost_totals_the_file(
         self, sample: Path, ingestor: Ingestor, lake: Lake, duck: duckdb.DuckDBPyConnection
@@ -366,7 +351,7 @@ class TestEaAmortizedCost:
 class TestAnonymousEaExport:
     @pytest.fixture
     def sample(self, shared_data: Path) -> Path:
-        return shared_data / "provider-exports" / "sample-anonymous-ea-export-dataset.csv"
+        return provider_export(shared_data, "sample-anonymous-ea-export-dataset.csv")
 
     def test_cost_in_billing_currency_with_exponents_totals_exactly(
         self, sample: Path, ingestor: Ingestor, lake: Lake, duck: duckdb.DuckDBPyConnection

@@ -11,7 +11,6 @@ import csv
 from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
 
 import duckdb
 import pytest
@@ -21,6 +20,12 @@ from costlake.ingest import registry
 from costlake.ingest.formats.cbf import DEFAULT_PROVIDER, CbfAdapter
 from costlake.ingest.pipeline import Ingestor, describe
 from costlake.lake.store import Lake
+from tests.ingest.formats.helpers import (
+    PROVIDER_EXPORT_NAMES,
+    focus_sample,
+    lake_rows,
+    provider_export,
+)
 
 SIMPLE_HEADER = [
     "lineitem/type",
@@ -266,16 +271,6 @@ def fallback(row: list[str], *names: str) -> Decimal:
     return next(Decimal(values[n]) for n in (*names, "cost/cost") if values[n] != "")
 
 
-def lake_rows(
-    lake: Lake, select: str, where: str = "true", group: str = ""
-) -> list[tuple[Any, ...]]:
-    files = lake.snapshot("acme").files()
-    group_by = f" GROUP BY {group}" if group else ""
-    return duckdb.sql(
-        f"SELECT {select} FROM read_parquet({files}) WHERE {where}{group_by}"
-    ).fetchall()
-
-
 @pytest.fixture
 def simple(tmp_path: Path) -> Path:
     return write(tmp_path / "simple.csv", SIMPLE_HEADER, SIMPLE)
@@ -290,22 +285,14 @@ class TestCbfDetection:
     def test_focus_file_is_not_cbf(
         self, shared_data: Path, duck: duckdb.DuckDBPyConnection
     ) -> None:
-        cols = describe(duck, shared_data / "focus-samples" / "focus_sample.csv")
+        cols = describe(duck, focus_sample(shared_data))
         assert CbfAdapter().detect(cols) == 0
 
-    @pytest.mark.parametrize(
-        "name",
-        [
-            "EA_ActualCost_Small.csv",
-            "sample-anonymous-ea-export-dataset.csv",
-            "reports_cost-csv_0000000030000269.csv",
-            "sample-anonymous-aws-export-dataset.csv",
-        ],
-    )
+    @pytest.mark.parametrize("name", PROVIDER_EXPORT_NAMES)
     def test_other_providers_exports_are_not_cbf(
         self, name: str, shared_data: Path, duck: duckdb.DuckDBPyConnection
     ) -> None:
-        assert CbfAdapter().detect(describe(duck, shared_data / "provider-exports" / name)) == 0
+        assert CbfAdapter().detect(describe(duck, provider_export(shared_data, name))) == 0
 
     def test_gcp_file_is_not_cbf(self, tmp_path: Path, duck: duckdb.DuckDBPyConnection) -> None:
         path = write(

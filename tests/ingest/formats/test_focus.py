@@ -11,17 +11,13 @@ import pytest
 from costlake.errors import MalformedFile
 from costlake.ingest.pipeline import Ingestor
 from costlake.lake.store import Lake
-
-
-def lake_sum(lake: Lake, org: str, expr: str) -> object:
-    files = lake.snapshot(org).files()
-    return duckdb.sql(f"SELECT {expr} FROM read_parquet({files})").fetchall()[0]
+from tests.ingest.formats.helpers import focus_sample, lake_rows
 
 
 class TestFocusSample:
     @pytest.fixture
     def sample(self, shared_data: Path) -> Path:
-        return shared_data / "focus-samples" / "focus_sample.csv"
+        return focus_sample(shared_data)
 
     def test_no_row_lost_and_totals_exact(
         self, ingestor: Ingestor, lake: Lake, sample: Path, duck: duckdb.DuckDBPyConnection
@@ -33,11 +29,10 @@ class TestFocusSample:
             f"FROM read_csv('{sample}', all_varchar = true, nullstr = 'NULL')"
         ).fetchone()
         assert result.rows_written == raw[0] == 1000
-        got = lake_sum(
+        got = lake_rows(
             lake,
-            "acme",
             "count(*), sum(BilledCost), sum(EffectiveCost), sum(ListCost), sum(ContractedCost)",
-        )
+        )[0]
         assert got == raw
         assert got[1] == Decimal("20.520226728990000000")
 
@@ -54,11 +49,9 @@ class TestFocusSample:
             f"SELECT count(*) FROM read_csv('{sample}', all_varchar = true) "
             "WHERE Tags NOT IN ('NULL', '{}')"
         ).fetchall()[0][0]
-        tags = lake_sum(
-            lake,
-            "acme",
-            "count(Tags), count(*) FILTER (WHERE Tags['application'] = 'BrightLensMatrix')",
-        )
+        tags = lake_rows(
+            lake, "count(Tags), count(*) FILTER (WHERE Tags['application'] = 'BrightLensMatrix')"
+        )[0]
         assert tags[0] == raw_tagged == 711
         assert tags[1] > 0
 

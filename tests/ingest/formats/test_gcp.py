@@ -26,6 +26,12 @@ from costlake.ingest import registry
 from costlake.ingest.formats.gcp import GcpAdapter
 from costlake.ingest.pipeline import Ingestor, describe
 from costlake.lake.store import Lake
+from tests.ingest.formats.helpers import (
+    PROVIDER_EXPORT_NAMES,
+    focus_sample,
+    lake_rows,
+    provider_export,
+)
 
 ACCOUNT = "01A2B3-C4D5E6-F7A8B9"
 COMPUTE = {"id": "6F81-5844-456A", "description": "Compute Engine"}
@@ -315,16 +321,6 @@ ENCODINGS: dict[str, tuple[str, Callable[[list[dict[str, Any]], Path], Path]]] =
 }
 
 
-def lake_rows(
-    lake: Lake, select: str, where: str = "true", group: str = ""
-) -> list[tuple[Any, ...]]:
-    files = lake.snapshot("acme").files()
-    group_by = f" GROUP BY {group}" if group else ""
-    return duckdb.sql(
-        f"SELECT {select} FROM read_parquet({files}) WHERE {where}{group_by}"
-    ).fetchall()
-
-
 @pytest.fixture(params=sorted(ENCODINGS))
 def export(request: pytest.FixtureRequest, tmp_path: Path) -> Path:
     name, write = ENCODINGS[request.param]
@@ -338,22 +334,14 @@ class TestGcpDetection:
     def test_focus_file_is_not_gcp(
         self, shared_data: Path, duck: duckdb.DuckDBPyConnection
     ) -> None:
-        cols = describe(duck, shared_data / "focus-samples" / "focus_sample.csv")
+        cols = describe(duck, focus_sample(shared_data))
         assert GcpAdapter().detect(cols) == 0
 
-    @pytest.mark.parametrize(
-        "name",
-        [
-            "EA_ActualCost_Small.csv",
-            "sample-anonymous-ea-export-dataset.csv",
-            "reports_cost-csv_0000000030000269.csv",
-            "sample-anonymous-aws-export-dataset.csv",
-        ],
-    )
+    @pytest.mark.parametrize("name", PROVIDER_EXPORT_NAMES)
     def test_other_providers_exports_are_not_gcp(
         self, name: str, shared_data: Path, duck: duckdb.DuckDBPyConnection
     ) -> None:
-        cols = describe(duck, shared_data / "provider-exports" / name)
+        cols = describe(duck, provider_export(shared_data, name))
         assert GcpAdapter().detect(cols) == 0
 
     def test_gcp_wins_in_every_encoding(

@@ -9,7 +9,6 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-import duckdb
 import pytest
 
 from costlake.errors import MalformedFile
@@ -17,6 +16,7 @@ from costlake.ingest import registry
 from costlake.ingest.formats.gcp_carbon import GcpCarbonAdapter
 from costlake.ingest.pipeline import Ingestor, describe
 from costlake.lake.store import Lake
+from tests.ingest.formats.helpers import lake_records
 
 EXAMPLE = {  # the example row of Google's schema page
     "usage_month": "2021-10-01",
@@ -41,17 +41,7 @@ EXAMPLE = {  # the example row of Google's schema page
 def ingest(lake: Lake, path: Path) -> list[dict[str, Any]]:
     result = Ingestor(lake).ingest([path], org="acme")
     assert result.formats == ("gcp-carbon",)
-    files = lake.snapshot("acme").files()
-    rows = (
-        duckdb.connect()
-        .sql(
-            f"SELECT * FROM read_parquet({files!r}, union_by_name = true, "
-            "hive_partitioning = false)"
-        )
-        .to_arrow_table()
-        .to_pylist()
-    )
-    return sorted(rows, key=lambda r: str(r["SubAccountId"]))
+    return sorted(lake_records(lake), key=lambda r: str(r["SubAccountId"]))
 
 
 def check_example(row: dict[str, Any]) -> None:

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import csv
 from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
 
 import duckdb
 import pytest
@@ -16,6 +14,14 @@ from costlake.ingest import registry
 from costlake.ingest.formats.oci import OciAdapter
 from costlake.ingest.pipeline import Ingestor, describe
 from costlake.lake.store import Lake
+from tests.ingest.formats.helpers import (
+    CBF_AND_GCP_HEADERS,
+    focus_sample,
+    lake_rows,
+    provider_export,
+    write_dict_csv,
+    write_header_and_ones,
+)
 
 TENANCY = "ocid1.tenancy.oc1..aaaatenancy"
 HEADER = [
@@ -88,29 +94,14 @@ ROWS = [
 
 
 def write(tmp_path: Path, rows: list[dict[str, str]] = ROWS, header: list[str] = HEADER) -> Path:
-    path = tmp_path / "reports_cost-csv_0001.csv"
-    with path.open("w", newline="") as f:
-        w = csv.DictWriter(f, fieldnames=header, extrasaction="ignore")
-        w.writeheader()
-        w.writerows(rows)
-    return path
-
-
-def lake_rows(
-    lake: Lake, select: str, where: str = "true", group: str = ""
-) -> list[tuple[Any, ...]]:
-    files = lake.snapshot("acme").files()
-    group_by = f" GROUP BY {group}" if group else ""
-    return duckdb.sql(
-        f"SELECT {select} FROM read_parquet({files}) WHERE {where}{group_by}"
-    ).fetchall()
+    return write_dict_csv(tmp_path / "reports_cost-csv_0001.csv", header, rows)
 
 
 class TestOciDetection:
     def test_focus_file_is_not_oci(
         self, shared_data: Path, duck: duckdb.DuckDBPyConnection
     ) -> None:
-        cols = describe(duck, shared_data / "focus-samples" / "focus_sample.csv")
+        cols = describe(duck, focus_sample(shared_data))
         assert OciAdapter().detect(cols) == 0
 
     @pytest.mark.parametrize(
@@ -124,27 +115,20 @@ class TestOciDetection:
     def test_other_providers_exports_are_not_oci(
         self, name: str, shared_data: Path, duck: duckdb.DuckDBPyConnection
     ) -> None:
-        assert OciAdapter().detect(describe(duck, shared_data / "provider-exports" / name)) == 0
+        assert OciAdapter().detect(describe(duck, provider_export(shared_data, name))) == 0
 
-    @pytest.mark.parametrize(
-        "header",
-        [
-            "time/usage_start,cost/cost,resource/service,resource/account,lineitem/type",
-            "billing_account_id,service.description,sku.id,usage_start_time,cost,currency",
-        ],
-    )
+    @pytest.mark.parametrize("header", CBF_AND_GCP_HEADERS)
     def test_cbf_and_gcp_files_are_not_oci(
         self, header: str, tmp_path: Path, duck: duckdb.DuckDBPyConnection
     ) -> None:
-        path = tmp_path / "other.csv"
-        path.write_text(header + "\n" + ",".join("1" for _ in header.split(",")) + "\n")
+        path = write_header_and_ones(tmp_path / "other.csv", header)
         assert OciAdapter().detect(describe(duck, path)) == 0
 
     def test_oci_wins_for_cost_reports(
         self, shared_data: Path, tmp_path: Path, duck: duckdb.DuckDBPyConnection
     ) -> None:
         for path in (
-            shared_data / "provider-exports" / "reports_cost-csv_0000000030000269.csv",
+            provider_export(shared_data, "reports_cost-csv_0000000030000269.csv"),
             write(tmp_path),
         ):
             cols = describe(duck, path)
@@ -155,7 +139,7 @@ class TestOciDetection:
 class TestOciSample:
     @pytest.fixture
     def sample(self, shared_data: Path) -> Path:
-        return shared_data / "provider-exports" / "reports_cost-csv_0000000030000269.csv"
+        return provider_export(shared_data, "reports_cost-csv_0000000030000269.csv")
 
     def test_no_row_lost_and_totals_exact(
         self, sample: Path, ingestor: Ingestor, lake: Lake, duck: duckdb.DuckDBPyConnection
