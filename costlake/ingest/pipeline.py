@@ -278,28 +278,50 @@ class Ingestor:
         for i, group in enumerate(groups):
             assert group.columns is not None
             where = f"{group.paths[0]}" if len(group.paths) == 1 else f"{len(group.paths)} files"
-            try:
-                select, bad = build_select(
-                    group.adapter,
-                    group.columns,
-                    source=source or "__pending__",
-                    ingested_at=ingested_at,
-                    skip_bad_rows=skip_bad_rows,
-                )
-            except MalformedFile as e:
-                raise MalformedFile(e.message, path=where) from None
             reader = _reader(group.paths, group.file_format, group.adapter.csv_options.null_strings)
             out = staging / f"g{i}"
             try:
+                name = source or self._default_source(con, group, reader, skip_bad_rows)
+                select, bad = build_select(
+                    group.adapter,
+                    group.columns,
+                    source=name,
+                    ingested_at=ingested_at,
+                    skip_bad_rows=skip_bad_rows,
+                )
                 n = self._copy(con, group, reader, select, bad, out, skip_bad_rows, progress)
+            except MalformedFile as e:
+                raise MalformedFile(e.message, path=where) from None
             except duckdb.Error as e:
                 raise self._explain(con, group, reader, e) from None
             written += n
             if skip_bad_rows:
                 total = con.execute(f"SELECT count(*) FROM {reader}").fetchall()[0][0]
                 skipped += total - n
-            staged.extend(self._partitions(con, group, out, source))
+            staged.extend(self._partitions(con, group, out, name))
         return staged, written, skipped
+
+    @staticmethod
+    def _default_source(
+        con: duckdb.DuckDBPyConnection, group: _Group, reader: str, skip_bad_rows: bool
+    ) -> str:
+        """The source name of a delivery ingested without ``--source``: its format and the
+        billing accounts of the rows it will write (one narrow scan, before the copy, so
+        the files are written with their final name)."""
+        assert group.columns is not None
+        select, bad = build_select(
+            group.adapter,
+            group.columns,
+            source="__pending__",
+            ingested_at="1970-01-01 00:00:00",
+            skip_bad_rows=skip_bad_rows,
+        )
+        account = group.adapter.select(group.columns)["BillingAccountId"].sql
+        where = f" WHERE NOT ({bad})" if skip_bad_rows else ""
+        rows = con.execute(
+            f"SELECT DISTINCT {account} FROM {reader} AS raw{where} ORDER BY 1"
+        ).fetchall()
+        return default_source(group.adapter.name, [str(r[0]) for r in rows if r[0] is not None])
 
     def _copy(
         self,
@@ -418,29 +440,17 @@ class Ingestor:
             return list(pool.map(build, enumerate(staged)))
 
     def _partitions(
-        self, con: duckdb.DuckDBPyConnection, group: _Group, out: Path, source: str | None
+        self, con: duckdb.DuckDBPyConnection, group: _Group, out: Path, name: str
     ) -> list[StagedPartition]:
         if not out.exists():
             return []
         stats = con.execute(
-            "SELECT __period, count(*), min(ChargePeriodStart), max(ChargePeriodEnd), "
-            "list(DISTINCT BillingAccountId ORDER BY BillingAccountId) "
+            "SELECT __period, count(*), min(ChargePeriodStart), max(ChargePeriodEnd) "
             f"FROM read_parquet({lit(str(out / '**' / '*.parquet'))}, hive_partitioning = true) "
             "GROUP BY 1 ORDER BY 1"
         ).fetchall()
-        accounts = sorted({a for row in stats for a in row[4]})
-        name = source or default_source(group.adapter.name, accounts)
-        if source is None:
-            # The source name is only known now; files were written with a placeholder.
-            for f in out.glob("**/*.parquet"):
-                con.execute(
-                    f"COPY (SELECT * REPLACE ({lit(name)} AS x_SourceId) FROM "
-                    f"read_parquet({lit(str(f))})) TO {lit(str(f) + '.tmp')} "
-                    "(FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 122880)"
-                )
-                Path(str(f) + ".tmp").rename(f)
         result = []
-        for period, rows, lo, hi, _ in stats:
+        for period, rows, lo, hi in stats:
             files = tuple(sorted((out / f"__period={period}").glob("*.parquet")))
             result.append(
                 StagedPartition(
