@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from costlake.cli import demo_data, export, ingest, keys, query, serve
+from costlake.cli import demo_data, export, ingest, keys, optimize, query, serve
 
 app = typer.Typer(
     name="costlake",
@@ -17,6 +17,7 @@ app.command("ingest")(ingest.ingest)
 app.command("query")(query.query)
 app.command("demo-data")(demo_data.demo_data)
 app.command("export")(export.export)
+app.command("optimize")(optimize.optimize)
 app.command("serve")(serve.serve)
 app.command("demo")(serve.demo)
 app.add_typer(keys.app, name="keys")

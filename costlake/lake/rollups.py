@@ -19,12 +19,15 @@ the rest is answered from the line items. ``bench/`` measures the cost inside in
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
 
 from costlake.ingest.sql import ident, lit
+from costlake.lake.store import Lake
 
 ROW_COUNT = "x_RowCount"
 """Extra column of every rollup: how many line items each bucket sums."""
@@ -126,3 +129,28 @@ def write(
         )
         out[r.name] = target
     return out
+
+
+def backfill(
+    lake: Lake,
+    org: str,
+    con: duckdb.DuckDBPyConnection,
+    progress: Callable[[int, int], None] | None = None,
+) -> int:
+    """Build the rollups that an org's live partitions lack (lakes written before a rollup
+    existed) and publish them, one partition at a time. Returns how many partitions got
+    rollups. Safe while the server serves and while ingests run: a partition replaced in
+    the meantime is skipped, and its files go with its folder."""
+    snap = lake.snapshot(org)
+    missing = [p for p in snap.partitions if any(p.rollup_files(r.name) is None for r in ROLLUPS)]
+    org_dir = lake.org_dir(org)
+    done = 0
+    for i, part in enumerate(missing):
+        folder = org_dir / part.folder
+        made = write(con, [str(org_dir / f) for f in part.files], folder, tag=uuid.uuid4().hex[:8])
+        relative = {name: (str(path.relative_to(org_dir)),) for name, path in made.items()}
+        if lake.attach_rollups(org, part, relative):
+            done += 1
+        if progress is not None:
+            progress(i + 1, len(missing))
+    return done

@@ -212,6 +212,31 @@ class Lake:
         self.collect_garbage(org)
         return new
 
+    def attach_rollups(
+        self, org: str, partition: Partition, rollups: dict[str, tuple[str, ...]]
+    ) -> bool:
+        """Publish rollups built later for a live partition (files relative to the org
+        folder, already written inside the partition's folder). Returns False, and changes
+        nothing, if that version of the partition is no longer live."""
+        org_dir = self.org_dir(org)
+        with mf.locked(org_dir):
+            current = mf.read(org_dir, org)
+            parts = list(current.partitions)
+            for i, p in enumerate(parts):
+                if (p.source, p.period, p.version) == (
+                    partition.source,
+                    partition.period,
+                    partition.version,
+                ):
+                    merged = dict(p.rollups) | rollups
+                    parts[i] = replace(p, rollups=tuple(sorted(merged.items())))
+                    new = replace(
+                        current, generation=current.generation + 1, partitions=tuple(parts)
+                    )
+                    mf.write_atomically(org_dir, new)
+                    return True
+        return False
+
     def abort(self, org: str, version: str) -> None:
         """Throw away an ingest's staging folder."""
         shutil.rmtree(self.org_dir(org) / "_staging" / version, ignore_errors=True)

@@ -165,3 +165,29 @@ def test_export_round_trip(cli: CliRunner, sample: Path, tmp_path: Path) -> None
     assert duckdb.execute(f"SELECT sum(BilledCost) FROM '{out}'").fetchall()[0][0] == raw_total(
         sample
     )
+
+
+class TestOptimize:
+    def test_optimize_builds_missing_rollups_and_queries_agree(
+        self, cli: CliRunner, sample: Path, tmp_path: Path
+    ) -> None:
+        from dataclasses import replace
+
+        from costlake.lake import manifest as mf
+
+        assert cli.invoke(app, ["ingest", str(sample), "--org", "acme"]).exit_code == 0
+        org_dir = tmp_path / "home" / "lake" / "org=acme"
+        current = mf.read(org_dir, "acme")
+        stripped = tuple(replace(p, rollups=()) for p in current.partitions)
+        mf.write_atomically(org_dir, replace(current, partitions=stripped))
+        query = ["query", "--org", "acme", "--start", "2024-01-01", "--end", "2030-01-01",
+                 "--group-by", "ServiceName", "--output", "json"]  # fmt: skip
+        before = json.loads(cli.invoke(app, query).output)
+
+        result = cli.invoke(app, ["optimize", "--org", "acme"])
+        assert result.exit_code == 0, result.output
+        assert f"org acme: rollups built for {len(stripped)} billing period(s)" in result.output
+        assert all(p.rollups for p in mf.read(org_dir, "acme").partitions)
+        assert json.loads(cli.invoke(app, query).output) == before
+        again = cli.invoke(app, ["optimize"])
+        assert "org acme: rollups built for 0 billing period(s)" in again.output

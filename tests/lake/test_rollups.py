@@ -86,6 +86,47 @@ def test_a_lake_written_before_rollups_reads_without_them(lake: Lake) -> None:
     assert len(snap.files()) == 2
 
 
+def _strip_rollups(lake: Lake) -> None:
+    """Make the org look as an older costlake left it: partitions without rollups."""
+    org_dir = lake.org_dir("acme")
+    current = mf.read(org_dir, "acme")
+    mf.write_atomically(
+        org_dir,
+        replace(current, partitions=tuple(replace(p, rollups=()) for p in current.partitions)),
+    )
+
+
+def test_backfill_builds_what_an_older_lake_lacks(lake: Lake) -> None:
+    from costlake.lake.rollups import backfill
+
+    _strip_rollups(lake)
+    assert lake.snapshot("acme").rollup_files("daily") is None
+    con = duckdb.connect()
+    assert backfill(lake, "acme", con) == 2
+    snap = lake.snapshot("acme")
+    for part in snap.partitions:
+        raw = _sums([str(lake.org_dir("acme") / f) for f in part.files])
+        for rollup in ROLLUPS:
+            files = part.rollup_files(rollup.name)
+            assert files is not None
+            got = _sums([str(lake.org_dir("acme") / f) for f in files], f"sum({ROW_COUNT})::BIGINT")
+            assert got == raw
+    assert backfill(lake, "acme", con) == 0  # nothing left to do
+
+
+def test_backfill_skips_a_partition_replaced_meanwhile(lake: Lake, tmp_path: Path) -> None:
+    """Rollups built from a version that a restatement has replaced are never published."""
+    _strip_rollups(lake)
+    old = lake.snapshot("acme").partitions[1]
+    Ingestor(lake).ingest(
+        [focus_file(tmp_path / "r.parquet", month=8, rows=5, cost="2")], org="acme", source="aws"
+    )
+    assert not lake.attach_rollups("acme", old, {"daily": ("nowhere.parquet",)})
+    current = [p for p in lake.snapshot("acme").partitions if p.period == old.period][0]
+    assert current.version != old.version
+    assert dict(current.rollups)["daily"] != ("nowhere.parquet",)
+
+
 def test_the_manifest_round_trips_rollups(lake: Lake) -> None:
     current = mf.read(lake.org_dir("acme"), "acme")
     assert mf.Manifest.from_json(current.to_json()) == current
