@@ -10,6 +10,7 @@ import typer
 
 from costlake.cli.context import console, db_session, handle_errors, lake, out, row_progress
 from costlake.cli.context import settings as load_settings
+from costlake.lake.store import Lake
 
 DEMO_ORG = "demo"
 
@@ -35,6 +36,19 @@ def serve(
     """Serve the dialect APIs over the lake under COSTLAKE_HOME."""
     s = load_settings()
     _run(host or s.host, port or s.port)
+
+
+def _add_missing_rollups(the_lake: Lake, org: str) -> None:
+    """Demo data from an older costlake has no rollups: build them (seconds at demo size)."""
+    from costlake.kit.duck import connect
+    from costlake.lake.rollups import backfill
+
+    con = connect()
+    try:
+        with console.status("building rollups of the demo data"):
+            backfill(the_lake, org, con)
+    finally:
+        con.close()
 
 
 @handle_errors
@@ -64,6 +78,8 @@ def demo(
                 sorted(Path(data).glob("*.parquet")), org=DEMO_ORG, source="demo"
             )
             update(result.rows_written)
+    else:
+        _add_missing_rollups(the_lake, DEMO_ORG)
     with db_session() as session:
         sync_accounts(session, the_lake, DEMO_ORG)
         _, secret = create_key(session, DEMO_ORG, "demo", ["*"], "cloudexpat")

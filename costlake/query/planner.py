@@ -20,8 +20,9 @@ from datetime import datetime
 from costlake.lake.rollups import BY_NAME, METRICS, Rollup
 from costlake.query.model import TAG_PREFIX, CostQuery, Granularity
 
-_PREFERENCE = ("monthly_tags", "monthly_resources", "daily")
-"""Rollups from the usually smallest to the largest."""
+_PREFERENCE = ("daily", "monthly")
+"""Rollups from the usually smallest to the largest: daily keeps neither resources nor tags,
+so it is far smaller than monthly, which keeps both."""
 
 _NOT_FINER = {
     "day": frozenset({Granularity.DAY, Granularity.WEEK, Granularity.MONTH, Granularity.TOTAL}),

@@ -76,3 +76,26 @@ def test_demo_serves_demo_data_with_a_working_key(tmp_path: Path) -> None:
             proc.wait(20)
         except subprocess.TimeoutExpired:
             proc.kill()
+
+
+def test_demo_data_from_an_older_costlake_gets_its_rollups(tmp_path: Path) -> None:
+    """A home whose demo lake predates rollups is served from rollups after ``demo`` starts."""
+    from dataclasses import replace
+
+    from costlake.cli.serve import _add_missing_rollups
+    from costlake.demo.generator import generate
+    from costlake.ingest.pipeline import Ingestor
+    from costlake.lake import manifest as mf
+    from costlake.lake.store import Lake
+
+    generate(tmp_path / "data", rows=5_000, days=40, seed=1)
+    lake = Lake(tmp_path / "lake")
+    Ingestor(lake).ingest(sorted((tmp_path / "data").glob("*.parquet")), org="demo")
+    org_dir = lake.org_dir("demo")
+    current = mf.read(org_dir, "demo")
+    old = tuple(replace(p, rollups=()) for p in current.partitions)
+    mf.write_atomically(org_dir, replace(current, partitions=old))
+    assert lake.snapshot("demo").rollup_files("daily") is None
+
+    _add_missing_rollups(lake, "demo")
+    assert lake.snapshot("demo").rollup_files("daily")

@@ -133,7 +133,7 @@ def test_the_manifest_round_trips_rollups(lake: Lake) -> None:
 
 
 def test_tag_maps_that_print_alike_stay_apart(tmp_path: Path) -> None:
-    """The tags rollup groups maps by their JSON text: maps that a naive text form would
+    """The monthly rollup groups tag maps by their JSON text: maps that a naive text form would
     confuse (separators inside values, a NULL value vs the text "null") keep their own rows."""
     import pyarrow as pa
     import pyarrow.parquet as pq
@@ -149,7 +149,7 @@ def test_tag_maps_that_print_alike_stay_apart(tmp_path: Path) -> None:
     pq.write_table(table, path)
     lake = Lake(tmp_path / "lake")
     Ingestor(lake).ingest([path], org="acme", source="aws")
-    files = lake.snapshot("acme").rollup_files("monthly_tags")
+    files = lake.snapshot("acme").rollup_files("monthly")
     got = duckdb.sql(
         f"SELECT Tags, {ROW_COUNT} FROM read_parquet({files}) ORDER BY to_json(Tags)"
     ).fetchall()

@@ -21,9 +21,12 @@ def chosen(q: CostQuery) -> str | None:
 @pytest.mark.parametrize(
     ("query", "expected"),
     [
-        (CostQuery(NOV, DEC, group_by=("ServiceName",)), "monthly_tags"),
-        (CostQuery(NOV, DEC, group_by=("tag:team",)), "monthly_tags"),
-        (CostQuery(NOV, DEC, group_by=("ResourceId",), top_n=10), "monthly_resources"),
+        (CostQuery(NOV, DEC, group_by=("ServiceName",)), "daily"),
+        (CostQuery(NOV, DEC, group_by=("tag:team",)), "monthly"),
+        (CostQuery(NOV, DEC, group_by=("ResourceId",), top_n=10), "monthly"),
+        (CostQuery(NOV, DEC, group_by=("ResourceId", "tag:env"), top_n=10), "monthly"),
+        # Tags with a dimension only the daily rollup keeps: line items.
+        (CostQuery(NOV, DEC, group_by=("tag:team", "ServiceCategory")), None),
         (CostQuery(NOV, DEC, group_by=("SubAccountName",)), "daily"),
         (CostQuery(MID, DEC, group_by=("ServiceName",)), "daily"),
         (CostQuery(MID, DEC, granularity=Granularity.WEEK), "daily"),
@@ -36,14 +39,27 @@ def chosen(q: CostQuery) -> str | None:
         (CostQuery(MID, DEC, group_by=("ResourceId",)), None),
         # A column no rollup keeps.
         (CostQuery(NOV, DEC, filters=(Filter.of("ChargeDescription", "contains", "x"),)), None),
-        # Month buckets with a comparison: a daily rollup, never a monthly one.
+        # Month buckets with a comparison: never the monthly rollup.
         (
-            CostQuery(NOV, DEC, granularity=Granularity.MONTH, compare_previous=True),
-            "daily",
+            CostQuery(
+                NOV,
+                DEC,
+                granularity=Granularity.MONTH,
+                group_by=("tag:team",),
+                compare_previous=True,
+                previous_start_at=datetime(2025, 10, 1),
+            ),
+            None,
         ),
         (
-            CostQuery(NOV, DEC, compare_previous=True, previous_start_at=datetime(2025, 10, 1)),
-            "monthly_tags",
+            CostQuery(
+                NOV,
+                DEC,
+                group_by=("tag:team",),
+                compare_previous=True,
+                previous_start_at=datetime(2025, 10, 1),
+            ),
+            "monthly",
         ),
         # The default comparison window is as long as the range: Oct 2 - Nov 1 here.
         # A comparison window that starts mid-month.
@@ -51,8 +67,8 @@ def chosen(q: CostQuery) -> str | None:
             CostQuery(NOV, DEC, compare_previous=True, previous_start_at=datetime(2025, 10, 2)),
             "daily",
         ),
-        (CostQuery(NOV, DEC, metric=Metric.CARBON, group_by=("x_CarbonSource",)), "monthly_tags"),
-        (CostQuery(NOV, DEC, account_ids=("1",), sources=("s",)), "monthly_tags"),
+        (CostQuery(NOV, DEC, metric=Metric.CARBON, group_by=("x_CarbonSource",)), "daily"),
+        (CostQuery(NOV, DEC, account_ids=("1",), sources=("s",), group_by=("tag:a",)), "monthly"),
     ],
 )
 def test_choice(query: CostQuery, expected: str | None) -> None:
