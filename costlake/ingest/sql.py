@@ -97,9 +97,10 @@ def money(column: str, type_: str = "VARCHAR") -> Expr:
 def money_or_zero(column: str, type_: str = "VARCHAR") -> Expr:
     """Like ``money`` but NULL/blank reads as 0 (for FOCUS cost columns that must not be null)."""
     m = money(column, type_)
-    return Expr(
-        f"COALESCE({m.sql}, CASE WHEN {nullif_blank(ident(column))} IS NULL THEN 0 END)", m.raw
-    )
+    # Only text can be blank; casting every typed value to text to ask would cost more than
+    # the rest of the conversion of the column.
+    empty = nullif_blank(ident(column)) if _is_text(type_) else ident(column)
+    return Expr(f"COALESCE({m.sql}, CASE WHEN {empty} IS NULL THEN 0 END)", m.raw)
 
 
 quantity = money

@@ -118,6 +118,37 @@ class TestBadFocusFiles:
             ingestor.ingest([bad], org="acme", source="s")
         assert lake.snapshot("acme") == before
 
+    def test_empty_required_value_names_line_and_column(
+        self, tmp_path: Path, ingestor: Ingestor, lake: Lake
+    ) -> None:
+        rows = [self.ROW.format(cost="1.5")] * 3
+        rows[2] = rows[2].replace(",Compute,EC2", ",Compute,")
+        p = self.write(tmp_path, self.HEADER + "".join(rows))
+        with pytest.raises(MalformedFile) as err:
+            ingestor.ingest([p], org="acme")
+        assert (err.value.row, err.value.column) == (3, "ServiceName")
+        assert "ServiceName is empty, and FOCUS requires a value (line 4 of the file)" in str(
+            err.value
+        )
+        assert lake.snapshot("acme").is_empty
+
+    def test_null_required_value_in_parquet(
+        self, tmp_path: Path, ingestor: Ingestor, lake: Lake, duck: duckdb.DuckDBPyConnection
+    ) -> None:
+        csv = self.write(tmp_path, self.HEADER + self.ROW.format(cost="1.5") * 5)
+        p = tmp_path / "bad.parquet"
+        duck.execute(
+            "COPY (SELECT * REPLACE (CASE WHEN n = 4 THEN NULL ELSE ProviderName END "
+            "AS ProviderName) FROM (SELECT *, row_number() OVER () AS n "
+            f"FROM read_csv('{csv}', all_varchar = true))) TO '{p}' (FORMAT parquet)"
+        )
+        with pytest.raises(MalformedFile) as err:
+            ingestor.ingest([p], org="acme", format="focus")
+        assert (err.value.row, err.value.column) == (4, "ProviderName")
+        assert lake.snapshot("acme").is_empty
+        result = ingestor.ingest([p], org="acme", format="focus", skip_bad_rows=True)
+        assert (result.rows_written, result.rows_skipped) == (4, 1)
+
     def test_missing_required_column(self, tmp_path: Path, ingestor: Ingestor) -> None:
         p = self.write(
             tmp_path,
