@@ -244,7 +244,7 @@ class Ingestor:
                     skip_bad_rows=skip_bad_rows,
                     progress=progress,
                 )
-                staged = self._with_rollups(con, staged, staging)
+                staged = self._with_rollups(con, _merge_same_partitions(staged), staging)
                 if staged:
                     self.lake.commit(org, version, staged)
                 else:
@@ -584,6 +584,31 @@ class Ingestor:
         except duckdb.Error:
             return None
         return int(rows[0][0]) if rows else None
+
+
+def _merge_same_partitions(staged: list[StagedPartition]) -> list[StagedPartition]:
+    """One partition per (source, period): files of one delivery with different columns (a
+    tag column that appears mid-month, say) are read as separate groups but replace the same
+    period together."""
+    merged: dict[tuple[str, str], StagedPartition] = {}
+    for sp in staged:
+        key = (sp.source, sp.period)
+        seen = merged.get(key)
+        if seen is None:
+            merged[key] = sp
+            continue
+        formats = sorted({*seen.source_format.split("+"), sp.source_format})
+        starts = [t for t in (seen.min_charge_start, sp.min_charge_start) if t is not None]
+        ends = [t for t in (seen.max_charge_end, sp.max_charge_end) if t is not None]
+        merged[key] = replace(
+            seen,
+            source_format="+".join(formats),
+            files=seen.files + sp.files,
+            rows=seen.rows + sp.rows,
+            min_charge_start=min(starts, default=None),
+            max_charge_end=max(ends, default=None),
+        )
+    return list(merged.values())
 
 
 def _month_range(ts_sql: str, period: str) -> str:

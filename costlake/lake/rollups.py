@@ -141,7 +141,7 @@ def write(
         con.execute(
             f"COPY ({select_sql(r, files)}) TO {lit(str(target))} "
             "(FORMAT parquet, COMPRESSION snappy, ROW_GROUP_SIZE 122880)"
-        )
+        ).fetchall()
         out[r.name] = target
     return out
 

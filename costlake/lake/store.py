@@ -157,6 +157,9 @@ class Lake:
         A crash before the swap leaves the previous state; a later ``collect_garbage`` removes
         the orphans.
         """
+        keys = [(sp.source, sp.period) for sp in staged]
+        if len(set(keys)) != len(keys):
+            raise ValueError("staged partitions must be one per (source, period)")
         org_dir = self.org_dir(org)
         now = utcnow()
         with mf.locked(org_dir):

@@ -1,0 +1,60 @@
+"""The ingest pipeline across groups of files: what one delivery of several files makes."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from costlake.ingest.pipeline import Ingestor
+from costlake.lake.store import Lake
+from tests.lake.helpers import focus_file, total
+
+
+def _without_column(src: Path, out: Path, column: str) -> Path:
+    """``src`` as Parquet lacking ``column``: an export whose columns changed mid-period."""
+    with duckdb.connect() as con:
+        con.execute(
+            f"COPY (SELECT * EXCLUDE ({column}) FROM read_parquet('{src}')) TO '{out}' "
+            "(FORMAT parquet)"
+        ).fetchall()
+    return out
+
+
+class TestFilesWithDifferentColumns:
+    @pytest.fixture
+    def delivery(self, tmp_path: Path) -> list[Path]:
+        a = focus_file(tmp_path / "a.parquet", month=9, rows=30, cost="1.25")
+        b = focus_file(tmp_path / "b0.parquet", month=9, rows=20, cost="2.5")
+        return [a, _without_column(b, tmp_path / "b.parquet", "Tags")]
+
+    @pytest.mark.parametrize("source", ["s", None])
+    def test_one_period_keeps_every_file(
+        self, ingestor: Ingestor, lake: Lake, delivery: list[Path], source: str | None
+    ) -> None:
+        result = ingestor.ingest(delivery, org="acme", source=source)
+        assert result.rows_written == 50
+        assert total(lake) == (50, Decimal("87.5"))
+        (part,) = lake.snapshot("acme").partitions
+        assert (part.period, part.rows, len(part.files)) == ("2024-09", 50, 2)
+
+    def test_redelivery_replaces_both(
+        self, ingestor: Ingestor, lake: Lake, delivery: list[Path]
+    ) -> None:
+        for _ in range(3):
+            ingestor.ingest(delivery, org="acme", source="s")
+        assert total(lake) == (50, Decimal("87.5"))
+
+    def test_rollups_cover_every_file(
+        self, ingestor: Ingestor, lake: Lake, delivery: list[Path]
+    ) -> None:
+        ingestor.ingest(delivery, org="acme", source="s")
+        snap = lake.snapshot("acme")
+        (daily,) = snap.rollup_files("daily")
+        with duckdb.connect() as con:
+            got = con.execute(
+                f"SELECT sum(x_RowCount), sum(BilledCost) FROM read_parquet('{daily}')"
+            ).fetchone()
+        assert got == (50, Decimal("87.5"))
