@@ -11,7 +11,6 @@ Bad values stop the ingest with an error naming the file, row and column; with
 from __future__ import annotations
 
 import hashlib
-import os
 import re
 import threading
 import time
@@ -28,7 +27,7 @@ from costlake.ingest import registry
 from costlake.ingest.base import Adapter, RawColumns
 from costlake.ingest.sql import Expr, ident, lit
 from costlake.kit import clock
-from costlake.kit.duck import connect
+from costlake.kit.duck import connect, parquet_null_counts
 from costlake.lake import rollups
 from costlake.lake.store import Lake, StagedPartition, check_name
 
@@ -454,12 +453,13 @@ class Ingestor:
         a plain conversion, which has no joins to share). With one item, the query gets every
         core instead.
         """
-        cores = self.threads or os.cpu_count() or 2
+        # The connection's threads: every core, unless the caller or
+        # COSTLAKE_DUCKDB_THREADS asked for fewer.
+        cores = int(con.execute("SELECT current_setting('threads')").fetchall()[0][0])
         if len(items) <= 1 or cores <= 1:
             return [fn(con, item) for item in items]
         from concurrent.futures import ThreadPoolExecutor
 
-        threads = con.execute("SELECT current_setting('threads')").fetchall()[0][0]
         con.execute("SET threads = 1")
 
         def run(item: _T) -> _R:
@@ -473,7 +473,7 @@ class Ingestor:
             with ThreadPoolExecutor(max_workers=min(len(items), cores)) as pool:
                 return list(pool.map(run, items))
         finally:
-            con.execute(f"SET threads = {int(threads)}")
+            con.execute(f"SET threads = {cores}")
 
     def _partitions(
         self, con: duckdb.DuckDBPyConnection, group: _Group, out: Path, name: str
@@ -519,23 +519,9 @@ class Ingestor:
             for c in COLUMNS
             if not c.nullable and (c.name in exprs or c.name in _FIXED_COLUMNS)
         ]
-        files = lit(str(out / "**" / "*.parquet"))
-        counted = {
-            name: (nulls, complete)
-            for name, nulls, complete in con.execute(
-                "SELECT path_in_schema, sum(stats_null_count), "
-                "bool_and(stats_null_count IS NOT NULL) "
-                f"FROM parquet_metadata({files}) GROUP BY 1"
-            ).fetchall()
-        }
+        nulls = parquet_null_counts(con, str(out / "**" / "*.parquet"), required)
         for name in required:
-            nulls, complete = counted.get(name, (None, False))
-            if not complete:
-                scan = f"read_parquet({files}, hive_partitioning = false)"
-                nulls = con.execute(
-                    f"SELECT count(*) FROM {scan} WHERE {ident(name)} IS NULL"
-                ).fetchall()[0][0]
-            if nulls:
+            if nulls[name]:
                 row = self._first_bad_row(con, group, reader, name)
                 detail = f"{name} is empty, and FOCUS requires a value"
                 if row is not None and group.file_format == "csv":

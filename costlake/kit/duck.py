@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 
 import duckdb
 
@@ -18,3 +19,34 @@ def connect(
     if memory_limit:
         con.execute(f"SET memory_limit = '{memory_limit}'")
     return con
+
+
+def parquet_null_counts(
+    con: duckdb.DuckDBPyConnection, files: str, columns: Sequence[str]
+) -> dict[str, int]:
+    """How many NULLs each of ``columns`` (top-level) holds in the Parquet ``files`` (a path
+    or glob), read from the footers' statistics; a column some footer has no count for is
+    scanned instead. Columns missing from the files count as all rows."""
+    listing = "'" + files.replace("'", "''") + "'"
+    counted = {
+        name: (int(nulls or 0), bool(complete))
+        for name, nulls, complete in con.execute(
+            "SELECT path_in_schema, sum(stats_null_count), "
+            f"bool_and(stats_null_count IS NOT NULL) FROM parquet_metadata({listing}) GROUP BY 1"
+        ).fetchall()
+    }
+    scan = f"read_parquet({listing}, hive_partitioning = false, union_by_name = true)"
+    result: dict[str, int] = {}
+    for name in columns:
+        nulls, complete = counted.get(name, (0, False))
+        if not complete:
+            quoted = '"' + name.replace('"', '""') + '"'
+            present = name in counted
+            sql = (
+                f"SELECT count(*) FILTER (WHERE {quoted} IS NULL) FROM {scan}"
+                if present
+                else f"SELECT count(*) FROM {scan}"
+            )
+            nulls = int(con.execute(sql).fetchall()[0][0])
+        result[name] = nulls
+    return result
