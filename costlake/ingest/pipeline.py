@@ -29,7 +29,7 @@ from costlake.ingest.sql import Expr, ident, lit
 from costlake.kit import clock
 from costlake.kit.duck import connect, parquet_null_counts
 from costlake.lake import rollups
-from costlake.lake.store import Lake, StagedPartition, check_name
+from costlake.lake.store import PARQUET_OPTIONS, Lake, StagedPartition, check_name
 
 _T = TypeVar("_T")
 _R = TypeVar("_R")
@@ -374,7 +374,7 @@ class Ingestor:
                 sql = enricher.wrap(sql, rescan=group.file_format == "parquet")
             return sql
 
-        options = "FORMAT parquet, COMPRESSION snappy, ROW_GROUP_SIZE 122880"
+        options = PARQUET_OPTIONS
         if group.file_format == "csv":
             sql = (
                 f"COPY (SELECT *, {_PERIOD} AS __period FROM ({body(None)})) TO "

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+
 from costlake.errors import UnknownFormat
 from costlake.ingest.base import Adapter, RawColumns
 
@@ -44,11 +46,18 @@ def detect(columns: RawColumns, *, path: str) -> Adapter:
 
 
 _loaded = False
+_loading = threading.Lock()
 
 
 def _load_builtin() -> None:
+    """Import the built-in adapters once. Ingests may start on several threads at once (the
+    server, tests): each waits until every adapter is registered, not just the first one."""
     global _loaded
     if _loaded:
         return
-    _loaded = True
-    from costlake.ingest import formats  # noqa: F401  (registers the built-in adapters)
+    with _loading:
+        if _loaded:
+            return
+        from costlake.ingest import formats  # noqa: F401  (registers the built-in adapters)
+
+        _loaded = True

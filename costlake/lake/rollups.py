@@ -28,7 +28,7 @@ from pathlib import Path
 import duckdb
 
 from costlake.ingest.sql import ident, lit
-from costlake.lake.store import Lake
+from costlake.lake.store import PARQUET_OPTIONS, Lake
 
 ROW_COUNT = "x_RowCount"
 """Extra column of every rollup: how many line items each bucket sums."""
@@ -139,8 +139,7 @@ def write(
     for r in ROLLUPS:
         target = folder / f"rollup-{r.name}-{tag}.parquet"
         con.execute(
-            f"COPY ({select_sql(r, files)}) TO {lit(str(target))} "
-            "(FORMAT parquet, COMPRESSION snappy, ROW_GROUP_SIZE 122880)"
+            f"COPY ({select_sql(r, files)}) TO {lit(str(target))} ({PARQUET_OPTIONS})"
         ).fetchall()
         out[r.name] = target
     return out
