@@ -47,6 +47,24 @@ def best_of(fn: Callable[[], object], repeat: int, warmup: int = 1) -> float:
     return min(times)
 
 
+def best_of_interleaved(
+    fns: dict[str, Callable[[], object]], repeat: int, warmup: int = 1
+) -> dict[str, float]:
+    """The fastest of ``repeat`` timed runs of each function, taking turns (a, b, c, a, b,
+    c, ...) so that a machine getting busier or quieter during the benchmark weighs on every
+    side alike; after ``warmup`` untimed rounds."""
+    for _ in range(warmup):
+        for fn in fns.values():
+            fn()
+    best = {name: float("inf") for name in fns}
+    for _ in range(repeat):
+        for name, fn in fns.items():
+            t = time.perf_counter()
+            fn()
+            best[name] = min(best[name], time.perf_counter() - t)
+    return best
+
+
 def median_of(fn: Callable[[], object], repeat: int) -> float:
     times = []
     for _ in range(repeat):

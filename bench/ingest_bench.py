@@ -8,7 +8,7 @@ from pathlib import Path
 
 import duckdb
 
-from bench.common import Results, best_of
+from bench.common import Results, best_of_interleaved
 from costlake.ingest.pipeline import Ingestor
 from costlake.lake.store import Lake
 
@@ -33,13 +33,17 @@ def run(size: int, files: list[Path], results: Results, repeat: int) -> None:
             )
             shutil.rmtree(d, ignore_errors=True)
 
-    raw = best_of(raw_copy, repeat, warmup=1)
+    best = best_of_interleaved(
+        {"raw": raw_copy, "carbon": lambda: ours(True), "plain": lambda: ours(False)},
+        repeat,
+        warmup=1,
+    )
     results.add(
         size,
         "ingest",
         "ingest FOCUS Parquet (with carbon)",
-        best_of(lambda: ours(True), repeat, warmup=0),
-        raw,
+        best["carbon"],
+        best["raw"],
         "raw COPY",
         "<= 1.3x",
     )
@@ -47,8 +51,8 @@ def run(size: int, files: list[Path], results: Results, repeat: int) -> None:
         size,
         "ingest",
         "ingest FOCUS Parquet (no enrichers)",
-        best_of(lambda: ours(False), repeat, warmup=0),
-        raw,
+        best["plain"],
+        best["raw"],
         "raw COPY",
         "(info)",
     )

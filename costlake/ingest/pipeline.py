@@ -158,7 +158,7 @@ def build_select(
     """(select list of canonical columns, predicate that is true for a bad row).
 
     Without ``check_required``, the select does not stop at an empty required column: the
-    caller checks the written files instead (``required_columns``, ``_check_required``).
+    caller checks the written files instead (``Ingestor._check_required``).
     """
     exprs: Mapping[str, Expr] = adapter.select(columns)
     unknown = set(exprs) - {c.name for c in COLUMNS}
