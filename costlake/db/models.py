@@ -15,6 +15,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     CheckConstraint,
     DateTime,
     Dialect,
@@ -156,7 +157,6 @@ class ApiKey(Base):
 
     __tablename__ = "api_keys"
     __table_args__ = (
-        CheckConstraint("style IN ('cloudexpat', 'xplorr', 'plain')", name="style"),
         Index("ix_api_keys_lookup", "lookup"),
     )
 
@@ -166,7 +166,7 @@ class ApiKey(Base):
         ForeignKey("users.id", ondelete="CASCADE"), index=True
     )
     name: Mapped[str] = mapped_column(String(200))
-    style: Mapped[str] = mapped_column(String(16))
+    style: Mapped[str] = mapped_column(String(32))
     prefix: Mapped[str] = mapped_column(String(32))
     lookup: Mapped[str] = mapped_column(String(16))
     secret_hash: Mapped[str] = mapped_column(String(255))
@@ -181,3 +181,15 @@ class ApiKey(Base):
 
     def __repr__(self) -> str:
         return f"ApiKey(id={self.id!r}, prefix={self.prefix!r}, name={self.name!r})"
+
+
+class RateLimitCounter(Base):
+    """Requests counted for one rate-limit bucket (dialect, class, credential) in one fixed
+    window; shared by every server process on the same metadata database."""
+
+    __tablename__ = "rate_limit_counters"
+    __table_args__ = (Index("ix_rate_limit_counters_window_start", "window_start"),)
+
+    bucket: Mapped[str] = mapped_column(String(255), primary_key=True)
+    window_start: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    count: Mapped[int]
