@@ -3,6 +3,7 @@
     <root>/org=<org>/_manifest.json
     <root>/org=<org>/source=<source>/period=<YYYY-MM>/v=<version>/*.parquet
     <root>/org=<org>/_staging/<version>/...        (an ingest in progress)
+    <root>/org=<org>/_staging/<version>/.alive     (locked by that ingest while it runs)
 
 Writers stage files, then ``commit`` swaps whole periods in the manifest. Readers call
 ``snapshot`` and read only the files it lists. See docs/decisions/0002-lake-layout.md.
@@ -10,10 +11,12 @@ Writers stage files, then ``commit`` swaps whole periods in the manifest. Reader
 
 from __future__ import annotations
 
+import fcntl
 import os
 import re
 import shutil
 import signal
+import threading
 import time
 import uuid
 from collections.abc import Iterable, Sequence
@@ -124,12 +127,38 @@ class StagedPartition:
     """(rollup name, its file) computed from ``files`` (see ``costlake.lake.rollups``)."""
 
 
+ALIVE_NAME = ".alive"
+"""The liveness marker in each staging folder: its ingest holds an exclusive ``flock`` on it
+from creation to commit or abort. The kernel drops the lock when the process dies, so
+``collect_garbage`` tells a running ingest (lock held: keep) from a killed one (lock free:
+remove now) whatever the folder's age."""
+
+
+def _staging_alive(folder: Path) -> bool | None:
+    """True while the ingest that owns ``folder`` runs, False once it is gone, None when the
+    folder has no marker (made by an older costlake: only its age can tell)."""
+    try:
+        fd = os.open(folder / ALIVE_NAME, os.O_RDWR)
+    except FileNotFoundError:
+        return None
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return True
+    finally:
+        os.close(fd)  # also releases the lock if we got it
+    return False
+
+
 class Lake:
-    """The lake under ``root``. Thread- and process-safe; holds no open files."""
+    """The lake under ``root``. Thread- and process-safe; holds no open files but one
+    liveness lock per ingest in progress (see ``ALIVE_NAME``)."""
 
     def __init__(self, root: Path, *, retention: timedelta = DEFAULT_RETENTION) -> None:
         self.root = Path(root)
         self.retention = retention
+        self._alive: dict[tuple[str, str], int] = {}
+        self._alive_guard = threading.Lock()
 
     def org_dir(self, org: str) -> Path:
         return self.root / f"org={check_name('org', org)}"
@@ -148,10 +177,28 @@ class Lake:
         return LakeSnapshot(self.root, org, m.generation, m.partitions)
 
     def new_staging_dir(self, org: str) -> tuple[str, Path]:
+        """A new staging folder, marked alive until ``commit`` or ``abort``.
+
+        The folder is made under a dotted name, locked, then renamed: a cleanup never sees
+        it under its real name without its lock held."""
         version = f"{time.strftime('%Y%m%dT%H%M%S', time.gmtime())}-{uuid.uuid4().hex[:12]}"
-        path = self.org_dir(org) / "_staging" / version
-        path.mkdir(parents=True)
+        staging = self.org_dir(org) / "_staging"
+        pending = staging / f".{version}.new"
+        pending.mkdir(parents=True)
+        fd = os.open(pending / ALIVE_NAME, os.O_RDWR | os.O_CREAT, 0o600)
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        path = staging / version
+        pending.rename(path)
+        with self._alive_guard:
+            self._alive[(org, version)] = fd
         return version, path
+
+    def _release(self, org: str, version: str) -> None:
+        """Drop an ingest's liveness lock (its staging folder is gone or going)."""
+        with self._alive_guard:
+            fd = self._alive.pop((org, version), None)
+        if fd is not None:
+            os.close(fd)
 
     def commit(self, org: str, version: str, staged: Sequence[StagedPartition]) -> Manifest:
         """Make staged periods visible, replacing the same (source, period) pairs.
@@ -216,6 +263,7 @@ class Lake:
             mf.write_atomically(org_dir, new)
             _crash_point("after-manifest")
         shutil.rmtree(org_dir / "_staging" / version, ignore_errors=True)
+        self._release(org, version)
         self.collect_garbage(org)
         return new
 
@@ -247,6 +295,7 @@ class Lake:
     def abort(self, org: str, version: str) -> None:
         """Throw away an ingest's staging folder."""
         shutil.rmtree(self.org_dir(org) / "_staging" / version, ignore_errors=True)
+        self._release(org, version)
 
     def delete_source(self, org: str, source: str) -> Manifest:
         """Remove every period of one source from the lake (atomically)."""
@@ -265,7 +314,11 @@ class Lake:
         return new
 
     def collect_garbage(self, org: str, *, now: datetime | None = None) -> list[str]:
-        """Delete retired versions past the retention, and staging left by dead ingests."""
+        """Delete retired versions past the retention, and what dead ingests left.
+
+        A staging folder whose ingest is gone (its liveness lock is free) goes at once, with
+        the version folders a commit it was killed in had filled; a running ingest's folder
+        stays, however old. Folders without a marker (older costlake) go by age."""
         org_dir = self.org_dir(org)
         now = now or utcnow()
         now_ts = now.replace(tzinfo=UTC).timestamp()
@@ -281,16 +334,32 @@ class Lake:
                     keep.append(r)
             if removed:
                 mf.write_atomically(org_dir, replace(current, retired=tuple(keep)))
+            retention = self.retention.total_seconds()
+            dead: set[str] = set()
+            staging = org_dir / "_staging"
+            for folder in sorted(staging.iterdir()) if staging.exists() else []:
+                alive = None if folder.name.startswith(".") else _staging_alive(folder)
+                if alive is None:
+                    alive = now_ts - _mtime(folder) < retention
+                if not alive:
+                    dead.add(folder.name)
+                    shutil.rmtree(folder, ignore_errors=True)
+                    removed.append(str(folder.relative_to(org_dir)))
+            # Under the writer lock no commit is half done: a version folder the manifest
+            # does not name is debris, of a killed commit (its staging was dead) or retired.
             live = {p.folder for p in current.partitions} | {r.folder for r in keep}
             for folder in org_dir.glob("source=*/period=*/v=*"):
                 rel = str(folder.relative_to(org_dir))
-                age = now_ts - folder.stat().st_mtime
-                if rel not in live and age >= self.retention.total_seconds():
+                old = now_ts - _mtime(folder) >= retention
+                if rel not in live and (old or folder.name.removeprefix("v=") in dead):
                     shutil.rmtree(folder, ignore_errors=True)
                     removed.append(rel)
-            staging = org_dir / "_staging"
-            for folder in staging.glob("*") if staging.exists() else []:
-                if now_ts - folder.stat().st_mtime >= self.retention.total_seconds():
-                    shutil.rmtree(folder, ignore_errors=True)
-                    removed.append(str(folder.relative_to(org_dir)))
         return removed
+
+
+def _mtime(path: Path) -> float:
+    """A path's modification time (now if it vanished meanwhile: never "old")."""
+    try:
+        return path.stat().st_mtime
+    except FileNotFoundError:
+        return time.time()

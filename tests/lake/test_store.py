@@ -228,3 +228,121 @@ class TestCrashSafety:
         lake.retention = timedelta(0)
         lake.collect_garbage("acme")
         assert not any((lake.org_dir("acme") / "_staging").glob("*"))
+
+
+class _PausingEnricher:
+    """Holds an ingest between its first and second group of files (after the first group
+    is written to staging), until the test lets it go."""
+
+    name = "pause"
+
+    def __init__(self) -> None:
+        self.calls = 0
+        self.paused = threading.Event()
+        self.go = threading.Event()
+
+    def prepare(self, con: object) -> None:
+        self.calls += 1
+        if self.calls == 2:
+            self.paused.set()
+            assert self.go.wait(120)
+
+    def wrap(self, select_sql: str, *, rescan: bool = False) -> str:
+        return select_sql
+
+
+def _without_column(path: Path, column: str) -> Path:
+    """The same FOCUS file minus one optional column: another group of the same ingest."""
+    import pyarrow.parquet as pq
+
+    pq.write_table(pq.read_table(path).drop_columns([column]), path)
+    return path
+
+
+class TestStagingCleanup:
+    def test_a_running_ingests_staging_survives_another_ingests_cleanup(
+        self, tmp_path: Path, lake: Lake
+    ) -> None:
+        long_files = [
+            focus_file(tmp_path / "a.parquet", month=9, rows=10, cost="1"),
+            _without_column(
+                focus_file(tmp_path / "b.parquet", month=10, rows=10, cost="1"), "ResourceName"
+            ),
+        ]
+        pause = _PausingEnricher()
+        errors: list[BaseException] = []
+
+        def long_ingest() -> None:
+            try:
+                Ingestor(lake, enrichers=[pause]).ingest(long_files, org="acme", source="long")
+            except BaseException as e:  # reported by the assertion below
+                errors.append(e)
+
+        t = threading.Thread(target=long_ingest)
+        t.start()
+        try:
+            assert pause.paused.wait(120)
+            # Another process with no retention at all: age alone would remove the folder.
+            other = Lake(lake.root, retention=timedelta(0))
+            Ingestor(other).ingest(
+                [focus_file(tmp_path / "c.parquet", month=9, rows=5, cost="2")],
+                org="acme",
+                source="short",
+            )
+            assert len(list((lake.org_dir("acme") / "_staging").iterdir())) == 1
+        finally:
+            pause.go.set()
+            t.join(120)
+        assert errors == []
+        assert total(lake) == (25, Decimal("30"))
+
+    def test_a_killed_ingests_staging_goes_at_the_next_cleanup(
+        self, tmp_path: Path, lake: Lake, ingestor: Ingestor
+    ) -> None:
+        big = [
+            focus_file(tmp_path / f"big{i}.parquet", month=9, rows=150_000, cost="7")
+            for i in range(4)
+        ]
+        proc = TestCrashSafety()._start(lake, big)
+        staging = lake.org_dir("acme") / "_staging"
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and not any(staging.glob("*/g0*")):
+            time.sleep(0.01)
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(60)
+        assert any(staging.iterdir())
+        ingestor.ingest(
+            [focus_file(tmp_path / "c.parquet", month=9, rows=3, cost="2")], org="acme", source="s"
+        )
+        assert lake.retention == timedelta(minutes=15)
+        assert list(staging.iterdir()) == []
+
+    def test_a_commit_killed_before_the_swap_leaves_nothing_after_the_next_cleanup(
+        self, tmp_path: Path, lake: Lake, ingestor: Ingestor
+    ) -> None:
+        proc = TestCrashSafety()._start(
+            lake,
+            [focus_file(tmp_path / "b.parquet", month=9, rows=10, cost="5")],
+            {"COSTLAKE_CRASH_AT": "before-manifest"},
+        )
+        assert proc.wait(120) == -signal.SIGKILL
+        org_dir = lake.org_dir("acme")
+        assert list(org_dir.glob("source=*/period=*/v=*"))  # the killed commit's files
+        ingestor.ingest(
+            [focus_file(tmp_path / "c.parquet", month=10, rows=3, cost="2")],
+            org="acme",
+            source="s",
+        )
+        live = {p.folder for p in lake.snapshot("acme").partitions}
+        folders = {str(f.relative_to(org_dir)) for f in org_dir.glob("source=*/period=*/v=*")}
+        assert folders == live
+        assert list((org_dir / "_staging").iterdir()) == []
+
+    def test_staging_of_an_older_costlake_goes_by_age(self, lake: Lake) -> None:
+        from datetime import datetime
+
+        old = lake.org_dir("acme") / "_staging" / "20240101T000000-000000000000"
+        old.mkdir(parents=True)
+        assert lake.collect_garbage("acme") == []
+        later = datetime.now() + timedelta(hours=1)
+        assert lake.collect_garbage("acme", now=later) == ["_staging/20240101T000000-000000000000"]
