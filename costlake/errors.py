@@ -10,7 +10,8 @@
     ├── Unauthenticated         no credential, or one of the wrong shape
     ├── PermissionDenied        a credential that is valid but not allowed to do this
     ├── RateLimited             too many requests for the credential's policy
-    └── QueryCancelled          the caller went away or the query was interrupted
+    ├── QueryCancelled          the caller went away or the query was interrupted
+    └── MissingExtra            an optional part (PostgreSQL, Spark, Redis) is not installed
 
 No HTTP status codes live here: dialects map these to their own bodies and statuses.
 """
@@ -97,3 +98,14 @@ class RateLimited(CostlakeError):
 
 class QueryCancelled(CostlakeError):
     code = "query_cancelled"
+
+
+class MissingExtra(CostlakeError):
+    """An optional part was asked for but its package is not installed; the message names
+    the extra that brings it (``pip install 'costlake[postgres]'``)."""
+
+    code = "missing_extra"
+
+    def __init__(self, message: str, *, extra: str) -> None:
+        super().__init__(message)
+        self.extra = extra

@@ -29,6 +29,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from costlake.config import Settings
 from costlake.errors import InvalidInput
+from costlake.kit.extras import require_extra
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 SUPPORTED_BACKENDS = ("sqlite", "postgresql")
@@ -43,6 +44,8 @@ def create_engine(url: str | URL, **kwargs: Any) -> Engine:
 
     A SQLite file's parent directory is created, so a fresh ``COSTLAKE_HOME`` just works.
     Any other backend is refused up front rather than failing obscurely in a migration.
+    A plain ``postgresql://`` URL uses psycopg 3, the driver the ``postgres`` extra installs
+    (SQLAlchemy's own default, psycopg2, is in no extra); without it, one line says so.
     """
     url = make_url(url)
     backend = url.get_backend_name()
@@ -50,6 +53,10 @@ def create_engine(url: str | URL, **kwargs: Any) -> Engine:
         raise InvalidInput(
             f"unsupported metadata database {backend!r}: use a sqlite:// or postgresql:// URL"
         )
+    if url.drivername == "postgresql":
+        url = url.set(drivername="postgresql+psycopg")
+    if url.get_driver_name() == "psycopg":
+        require_extra("postgres")
     if backend == "sqlite":
         path = _sqlite_path(url)
         if path is not None:

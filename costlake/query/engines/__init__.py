@@ -32,7 +32,10 @@ def get_engine(name: str = "duckdb", **options: object) -> Engine:
 
         return DuckDBEngine(**options)  # type: ignore[arg-type]
     if name == "spark":
+        from costlake.kit.extras import require_extra
         from costlake.query.engines.spark import SparkEngine
+
+        require_extra("spark")
 
         return SparkEngine(**options)  # type: ignore[arg-type]
     raise InvalidInput(f"unknown query engine {name!r}; use duckdb or spark")
