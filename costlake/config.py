@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -61,6 +62,18 @@ class Settings(BaseSettings):
 
     query_threads: int = Field(default=4, ge=1)
     """Threads each lake query may use; bounds one request's share of the machine."""
+
+    duckdb_threads: int | None = Field(default=None, ge=1)
+    """Threads DuckDB may use for ingest, export and lake maintenance (queries take
+    ``query_threads``). Unset means one per core."""
+
+    engine: Literal["duckdb", "spark"] = "duckdb"
+    """Query engine the server, the CLI and jobs answer with: ``duckdb`` (embedded) or
+    ``spark`` (PySpark, installed by the ``spark`` extra, at ``spark_master``)."""
+
+    spark_master: str = "local[2]"
+    """Spark master URL when the engine is ``spark``: ``local[N]`` runs Spark inside the
+    costlake process on N threads; ``spark://host:7077`` uses a cluster."""
 
     @field_validator("home", mode="after")
     @classmethod

@@ -15,8 +15,19 @@ from costlake.config import Settings
 from costlake.db.engine import engine_from_settings, migrate, session_factory
 from costlake.kit.ratelimit import InMemoryRateLimitStore, RateLimitStore
 from costlake.lake.store import Lake
-from costlake.query.engines.duckdb import DuckDBEngine
+from costlake.query.engines import Engine, get_engine
 from costlake.query.service import QueryService
+
+
+def query_engine(settings: Settings, name: str | None = None) -> Engine:
+    """The query engine ``settings`` ask for (``name`` overrides ``COSTLAKE_ENGINE``),
+    configured from them. Spark starts its session on the first query, not here."""
+    name = name or settings.engine
+    if name == "spark":
+        return get_engine("spark", master=settings.spark_master)
+    if name == "duckdb":
+        return get_engine("duckdb", threads=settings.query_threads)
+    return get_engine(name)  # refuses the unknown name in one line
 
 
 @dataclass
@@ -36,7 +47,7 @@ class Platform:
         db = engine_from_settings(settings)
         migrate(db)
         lake = Lake(settings.lake_dir)
-        engine = DuckDBEngine(threads=settings.query_threads)
+        engine = query_engine(settings)
         return cls(
             settings,
             lake,

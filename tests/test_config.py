@@ -14,7 +14,12 @@ from costlake.config import Settings, settings_doc
 DOC = Path(__file__).resolve().parents[1] / "docs" / "configuration.md"
 
 # COSTLAKE_* variables the docs may mention that are not Settings fields.
-NOT_SETTINGS = {"COSTLAKE_NOW", "COSTLAKE_TEST_POSTGRES_URL", "COSTLAKE_SHARED"}
+NOT_SETTINGS = {
+    "COSTLAKE_NOW",  # test hooks
+    "COSTLAKE_CRASH_AT",
+    "COSTLAKE_TEST_POSTGRES_URL",  # the test suite's own
+    "COSTLAKE_SHARED",
+}
 
 
 @pytest.fixture
@@ -42,6 +47,13 @@ class TestSettings:
         with pytest.raises(ValidationError, match="query_threads"):
             Settings()
 
+    def test_refuses_an_unknown_engine(
+        self, clean_env: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        monkeypatch.setenv("COSTLAKE_ENGINE", "postgres")
+        with pytest.raises(ValidationError, match="engine"):
+            Settings()
+
     def test_defaults_keep_everything_under_home_and_listen_on_loopback(
         self, clean_env: Path
     ) -> None:
@@ -58,6 +70,8 @@ class TestSettings:
         assert settings.base_url == "http://127.0.0.1:8080"
         assert settings.rate_limit_per_hour == 100
         assert settings.query_threads == 4
+        assert settings.duckdb_threads is None
+        assert (settings.engine, settings.spark_master) == ("duckdb", "local[2]")
 
     def test_home_from_the_environment_moves_the_lake_and_database(
         self, clean_env: Path, monkeypatch: pytest.MonkeyPatch
@@ -80,6 +94,9 @@ class TestSettings:
             "COSTLAKE_PUBLIC_URL": "https://costs.example.com/",
             "COSTLAKE_RATE_LIMIT_PER_HOUR": "250",
             "COSTLAKE_QUERY_THREADS": "8",
+            "COSTLAKE_DUCKDB_THREADS": "3",
+            "COSTLAKE_ENGINE": "spark",
+            "COSTLAKE_SPARK_MASTER": "spark://spark.example.com:7077",
         }
         assert set(values) == {doc.env_var for doc in settings_doc()}, "a setting is untested"
         for name, value in values.items():
@@ -93,6 +110,9 @@ class TestSettings:
         assert settings.base_url == "https://costs.example.com"
         assert settings.rate_limit_per_hour == 250
         assert settings.query_threads == 8
+        assert settings.duckdb_threads == 3
+        assert settings.engine == "spark"
+        assert settings.spark_master == "spark://spark.example.com:7077"
 
     def test_secrets_never_show_in_the_repr(
         self, clean_env: Path, monkeypatch: pytest.MonkeyPatch

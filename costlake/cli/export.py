@@ -7,7 +7,7 @@ from typing import Annotated, cast
 
 import typer
 
-from costlake.cli.context import handle_errors, lake, row_progress
+from costlake.cli.context import handle_errors, lake, row_progress, settings
 from costlake.cli.context import out as stdout
 from costlake.cli.query import parse_time
 from costlake.errors import InvalidInput
@@ -92,6 +92,7 @@ def export(
             end=hi,
             include_x_columns=x_columns,
             progress=update,
+            threads=settings().duckdb_threads,
         )
     stdout.print(
         f"exported {result.rows:,} rows of org {org} as FOCUS {focus_version} "

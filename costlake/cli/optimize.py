@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from costlake.cli.context import console, handle_errors, lake
+from costlake.cli.context import console, handle_errors, lake, settings
 from costlake.cli.context import out as stdout
 
 
@@ -22,7 +22,7 @@ def optimize(
     from costlake.lake.rollups import backfill
 
     the_lake = lake()
-    con = connect()
+    con = connect(threads=settings().duckdb_threads)
     try:
         for name in [org] if org else the_lake.orgs():
             with console.status(f"building rollups of org {name}") as status:

@@ -11,7 +11,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from costlake.cli.context import handle_errors, lake, out
+from costlake.cli.context import handle_errors, lake, out, settings
 from costlake.errors import InvalidInput
 from costlake.kit.jsonout import decimal_text, dumps_rows
 from costlake.query.model import CostQuery, Filter, FilterOp, Granularity, Metric
@@ -76,7 +76,9 @@ def query(
     ] = None,
     compare: Annotated[bool, typer.Option(help="Add the previous window of equal length")] = False,
     output: Annotated[str, typer.Option(help="table, csv or json")] = "table",
-    engine: Annotated[str, typer.Option(help="duckdb (embedded) or spark")] = "duckdb",
+    engine: Annotated[
+        str | None, typer.Option(help="duckdb (embedded) or spark; default: COSTLAKE_ENGINE")
+    ] = None,
 ) -> None:
     """Sum cost over a time range, sliced by time, dimensions and tags."""
     if output not in ("table", "csv", "json"):
@@ -91,9 +93,9 @@ def query(
         top_n=top,
         compare_previous=compare,
     )
-    from costlake.query.engines import get_engine
+    from costlake.platform import query_engine
 
-    service = QueryService(lake(), get_engine(engine))
+    service = QueryService(lake(), query_engine(settings(), engine))
     try:
         result = service.run(org, q)
     finally:

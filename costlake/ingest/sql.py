@@ -137,18 +137,25 @@ def json_tags(column: str, type_: str = "VARCHAR") -> Expr:
     """A JSON object of tags (values of any JSON type) as MAP(VARCHAR, VARCHAR).
 
     Azure writes tags without the outer braces (``"a": "1","b": "2"``); both forms are read.
-    A column that is already a MAP is cast as it is.
+    A column that is already a MAP is cast as it is. No tags, however spelled, is NULL.
     """
     if type_.upper().startswith("MAP"):
-        return Expr(f"CAST({ident(column)} AS MAP(VARCHAR, VARCHAR))")
-    raw = nullif_blank(ident(column))
+        tags = f"CAST({ident(column)} AS MAP(VARCHAR, VARCHAR))"
+        return Expr(f"(CASE WHEN cardinality({tags}) > 0 THEN {tags} END)")
+    text = nullif_blank(ident(column))
+    # "No tags" is written as {}, { }, [] or null by real exports: it is NULL, not a bad value
+    # (the raw text is NULL too, so the pipeline does not report it as unreadable).
+    raw = f"(CASE WHEN regexp_full_match({text}, {lit(_NO_TAGS)}) THEN NULL ELSE {text} END)"
     braced = f"CASE WHEN left({raw}, 1) = '{{' THEN {raw} ELSE '{{' || {raw} || '}}' END"
-    sql = (
-        f"CASE WHEN {raw} IS NULL OR {raw} IN ('{{}}', '[]') THEN NULL "
-        f"ELSE TRY_CAST(json_transform(TRY_CAST({braced} AS JSON), '\"MAP(VARCHAR, VARCHAR)\"')"
-        " AS MAP(VARCHAR, VARCHAR)) END"
+    parsed = (
+        f"TRY_CAST(json_transform(TRY_CAST({braced} AS JSON), '\"MAP(VARCHAR, VARCHAR)\"')"
+        " AS MAP(VARCHAR, VARCHAR))"
     )
-    return Expr(sql, raw)
+    return Expr(f"CASE WHEN {raw} IS NULL THEN NULL ELSE {parsed} END", raw)
+
+
+_NO_TAGS = r"\{\s*\}|\[\s*\]|(?i:null)"
+"""Spellings of an empty tag set (RE2, matched against the whole trimmed value)."""
 
 
 def tags_from_columns(columns: dict[str, str]) -> Expr:

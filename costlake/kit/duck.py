@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Sequence
 
 import duckdb
@@ -11,11 +10,12 @@ import duckdb
 def connect(
     *, threads: int | None = None, memory_limit: str | None = None
 ) -> duckdb.DuckDBPyConnection:
-    """An in-memory DuckDB connection with UTC as its time zone."""
+    """An in-memory DuckDB connection with UTC as its time zone; ``threads`` unset means one
+    per core (callers pass ``Settings.duckdb_threads`` or ``query_threads``)."""
     con = duckdb.connect(":memory:")
     con.execute("SET TimeZone = 'UTC'")
-    if threads or os.environ.get("COSTLAKE_DUCKDB_THREADS"):
-        con.execute(f"SET threads = {int(threads or os.environ['COSTLAKE_DUCKDB_THREADS'])}")
+    if threads:
+        con.execute(f"SET threads = {int(threads)}")
     if memory_limit:
         con.execute(f"SET memory_limit = '{memory_limit}'")
     return con

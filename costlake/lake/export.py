@@ -99,6 +99,7 @@ def export_focus(
     end: datetime | None = None,
     include_x_columns: bool = True,
     progress: ProgressCallback | None = None,
+    threads: int | None = None,
 ) -> ExportResult:
     """Write the org's charges starting in [start, end) to ``out`` as a FOCUS dataset.
 
@@ -124,7 +125,7 @@ def export_focus(
     except OSError as e:
         raise CostlakeError(f"cannot create the folder for {out}: {e}") from e
     tmp = out.with_name(f".{out.name}.{uuid.uuid4().hex[:12]}.tmp")
-    con = connect()
+    con = connect(threads=threads)
     try:
         source = _source(files, columns)
         where = _where(start, end)

@@ -6,7 +6,6 @@ with the UTC time zone so that date truncation matches DuckDB exactly.
 
 from __future__ import annotations
 
-import os
 import threading
 from typing import Any
 
@@ -20,7 +19,7 @@ class SparkEngine:
 
     def __init__(self, *, master: str | None = None, session: Any = None) -> None:
         self._session = session
-        self._master = master or os.environ.get("COSTLAKE_SPARK_MASTER", "local[2]")
+        self._master = master or "local[2]"  # Settings.spark_master via platform.query_engine
         self._lock = threading.Lock()
 
     @property
