@@ -56,9 +56,28 @@ class Settings(BaseSettings):
     """Base URL clients reach the server at (behind a proxy, say), used in links that
     responses carry. Unset means ``http://<host>:<port>``."""
 
-    rate_limit_per_hour: int = Field(default=100, ge=1)
-    """Requests each API key may make per hour where a dialect's document sets no limit
-    of its own."""
+    rate_limit_per_hour: int | None = Field(default=None, ge=1)
+    """Requests each credential may make per hour in every dialect and rate-limit class,
+    replacing the vendors' documented limits (CloudExpat's 100 an hour, ...). Unset means
+    each vendor's own limit; ``rate_limits`` overrides this per dialect."""
+
+    rate_limits: dict[str, int] = Field(default_factory=dict)
+    """Per-dialect limits as JSON, e.g. ``{"cloudexpat": 1000, "xplorr.login": 50}``: the
+    requests per window of ``<dialect>`` (every class) or ``<dialect>.<class>`` (one rate-limit
+    class; the window stays the vendor's). ``docs/scopes.md`` lists the classes."""
+
+    rate_limit_store: str = "database"
+    """Where rate-limit counts live: ``database`` (the metadata database, shared by every
+    server process and kept across restarts), ``memory`` (this process only) or a
+    ``redis://`` URL (needs the ``redis`` extra), for many replicas."""
+
+    anonymous_orgs: dict[str, str] = Field(default_factory=dict)
+    """Dialects served without credentials, each for one org, as JSON, e.g.
+    ``{"kubecost": "acme"}`` (Kubecost clients inside a cluster send none). Off by default;
+    only dialects whose vendor runs unauthenticated accept it; read scopes only."""
+
+    session_ttl_minutes: int = Field(default=15, ge=1, le=1440)
+    """Lifetime of a user-session access token (JWT)."""
 
     query_threads: int = Field(default=4, ge=1)
     """Threads each lake query may use; bounds one request's share of the machine."""
@@ -119,7 +138,7 @@ def settings_doc() -> list[SettingDoc]:
     docs: list[SettingDoc] = []
     for name, field in Settings.model_fields.items():
         if field.default_factory is not None:
-            default = "~/.costlake" if name == "home" else "(computed)"
+            default = "~/.costlake" if name == "home" else str(field.default_factory())  # type: ignore[call-arg]
         elif field.default is None:
             default = "(unset)"
         else:

@@ -9,8 +9,12 @@
     ├── NotFound                an org, key or object does not exist
     ├── Unauthenticated         no credential, or one of the wrong shape
     ├── PermissionDenied        a credential that is valid but not allowed to do this
+    │   └── MissingScope        ... because its scopes do not include what is needed
     ├── RateLimited             too many requests for the credential's policy
     ├── QueryCancelled          the caller went away or the query was interrupted
+    ├── LakeDamaged             a file of the lake is missing, cut short or altered
+    │   ├── DamagedPartition    one billing period of one source (names it; re-ingest it)
+    │   └── CorruptManifest     an org's manifest cannot be read (names the file)
     └── MissingExtra            an optional part (PostgreSQL, Spark, Redis) is not installed
 
 No HTTP status codes live here: dialects map these to their own bodies and statuses.
@@ -75,7 +79,8 @@ class NotFound(CostlakeError):
 
 class Unauthenticated(CostlakeError):
     """``reason``: "missing" (no credential), "malformed" (not of the expected shape),
-    "unknown" (no such key, or revoked or expired)."""
+    "unknown" (no such key, or revoked or expired), "expired" (a session token past its
+    time), "duplicate" (the credential header was sent more than once)."""
 
     code = "unauthenticated"
 
@@ -86,6 +91,16 @@ class Unauthenticated(CostlakeError):
 
 class PermissionDenied(CostlakeError):
     code = "permission_denied"
+
+
+class MissingScope(PermissionDenied):
+    """A valid credential whose scopes do not include what the operation needs."""
+
+    code = "missing_scope"
+
+    def __init__(self, scope: str) -> None:
+        super().__init__(f"this credential lacks the scope {scope!r} that this operation needs")
+        self.scope = scope
 
 
 class RateLimited(CostlakeError):
@@ -109,3 +124,26 @@ class MissingExtra(CostlakeError):
     def __init__(self, message: str, *, extra: str) -> None:
         super().__init__(message)
         self.extra = extra
+
+
+class LakeDamaged(CostlakeError):
+    """The lake on disk is not what its manifest says: an operator's problem, not the
+    caller's. ``costlake check`` lists every damaged partition and how to repair it."""
+
+    code = "lake_damaged"
+
+
+class DamagedPartition(LakeDamaged):
+    code = "damaged_partition"
+
+    def __init__(self, message: str, *, org: str, source: str, period: str) -> None:
+        super().__init__(message)
+        self.org, self.source, self.period = org, source, period
+
+
+class CorruptManifest(LakeDamaged):
+    code = "corrupt_manifest"
+
+    def __init__(self, message: str, *, org: str, path: str) -> None:
+        super().__init__(message)
+        self.org, self.path = org, path

@@ -3,6 +3,7 @@ rate-limit store, and the thread pool that keeps DuckDB off the event loop."""
 
 from __future__ import annotations
 
+import functools
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -11,12 +12,15 @@ from dataclasses import dataclass, field
 from sqlalchemy.engine import Engine as SqlEngine
 from sqlalchemy.orm import Session, sessionmaker
 
+from costlake.auth.sessions import SessionTokens
 from costlake.config import Settings
 from costlake.db.engine import engine_from_settings, migrate, session_factory
+from costlake.kit.private import private_dir, private_files
 from costlake.kit.ratelimit import InMemoryRateLimitStore, RateLimitStore
 from costlake.lake.store import Lake
 from costlake.query.engines import Engine, get_engine
 from costlake.query.service import QueryService
+from costlake.ratelimits.store import store_from_settings
 
 
 def query_engine(settings: Settings, name: str | None = None) -> Engine:
@@ -43,19 +47,31 @@ class Platform:
     @classmethod
     def start(cls, settings: Settings, *, rate_limits: RateLimitStore | None = None) -> Platform:
         """Open the lake and the database (applying migrations) for ``settings``."""
-        settings.home.mkdir(parents=True, exist_ok=True)
+        private_files()
+        private_dir(settings.home)
         db = engine_from_settings(settings)
         migrate(db)
         lake = Lake(settings.lake_dir)
         engine = query_engine(settings)
+        sessions = session_factory(db)
         return cls(
             settings,
             lake,
             QueryService(lake, engine),
             db,
-            session_factory(db),
-            rate_limits or InMemoryRateLimitStore(),
+            sessions,
+            rate_limits or store_from_settings(settings.rate_limit_store, sessions),
         )
+
+    @functools.cached_property
+    def session_tokens(self) -> SessionTokens:
+        """Signs and checks user-session tokens under a key derived from the secret key."""
+        from datetime import timedelta
+
+        from costlake.kit.secretbox import SecretBox
+
+        key = SecretBox.key_bytes(self.settings)
+        return SessionTokens(key, ttl=timedelta(minutes=self.settings.session_ttl_minutes))
 
     @property
     def base_url(self) -> str:
@@ -64,7 +80,8 @@ class Platform:
 
     @property
     def dashboard_url(self) -> str:
-        return f"{self.base_url}/dashboard"
+        """Where a person starts: the server's front page (``costlake.web``)."""
+        return f"{self.base_url}/"
 
     @contextmanager
     def session(self) -> Iterator[Session]:

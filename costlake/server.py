@@ -4,14 +4,12 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Any
 
-from fastapi import FastAPI, Request, Response
-from starlette.exceptions import HTTPException as StarletteHTTPException
+from fastapi import FastAPI, Request
 
 from costlake.config import Settings
-from costlake.dialects.base import openapi_document
-from costlake.dialects.registry import dialects
+from costlake.dialects.framework.mount import mount_dialects
+from costlake.dialects.registry import install
 from costlake.dialects.responses import OrjsonResponse
 from costlake.platform import Platform
 
@@ -40,11 +38,7 @@ def create_app(settings: Settings | None = None, *, platform: Platform | None = 
     )
     if platform is not None:
         app.state.platform = platform
-    documents: dict[str, dict[str, Any]] = {}
-    for dialect in dialects():
-        router = dialect.routes()
-        app.include_router(router)
-        documents[dialect.name] = openapi_document(dialect, router)
+    documents = mount_dialects(app, install())
 
     @app.get("/openapi/{dialect}.json", include_in_schema=False)
     async def dialect_openapi(dialect: str, request: Request) -> OrjsonResponse:
@@ -57,21 +51,6 @@ def create_app(settings: Settings | None = None, *, platform: Platform | None = 
             )
         base = str(request.base_url).rstrip("/")
         return OrjsonResponse({**doc, "servers": [{"url": base}]})
-
-    registered = dialects()
-
-    @app.exception_handler(StarletteHTTPException)
-    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
-        """Unknown paths and methods: in the error format of the dialect that owns the path
-        prefix, so a client only ever parses its own vendor's error body."""
-        path = request.url.path
-        for dialect in registered:
-            if any(path.startswith(p) for p in dialect.path_prefixes):
-                return dialect.error_response(exc, exc.status_code)
-        code = "NOT_FOUND" if exc.status_code == 404 else "HTTP_ERROR"
-        return OrjsonResponse(
-            {"error": code, "message": str(exc.detail), "code": code}, status_code=exc.status_code
-        )
 
     @app.get("/healthz", include_in_schema=False)
     async def healthz() -> dict[str, str]:

@@ -68,7 +68,9 @@ class TestSettings:
         assert (settings.host, settings.port) == ("127.0.0.1", 8080)
         assert settings.public_url is None
         assert settings.base_url == "http://127.0.0.1:8080"
-        assert settings.rate_limit_per_hour == 100
+        assert settings.rate_limit_per_hour is None  # each vendor's documented limit
+        assert settings.rate_limit_store == "database"
+        assert settings.anonymous_orgs == {}
         assert settings.query_threads == 4
         assert settings.duckdb_threads is None
         assert (settings.engine, settings.spark_master) == ("duckdb", "local[2]")
@@ -93,6 +95,10 @@ class TestSettings:
             "COSTLAKE_PORT": "9000",
             "COSTLAKE_PUBLIC_URL": "https://costs.example.com/",
             "COSTLAKE_RATE_LIMIT_PER_HOUR": "250",
+            "COSTLAKE_RATE_LIMITS": '{"cloudexpat": 1000, "xplorr.login": 5}',
+            "COSTLAKE_RATE_LIMIT_STORE": "redis://localhost:6379/0",
+            "COSTLAKE_ANONYMOUS_ORGS": '{"kubecost": "acme"}',
+            "COSTLAKE_SESSION_TTL_MINUTES": "30",
             "COSTLAKE_QUERY_THREADS": "8",
             "COSTLAKE_DUCKDB_THREADS": "3",
             "COSTLAKE_ENGINE": "spark",
@@ -109,6 +115,10 @@ class TestSettings:
         assert (settings.host, settings.port) == ("0.0.0.0", 9000)
         assert settings.base_url == "https://costs.example.com"
         assert settings.rate_limit_per_hour == 250
+        assert settings.rate_limits == {"cloudexpat": 1000, "xplorr.login": 5}
+        assert settings.rate_limit_store == "redis://localhost:6379/0"
+        assert settings.anonymous_orgs == {"kubecost": "acme"}
+        assert settings.session_ttl_minutes == 30
         assert settings.query_threads == 8
         assert settings.duckdb_threads == 3
         assert settings.engine == "spark"

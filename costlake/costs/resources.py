@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from costlake.kit.providers import provider_slug
-from costlake.query.compile import ts
+from costlake.query.compile import account_predicate, ts
 from costlake.query.service import QueryService
 
 
@@ -28,8 +28,7 @@ def resource_inventory(
         return ResourceInventory(0, (), (), None)
     where = [f"ChargePeriodStart < {ts(before)}", "ResourceId IS NOT NULL"]
     if account_ids is not None:
-        ids = ", ".join("'" + a.replace("'", "''") + "'" for a in account_ids) or "NULL"
-        where.append(f"(BillingAccountId IN ({ids}) OR SubAccountId IN ({ids}))")
+        where.append(account_predicate(account_ids))
     sql = (
         "SELECT ProviderName, COALESCE(ResourceType, ServiceName) AS t, "
         "count(DISTINCT ResourceId) AS n, max(ChargePeriodStart) AS last "

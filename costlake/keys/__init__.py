@@ -1,4 +1,4 @@
-"""API keys in three vendor-compatible styles, stored only as hashes."""
+"""API keys in the shapes the dialects register, stored only as hashes."""
 
 from costlake.keys.service import (
     AuthenticatedKey,
@@ -7,14 +7,15 @@ from costlake.keys.service import (
     list_keys,
     revoke_key,
 )
-from costlake.keys.styles import KeyStyle, shape_ok, style_of
+from costlake.keys.styles import StyleSpec, register_style, shape_ok, style_of
 
 __all__ = [
     "AuthenticatedKey",
-    "KeyStyle",
+    "StyleSpec",
     "authenticate",
     "create_key",
     "list_keys",
+    "register_style",
     "revoke_key",
     "shape_ok",
     "style_of",

@@ -7,19 +7,20 @@ the caller's session and never commit: the caller's unit of work does, including
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
 
+from costlake.auth.scopes import grants, validate_scopes
 from costlake.db.models import ApiKey, Org, User
 from costlake.errors import InvalidInput, NotFound, PermissionDenied
 from costlake.keys import hashing
 from costlake.keys.repository import ApiKeyRepository
 from costlake.keys.styles import (
-    KeyStyle,
+    PLAIN,
+    StyleSpec,
     display_prefix,
     generate_secret,
     parse_style,
@@ -31,8 +32,6 @@ from costlake.orgs.service import get_or_create_org, get_org
 # last_used_at is refreshed at most this often per key, so a busy key does not turn
 # every read request into a write.
 LAST_USED_RESOLUTION = timedelta(minutes=1)
-
-_SCOPE = re.compile(r"[a-z*][a-z0-9_.:*-]{0,63}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,15 +47,15 @@ class AuthenticatedKey:
 
     key_id: int
     name: str
-    style: KeyStyle
+    style: str
     prefix: str
     scopes: frozenset[str]
     org: Org
     user: User | None
 
     def has_scope(self, scope: str) -> bool:
-        """Whether the key carries ``scope``, or the ``*`` scope that stands for all."""
-        return scope in self.scopes or "*" in self.scopes
+        """Whether the key's scopes grant ``scope`` (see :mod:`costlake.auth.scopes`)."""
+        return grants(self.scopes, scope)
 
 
 def create_key(
@@ -64,7 +63,7 @@ def create_key(
     org_slug: str,
     name: str,
     scopes: Iterable[str],
-    style: KeyStyle | str = KeyStyle.PLAIN,
+    style: StyleSpec | str = PLAIN,
     *,
     expires_at: datetime | None = None,
     user: User | None = None,
@@ -78,7 +77,7 @@ def create_key(
     name = name.strip()
     if not name or len(name) > 200:
         raise InvalidInput(f"invalid key name {name!r}: use 1-200 characters")
-    scope_list = _valid_scopes(scopes)
+    scope_list = validate_scopes(scopes)
     moment = now()
     if expires_at is not None:
         if expires_at.tzinfo is None:
@@ -93,7 +92,7 @@ def create_key(
         org_id=org.id,
         user_id=user.id if user is not None else None,
         name=name,
-        style=style.value,
+        style=style.name,
         prefix=display_prefix(secret),
         lookup=hashing.lookup_of(secret),
         secret_hash=hashing.hash_secret(secret),
@@ -125,7 +124,7 @@ def authenticate(session: Session, secret: str) -> AuthenticatedKey | None:
         return AuthenticatedKey(
             key_id=key.id,
             name=key.name,
-            style=KeyStyle(key.style),
+            style=key.style,
             prefix=key.prefix,
             scopes=frozenset(key.scopes),
             org=key.org,
@@ -169,13 +168,3 @@ def _find(repository: ApiKeyRepository, org: Org, key_id_or_prefix: int | str) -
         ids = ", ".join(str(k.id) for k in matches)
         raise InvalidInput(f"prefix {reference!r} names several keys ({ids}): use the key id")
     return matches[0]
-
-
-def _valid_scopes(scopes: Iterable[str]) -> list[str]:
-    if isinstance(scopes, str):
-        raise InvalidInput("scopes must be a list of scope names, not one string")
-    result = sorted(set(scopes))
-    for scope in result:
-        if not isinstance(scope, str) or not _SCOPE.fullmatch(scope):
-            raise InvalidInput(f"invalid scope {scope!r}")
-    return result

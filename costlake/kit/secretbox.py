@@ -48,6 +48,13 @@ class SecretBox:
             return cls(settings.secret_key.get_secret_value().strip())
         return cls(load_or_create_key_file(settings.secret_key_file))
 
+    @staticmethod
+    def key_bytes(settings: Settings) -> bytes:
+        """The raw key material in force (for deriving other keys, e.g. session signing)."""
+        if settings.secret_key is not None:
+            return settings.secret_key.get_secret_value().strip().encode()
+        return load_or_create_key_file(settings.secret_key_file)
+
     def encrypt(self, plaintext: str) -> str:
         """An opaque ASCII token holding ``plaintext``; differs on every call."""
         return self._fernet.encrypt(plaintext.encode()).decode("ascii")

@@ -34,6 +34,13 @@ def lit(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
 
 
+def account_predicate(account_ids: tuple[str, ...]) -> str:
+    """The isolation predicate: rows of the granted billing or sub accounts only. The one
+    place it is written; an empty grant matches no row."""
+    ids = ", ".join(lit(a) for a in account_ids) or "NULL"
+    return f"(BillingAccountId IN ({ids}) OR SubAccountId IN ({ids}))"
+
+
 def ts(value: datetime) -> str:
     return f"TIMESTAMP '{value.isoformat(sep=' ', timespec='microseconds')}'"
 
@@ -76,8 +83,7 @@ def compile_query(q: CostQuery) -> str:
     where = [f"ChargePeriodStart >= {ts(q.scan_start)}", f"ChargePeriodStart < {ts(q.end)}"]
     where += [filter_expr(f) for f in q.filters]
     if q.account_ids is not None:
-        ids = ", ".join(lit(a) for a in q.account_ids) or "NULL"
-        where.append(f"(BillingAccountId IN ({ids}) OR SubAccountId IN ({ids}))")
+        where.append(account_predicate(q.account_ids))
     if q.sources is not None:
         where.append(f"x_SourceId IN ({', '.join(lit(s) for s in q.sources) or 'NULL'})")
 

@@ -6,3 +6,14 @@ from tests.db.fixtures import (  # noqa: F401
     empty_db_url,
     migrated_db_engine,
 )
+
+
+import pytest  # noqa: E402
+
+from costlake.dialects.registry import install  # noqa: E402
+
+
+@pytest.fixture(autouse=True, scope="session")
+def dialect_key_styles() -> None:
+    """The vendors' key styles, registered as the server and CLI register them."""
+    install()

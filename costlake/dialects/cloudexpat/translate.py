@@ -9,10 +9,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
+from typing import Any
 
 from costlake.costs.schemas import AccountCosts, CostSummary
+from costlake.kit.numbers import iso_millis_z, money, percentage, rounded
 from costlake.kit.windows import Period, Window, trailing
+from costlake.reports.schemas import AccountCarbon, CostReport
 
 PROVIDERS = frozenset({"aws", "azure", "gcp"})
 """The providers CloudExpat documents; other spend (SaaS, OCI) is served by other dialects."""
@@ -44,22 +47,9 @@ def clamp(value: int, maximum: int) -> int:
     return min(value, maximum)
 
 
-def money(value: Decimal | None) -> float | None:
-    if value is None:
-        return None
-    return float(value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
-
-
 def amount(value: Decimal | None, places: str = "0.001") -> float | None:
-    if value is None:
-        return None
-    return float(value.quantize(Decimal(places), rounding=ROUND_HALF_UP))
-
-
-def percentage(part: Decimal, whole: Decimal | None) -> float | None:
-    if not whole:
-        return None
-    return float((part / whole * 100).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
+    """Emissions in kgCO2e, to the gram."""
+    return rounded(value, places)
 
 
 def delta(
@@ -83,8 +73,7 @@ def is_estimate(window: Window, today: date) -> bool:
     return window.end > today.replace(day=1)
 
 
-def iso_z(moment: datetime) -> str:
-    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+iso_z = iso_millis_z
 
 
 def account_fields(a: AccountCosts) -> dict[str, str]:
@@ -142,15 +131,6 @@ def cost_summary(
     }
 
 
-@dataclass(frozen=True, slots=True)
-class AccountCarbon:
-    account: AccountCosts
-    current: Decimal
-    previous: Decimal | None
-    is_estimate: bool
-    data_source: str
-
-
 def carbon_summary(
     rows: Sequence[AccountCarbon],
     w: Windows,
@@ -202,3 +182,46 @@ def data_quality(has_rows: bool, estimate: bool) -> dict[str, str]:
             "month are not invoiced yet and may still change.",
         }
     return {"status": "actual", "message": "Cost data retrieved successfully."}
+
+
+def report(
+    r: CostReport,
+    w: Windows,
+    *,
+    today: date,
+    generated_at: datetime,
+    max_accounts: int,
+    max_services: int,
+    dashboard_url: str,
+) -> tuple[dict[str, Any], bool]:
+    """The ``/v1/report`` body and whether its figures are still estimates."""
+    body: dict[str, Any] = {
+        "costs": cost_summary(
+            r.summary,
+            w,
+            today=today,
+            generated_at=generated_at,
+            max_accounts=max_accounts,
+            max_services=max_services,
+        )
+    }
+    if r.carbon is not None:
+        body["carbon"] = carbon_summary(
+            r.carbon, w, generated_at=generated_at, max_accounts=max_accounts
+        )
+    if r.inventory is not None:
+        inv = r.inventory
+        body["resources"] = {
+            "totalResources": inv.total,
+            "byProvider": [{"name": n, "count": c} for n, c in inv.by_provider],
+            "byType": [{"name": n, "count": c} for n, c in inv.by_type],
+            "lastSeen": inv.last_seen.date().isoformat() if inv.last_seen else None,
+        }
+    estimate = is_estimate(w.current, today)
+    body["dataQuality"] = data_quality(r.summary.rows_found, estimate)
+    body["metadata"] = {
+        "generatedAt": iso_z(generated_at),
+        "apiVersion": "v1",
+        "dashboardUrl": dashboard_url,
+    }
+    return body, estimate

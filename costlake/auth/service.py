@@ -1,0 +1,74 @@
+"""Credentials -> :class:`Principal`: the one place that decides what a caller may see.
+
+Each function stages nothing but the key's ``last_used_at`` touch; the caller's unit of
+work commits.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, joinedload
+
+from costlake.accounts.service import list_accounts
+from costlake.auth.principals import Principal, PrincipalKind
+from costlake.auth.scopes import registered
+from costlake.auth.sessions import SessionTokens
+from costlake.db.models import Org, User
+from costlake.errors import Unauthenticated
+from costlake.keys.service import authenticate
+from costlake.orgs.service import get_org
+
+
+def _granted(session: Session, org: Org, user: User | None) -> tuple[str, ...] | None:
+    """The isolation rule: an org-wide credential sees every account (None); one bound to a
+    user sees only the accounts granted to that user, which may be none (an empty tuple)."""
+    if user is None:
+        return None
+    return tuple(a.account_id for a in list_accounts(session, org, user))
+
+
+def principal_for_key(session: Session, secret: str) -> Principal | None:
+    """The principal an API key stands for, or None if it is unknown, revoked or expired."""
+    key = authenticate(session, secret)
+    if key is None:
+        return None
+    return Principal(
+        kind=PrincipalKind.API_KEY,
+        org=key.org.slug,
+        name=key.name,
+        scopes=key.scopes,
+        account_ids=_granted(session, key.org, key.user),
+        key_id=key.key_id,
+        user_id=key.user.id if key.user is not None else None,
+    )
+
+
+def principal_for_session(session: Session, tokens: SessionTokens, token: str) -> Principal:
+    """The principal of a valid session token whose user still belongs to its org."""
+    claims = tokens.verify(token)
+    user = session.scalars(
+        select(User).where(User.id == claims.user_id).options(joinedload(User.org))
+    ).one_or_none()
+    if user is None or user.org.slug != claims.org:
+        raise Unauthenticated("the session's user no longer exists", reason="unknown")
+    return Principal(
+        kind=PrincipalKind.USER_SESSION,
+        org=user.org.slug,
+        name=user.email,
+        scopes=claims.scopes,
+        account_ids=_granted(session, user.org, user),
+        user_id=user.id,
+    )
+
+
+def anonymous_principal(session: Session, org_slug: str) -> Principal:
+    """An operator-allowed anonymous reader of ``org_slug`` (the whole org, read scopes)."""
+    org = get_org(session, org_slug)
+    reads = frozenset(s.name for s in registered() if s.name.endswith(":read"))
+    return Principal(
+        kind=PrincipalKind.ANONYMOUS,
+        org=org.slug,
+        name="anonymous",
+        scopes=reads,
+        account_ids=None,
+    )
