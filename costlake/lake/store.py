@@ -24,9 +24,9 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from costlake.errors import InvalidInput
+from costlake.errors import DamagedPartition, InvalidInput
 from costlake.lake import manifest as mf
-from costlake.lake.manifest import Manifest, Partition, Retired
+from costlake.lake.manifest import FileSum, Manifest, Partition, Retired
 
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$")
 DEFAULT_RETENTION = timedelta(minutes=15)
@@ -80,8 +80,26 @@ class LakeSnapshot:
             str(org_dir / f)
             for p in self.partitions
             if (wanted is None or p.source in wanted) and p.overlaps(start, end)
-            for f in p.files
+            for f in self._verified(p).files
         ]
+
+    def _verified(self, p: Partition) -> Partition:
+        """``p`` if each of its files (line items and rollups) is there at its recorded
+        size; else ``DamagedPartition`` naming it. A ``stat`` per file: cheap enough for
+        every read, while the digests are for ``costlake check``."""
+        org_dir = self.root / f"org={self.org}"
+        for f in p.all_files:
+            recorded = p.checksum(f)
+            try:
+                size = (org_dir / f).stat().st_size
+            except FileNotFoundError:
+                problem = "is missing"
+            else:
+                if recorded is None or recorded.size == size:
+                    continue
+                problem = f"has {size:,} bytes, {recorded.size:,} when written"
+            raise damaged(self.org, p, f"{f} {problem}")
+        return p
 
     def rollup_files(
         self,
@@ -97,7 +115,7 @@ class LakeSnapshot:
         out: list[str] = []
         for p in self.partitions:
             if (wanted is None or p.source in wanted) and p.overlaps(start, end):
-                files = p.rollup_files(name)
+                files = self._verified(p).rollup_files(name)
                 if files is None:
                     return None
                 out += (str(org_dir / f) for f in files)
@@ -110,6 +128,28 @@ class LakeSnapshot:
     @property
     def is_empty(self) -> bool:
         return not self.partitions
+
+
+def damaged(org: str, p: Partition, problem: str) -> DamagedPartition:
+    """The error for a partition whose files are not what the manifest says."""
+    return DamagedPartition(
+        f"the lake partition {p.source}/{p.period} of org {org!r} is damaged: {problem}. "
+        f"Run 'costlake check --org {org}'; to repair, re-ingest the source files for "
+        f"{p.source}/{p.period}",
+        org=org,
+        source=p.source,
+        period=p.period,
+    )
+
+
+def _checksums(files: Sequence[tuple[Path, str]]) -> dict[str, FileSum]:
+    """Size and digest of each (file, name relative to the org folder), hashed on every
+    core (the files were just written: they are read from the page cache)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=min(len(files), os.cpu_count() or 1) or 1) as pool:
+        sums = pool.map(lambda item: mf.file_sum(*item), files)
+        return {s.path: s for s in sums}
 
 
 @dataclass(frozen=True, slots=True)
@@ -213,6 +253,16 @@ class Lake:
             raise ValueError("staged partitions must be one per (source, period)")
         org_dir = self.org_dir(org)
         now = utcnow()
+        sums = _checksums(
+            [
+                (f, f"source={sp.source}/period={sp.period}/v={version}/{name}")
+                for sp in staged
+                for f, name in [
+                    *((f, f"part-{i:05d}.parquet") for i, f in enumerate(sp.files)),
+                    *((f, f"rollup-{r}.parquet") for r, f in sp.rollups),
+                ]
+            ]
+        )
         with mf.locked(org_dir):
             new_parts: list[Partition] = []
             for sp in staged:
@@ -242,6 +292,7 @@ class Lake:
                         source_format=sp.source_format,
                         committed_at=now,
                         rollups=tuple(rollups),
+                        checksums=tuple(sums[f] for f in (*rel_files, *(r[1][0] for r in rollups))),
                     )
                 )
             _crash_point("before-manifest")
@@ -274,17 +325,22 @@ class Lake:
         folder, already written inside the partition's folder). Returns False, and changes
         nothing, if that version of the partition is no longer live."""
         org_dir = self.org_dir(org)
+        key = (partition.source, partition.period, partition.version)
+        if not any((p.source, p.period, p.version) == key for p in self.snapshot(org).partitions):
+            return False  # replaced meanwhile: its folder may be gone, nothing to hash
+        sums = _checksums([(org_dir / f, f) for files in rollups.values() for f in files])
         with mf.locked(org_dir):
             current = mf.read(org_dir, org)
             parts = list(current.partitions)
             for i, p in enumerate(parts):
-                if (p.source, p.period, p.version) == (
-                    partition.source,
-                    partition.period,
-                    partition.version,
-                ):
+                if (p.source, p.period, p.version) == key:
                     merged = dict(p.rollups) | rollups
-                    parts[i] = replace(p, rollups=tuple(sorted(merged.items())))
+                    kept = tuple(s for s in p.checksums if s.path not in sums)
+                    parts[i] = replace(
+                        p,
+                        rollups=tuple(sorted(merged.items())),
+                        checksums=kept + tuple(sums.values()),
+                    )
                     new = replace(
                         current, generation=current.generation + 1, partitions=tuple(parts)
                     )

@@ -407,7 +407,7 @@ class TestRefusals:
     ) -> None:
         ingest_sample(lake, shared_data)
         victim = Path(lake.snapshot("acme").files()[0])
-        victim.write_bytes(b"not parquet at all")
+        victim.write_bytes(b"not parquet at all".ljust(victim.stat().st_size))  # same size
         out = tmp_path / "out" / "acme.parquet"
         with pytest.raises(CostlakeError, match="export of org 'acme' failed"):
             export_focus(lake, "acme", out)

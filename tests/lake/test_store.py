@@ -109,12 +109,13 @@ class TestRetention:
         ingestor.ingest(
             [focus_file(tmp_path / "b.parquet", month=9, rows=10, cost="2")], org="acme", source="s"
         )
-        assert all(Path(f).exists() for f in old.files())  # an old snapshot still reads
+        old_files = old.files()
+        assert all(Path(f).exists() for f in old_files)  # an old snapshot still reads
         from datetime import datetime
 
         removed = lake.collect_garbage("acme", now=datetime.now() + timedelta(hours=1))
         assert removed
-        assert not any(Path(f).exists() for f in old.files())
+        assert not any(Path(f).exists() for f in old_files)
         assert total(lake) == (10, Decimal("20"))
 
 
