@@ -5,10 +5,12 @@ from __future__ import annotations
 import contextlib
 import functools
 from collections.abc import Callable, Iterator
-from typing import ParamSpec, TypeVar
+from typing import NoReturn, ParamSpec, TypeVar
 
 import typer
+from pydantic import ValidationError
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import (
     BarColumn,
     Progress,
@@ -21,9 +23,12 @@ from rich.progress import (
 from rich.text import Text
 from sqlalchemy.orm import Session
 
-from costlake.config import Settings
-from costlake.errors import CostlakeError
+from costlake.config import ENV_PREFIX, Settings
+from costlake.errors import CostlakeError, InvalidInput
 from costlake.lake.store import Lake
+
+HELP_OPTIONS = {"help_option_names": ["-h", "--help"]}
+"""Click context settings every command group takes: ``-h`` as well as ``--help``."""
 
 console = Console(stderr=True)
 out = Console(highlight=False, soft_wrap=True)
@@ -32,8 +37,28 @@ P = ParamSpec("P")
 R = TypeVar("R")
 
 
-def settings() -> Settings:
-    return Settings()
+def settings(**overrides: object) -> Settings:
+    """The settings from ``COSTLAKE_*`` (and command-line ``overrides`` that are not None);
+    a bad value is one line naming its environment variable."""
+    given = {k: v for k, v in overrides.items() if v is not None}
+    try:
+        return Settings(**given)  # type: ignore[arg-type]
+    except ValidationError as e:
+        raise settings_error(e, given) from None
+
+
+def settings_error(error: ValidationError, overrides: dict[str, object]) -> InvalidInput:
+    """``COSTLAKE_QUERY_THREADS=0: Input should be greater than or equal to 1`` for each bad
+    field, instead of pydantic's multi-line report."""
+    parts = []
+    for e in error.errors():
+        field = str(e["loc"][0]) if e["loc"] else "?"
+        name = f"--{field.replace('_', '-')}" if field in overrides else ENV_PREFIX + field.upper()
+        field_info = Settings.model_fields.get(field)
+        secret = field_info is not None and "SecretStr" in str(field_info.annotation)
+        shown = "" if secret else f"={e.get('input')!s}"
+        parts.append(f"{name}{shown}: {e['msg']}")
+    return InvalidInput("; ".join(parts))
 
 
 def lake() -> Lake:
@@ -48,10 +73,19 @@ def handle_errors(fn: Callable[P, R]) -> Callable[P, R]:
         try:
             return fn(*args, **kwargs)
         except CostlakeError as e:
-            console.print(f"[bold red]error:[/] {e.message}", highlight=False, soft_wrap=True)
-            raise typer.Exit(2) from None
+            fail(e.message)
+        except ValidationError as e:
+            if e.title != Settings.__name__:
+                raise
+            fail(settings_error(e, {}).message)
 
     return wrapper
+
+
+def fail(message: str, code: int = 2) -> NoReturn:
+    """Print ``error: message`` on one line of stderr and exit with ``code``."""
+    console.print(f"[bold red]error:[/] {escape(message)}", highlight=False, soft_wrap=True)
+    raise typer.Exit(code)
 
 
 class RowsPerSecondColumn(ProgressColumn):
@@ -64,8 +98,12 @@ class RowsPerSecondColumn(ProgressColumn):
 
 @contextlib.contextmanager
 def row_progress(description: str, total: int | None) -> Iterator[Callable[[int], None]]:
-    """A progress bar counting rows; yields ``update(rows_done)``."""
-    with Progress(
+    """A progress bar counting rows; yields ``update(rows_done)``.
+
+    The bar appears at the first update, and is erased when the work fails: the error is
+    then the last thing on screen, not a bar stuck at 0% above it.
+    """
+    progress = Progress(
         TextColumn("{task.description}"),
         BarColumn(),
         TaskProgressColumn(),
@@ -73,14 +111,27 @@ def row_progress(description: str, total: int | None) -> Iterator[Callable[[int]
         TimeElapsedColumn(),
         console=console,
         transient=False,
-    ) as progress:
-        task = progress.add_task(description, total=total)
+    )
+    task = progress.add_task(description, total=total)
+    started = False
 
-        def update(rows_done: int) -> None:
-            progress.update(task, completed=rows_done)
+    def update(rows_done: int) -> None:
+        nonlocal started
+        if not started:
+            progress.start()
+            started = True
+        progress.update(task, completed=rows_done)
 
+    try:
         yield update
-        progress.update(task, total=progress.tasks[0].completed or 1)
+    except BaseException:
+        if started:
+            progress.live.transient = True
+            progress.stop()
+        raise
+    update(int(progress.tasks[0].completed))
+    progress.update(task, total=progress.tasks[0].completed or 1)
+    progress.stop()
 
 
 @contextlib.contextmanager

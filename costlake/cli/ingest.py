@@ -12,6 +12,15 @@ from costlake.cli.context import console, handle_errors, lake, out, row_progress
 from costlake.ingest.pipeline import Ingestor, file_format_of
 
 
+def formats_epilog() -> str:
+    """Every registered billing format, for ``ingest --help`` (from the registry, so a new
+    adapter shows up without editing this text)."""
+    from costlake.ingest.registry import adapters
+
+    lines = [f"{name}: {adapter.description}" for name, adapter in sorted(adapters().items())]
+    return "Formats (detected from the columns, or named with --format):\n\n" + "\n\n".join(lines)
+
+
 def estimate_rows(paths: list[Path]) -> int | None:
     """Rows in the files: exact for Parquet (metadata), estimated from line length for CSV."""
     total = 0
@@ -40,24 +49,28 @@ def estimate_rows(paths: list[Path]) -> int | None:
 @handle_errors
 def ingest(
     paths: Annotated[
-        list[Path], typer.Argument(help="Billing export files (CSV, CSV.gz, Parquet, JSON lines)")
+        list[Path],
+        typer.Argument(
+            metavar="PATH", help="Billing export files (CSV, CSV.gz, Parquet, JSON lines)"
+        ),
     ],
     org: Annotated[
-        str, typer.Option(help="Tenant the data belongs to; created on first use")
+        str, typer.Option(metavar="ORG", help="Tenant the data belongs to; created on first use")
     ] = "default",
     source: Annotated[
         str | None,
         typer.Option(
+            metavar="NAME",
             help="Name of this data source; a later delivery with the same source replaces the "
-            "same billing periods. Default: derived from the format and billing account"
+            "same billing periods. Default: derived from the format and billing account",
         ),
     ] = None,
     format: Annotated[
         str | None,
         typer.Option(
             "--format",
-            help="Force the format (focus, aws-cur, aws-cur2, azure, gcp, oci, cbf); "
-            "default: detected from the columns",
+            metavar="FORMAT",
+            help="Force the format (one of those listed below); default: detected from the columns",
         ),
     ] = None,
     skip_bad_rows: Annotated[

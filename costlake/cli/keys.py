@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
+import json
+import sys
 from typing import Annotated
 
 import typer
 from rich.table import Table
 
-from costlake.cli.context import db_session, handle_errors, out
+from costlake.cli.context import HELP_OPTIONS, db_session, handle_errors, out
+from costlake.cli.help import Command, Group
+from costlake.errors import InvalidInput
 
-app = typer.Typer(help="Manage API keys.", no_args_is_help=True)
+app = typer.Typer(
+    help="Manage API keys.", no_args_is_help=True, context_settings=HELP_OPTIONS, cls=Group
+)
 
 
-@app.command("create")
+@app.command("create", cls=Command)
 @handle_errors
 def create(
     org: Annotated[str, typer.Option(help="Org the key belongs to (created on first use)")],
@@ -32,33 +38,52 @@ def create(
     print(secret)
 
 
-@app.command("list")
+@app.command("list", cls=Command)
 @handle_errors
-def list_(org: Annotated[str, typer.Option(help="Org whose keys to list")]) -> None:
+def list_(
+    org: Annotated[str, typer.Option(help="Org whose keys to list")],
+    output: Annotated[str, typer.Option(metavar="FORMAT", help="table or json")] = "table",
+) -> None:
     """List an org's keys (prefixes only, never secrets)."""
     from costlake.keys.service import list_keys
 
+    if output not in ("table", "json"):
+        raise InvalidInput("--output must be table or json")
     with db_session() as session:
         rows = [
-            (
-                str(k.id),
-                k.name,
-                k.style,
-                k.prefix + "…",
-                ",".join(k.scopes),
-                k.created_at.isoformat(timespec="seconds"),
-                k.last_used_at.isoformat(timespec="seconds") if k.last_used_at else "",
-                "revoked" if k.revoked_at else "active",
-            )
+            {
+                "id": k.id,
+                "name": k.name,
+                "style": k.style,
+                "prefix": k.prefix,
+                "scopes": list(k.scopes),
+                "created": k.created_at.isoformat(timespec="seconds"),
+                "last_used": k.last_used_at.isoformat(timespec="seconds")
+                if k.last_used_at
+                else None,
+                "status": "revoked" if k.revoked_at else "active",
+            }
             for k in list_keys(session, org)
         ]
+    if output == "json":
+        sys.stdout.write(json.dumps(rows) + "\n")
+        return
     table = Table("id", "name", "style", "prefix", "scopes", "created", "last used", "status")
     for r in rows:
-        table.add_row(*r)
+        table.add_row(
+            str(r["id"]),
+            str(r["name"]),
+            str(r["style"]),
+            f"{r['prefix']}…",
+            ",".join(r["scopes"]),  # type: ignore[arg-type]
+            str(r["created"]),
+            str(r["last_used"] or ""),
+            str(r["status"]),
+        )
     out.print(table)
 
 
-@app.command("revoke")
+@app.command("revoke", cls=Command)
 @handle_errors
 def revoke(
     key: Annotated[str, typer.Argument(help="Key id or prefix")],
