@@ -2,20 +2,27 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request
 
 from costlake.config import Settings
+from costlake.dialects.framework.dialect import Dialect
 from costlake.dialects.framework.mount import mount_dialects
 from costlake.dialects.registry import install
 from costlake.dialects.responses import OrjsonResponse
 from costlake.platform import Platform
 
 
-def create_app(settings: Settings | None = None, *, platform: Platform | None = None) -> FastAPI:
-    """The ASGI app. Pass ``platform`` to share one already started (tests, the demo)."""
+def create_app(
+    settings: Settings | None = None,
+    *,
+    platform: Platform | None = None,
+    dialects: Sequence[Dialect] | None = None,
+) -> FastAPI:
+    """The ASGI app. Pass ``platform`` to share one already started (tests, the demo), and
+    ``dialects`` to mount others than the registered ones (the framework's own tests)."""
     settings = settings or (platform.settings if platform else Settings())
 
     @asynccontextmanager
@@ -38,7 +45,8 @@ def create_app(settings: Settings | None = None, *, platform: Platform | None = 
     )
     if platform is not None:
         app.state.platform = platform
-    documents = mount_dialects(app, install())
+    registered = install()
+    documents = mount_dialects(app, registered if dialects is None else dialects)
 
     @app.get("/openapi/{dialect}.json", include_in_schema=False)
     async def dialect_openapi(dialect: str, request: Request) -> OrjsonResponse:

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 import uvicorn
+from starlette.types import ASGIApp
 
 from costlake.platform import Platform
 from costlake.server import create_app
@@ -33,12 +34,15 @@ def listening_socket(host: str, port: int) -> socket.socket:
 
 
 @contextmanager
-def serve_in_thread(platform: Platform, host: str = "127.0.0.1") -> Iterator[str]:
-    """Serve ``platform`` on a free port of ``host``; yields the base URL."""
+def serve_in_thread(
+    platform: Platform, host: str = "127.0.0.1", *, app: ASGIApp | None = None
+) -> Iterator[str]:
+    """Serve ``platform`` (or ``app`` built over it) on a free port of ``host``; yields the
+    base URL."""
     sock = listening_socket(host, 0)
     port = sock.getsockname()[1]
     server = uvicorn.Server(
-        uvicorn.Config(create_app(platform=platform), log_level="warning", lifespan="on")
+        uvicorn.Config(app or create_app(platform=platform), log_level="warning", lifespan="on")
     )
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()

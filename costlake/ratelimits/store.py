@@ -16,7 +16,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from costlake.db.models import RateLimitCounter
 from costlake.db.upsert import insert
-from costlake.errors import InvalidInput, MissingExtra
+from costlake.errors import InvalidInput
+from costlake.kit.extras import require_extra
 from costlake.kit.ratelimit import InMemoryRateLimitStore, RateLimitDecision, RateLimitStore
 
 PRUNE_EVERY = 1000  # hits between deletions of windows that ended a day or more ago
@@ -71,12 +72,7 @@ class RedisRateLimitStore:
     """Counters in Redis through the ``limits`` library (fixed windows)."""
 
     def __init__(self, url: str) -> None:
-        try:
-            import redis  # noqa: F401
-        except ImportError:
-            raise MissingExtra(
-                "a Redis rate-limit store needs the 'redis' extra: pip install 'costlake[redis]'"
-            ) from None
+        require_extra("redis")
         from limits.storage import storage_from_string
         from limits.strategies import FixedWindowRateLimiter
 
