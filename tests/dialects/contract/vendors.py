@@ -3,7 +3,6 @@ API keys, two key headers, anonymous reads, the other envelopes, cursor and numb
 and several rate-limit classes. They own ``/tv`` and ``/tv/public`` (nested prefixes, like
 Xplorr's ``/api/v1`` and StackSpend's ``/api/v1/public``)."""
 
-
 from typing import Annotated, ClassVar
 
 from fastapi import APIRouter, Query, Request
