@@ -208,7 +208,8 @@ def read(org_dir: Path, org: str) -> Manifest:
     except (orjson.JSONDecodeError, KeyError, TypeError, ValueError, AttributeError) as e:
         problem = "not valid JSON" if isinstance(e, orjson.JSONDecodeError) else f"bad entry {e}"
         raise CorruptManifest(
-            f"the lake manifest of org {org!r} ({path}) is unreadable ({problem}); "
+            f"the lake manifest of org {org!r} ({org_dir.name}/{MANIFEST_NAME} in the lake) is "
+            f"unreadable ({problem}); "
             f"restore it from a backup, or move it aside and re-ingest every source of {org!r}",
             org=org,
             path=str(path),
