@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 
 import pytest
@@ -97,3 +98,102 @@ def test_columns_read_covers_every_part_of_the_query() -> None:
         "SubAccountId",
         "x_SourceId",
     }
+
+
+class TestEveryRefusal:
+    """Each rule of ``fits``, on its own: a query the rollup answers, then the same query
+    changed in one way that the rule refuses. A planner that drops any one rule fails here,
+    every run (the property tests find such a bug only now and then)."""
+
+    TAG = ("tag:team",)
+
+    @pytest.mark.parametrize(
+        ("rollup", "base", "change"),
+        [
+            # Buckets finer than the rollup's.
+            ("daily", CostQuery(NOV, DEC), {"granularity": Granularity.HOUR}),
+            ("monthly", CostQuery(NOV, DEC, group_by=TAG), {"granularity": Granularity.DAY}),
+            ("monthly", CostQuery(NOV, DEC, group_by=TAG), {"granularity": Granularity.WEEK}),
+            ("monthly", CostQuery(NOV, DEC, group_by=TAG), {"granularity": Granularity.HOUR}),
+            # Month buckets with a comparison.
+            (
+                "monthly",
+                CostQuery(
+                    NOV,
+                    DEC,
+                    group_by=TAG,
+                    compare_previous=True,
+                    previous_start_at=datetime(2025, 10, 1),
+                ),
+                {"granularity": Granularity.MONTH},
+            ),
+            # Range off the rollup's bucket boundaries: start, end, comparison start.
+            ("daily", CostQuery(NOV, DEC), {"start": datetime(2025, 11, 1, 6)}),
+            ("daily", CostQuery(NOV, DEC), {"end": datetime(2025, 11, 30, 18)}),
+            (
+                "daily",
+                CostQuery(NOV, DEC, compare_previous=True),
+                {"previous_start_at": datetime(2025, 10, 2, 12)},
+            ),
+            ("monthly", CostQuery(NOV, DEC, group_by=TAG), {"start": MID}),
+            ("monthly", CostQuery(NOV, DEC, group_by=TAG), {"end": datetime(2025, 11, 20)}),
+            (
+                "monthly",
+                CostQuery(
+                    NOV,
+                    DEC,
+                    group_by=TAG,
+                    compare_previous=True,
+                    previous_start_at=datetime(2025, 10, 1),
+                ),
+                {"previous_start_at": datetime(2025, 10, 2)},
+            ),
+            # With a comparison that starts on a boundary, the range's own start still counts.
+            (
+                "daily",
+                CostQuery(NOV, DEC, compare_previous=True, previous_start_at=datetime(2025, 10, 1)),
+                {"start": datetime(2025, 11, 1, 6)},
+            ),
+            (
+                "monthly",
+                CostQuery(
+                    NOV,
+                    DEC,
+                    group_by=TAG,
+                    compare_previous=True,
+                    previous_start_at=datetime(2025, 10, 1),
+                ),
+                {"start": MID},
+            ),
+            # A metric the rollups do not sum.
+            ("daily", CostQuery(NOV, DEC), {"metric": Metric.CONSUMED_QUANTITY}),
+            ("monthly", CostQuery(NOV, DEC, group_by=TAG), {"metric": Metric.CONSUMED_QUANTITY}),
+            (
+                "daily",
+                CostQuery(NOV, DEC),
+                {"extra_metrics": (Metric.CONSUMED_QUANTITY,)},
+            ),
+            # A column the rollup does not keep: grouped, filtered.
+            ("daily", CostQuery(NOV, DEC), {"group_by": ("tag:team",)}),
+            ("daily", CostQuery(NOV, DEC), {"group_by": ("ResourceId",)}),
+            ("monthly", CostQuery(NOV, DEC, group_by=TAG), {"group_by": ("ChargeDescription",)}),
+            (
+                "daily",
+                CostQuery(NOV, DEC),
+                {"filters": (Filter.of("ChargeDescription", "contains", "x"),)},
+            ),
+        ],
+    )
+    def test_the_rule_refuses_what_it_must(
+        self, rollup: str, base: CostQuery, change: dict[str, object]
+    ) -> None:
+        from costlake.lake.rollups import BY_NAME
+        from costlake.query.planner import fits
+
+        assert fits(BY_NAME[rollup], base)
+        changed = replace(base, **change)  # type: ignore[arg-type]
+        assert not fits(BY_NAME[rollup], changed)
+
+    @pytest.mark.parametrize("granularity", [Granularity.DAY, Granularity.WEEK, Granularity.HOUR])
+    def test_tags_by_day_or_finer_are_read_from_line_items(self, granularity: Granularity) -> None:
+        assert chosen(CostQuery(NOV, DEC, granularity=granularity, group_by=self.TAG)) is None
