@@ -1,0 +1,1 @@
+"""The Kubecost / OpenCost External Costs API (``/model/customCost/...``), served by costlake."""
