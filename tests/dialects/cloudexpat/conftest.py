@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -47,20 +46,17 @@ class World:
             return create_key(s, org, "test", ["*"], style)[1]
 
 
-@pytest.fixture(scope="session")
-def pinned_now() -> Iterator[str]:
-    old = os.environ.get("COSTLAKE_NOW")
-    os.environ["COSTLAKE_NOW"] = NOW
-    yield NOW
-    if old is None:
-        os.environ.pop("COSTLAKE_NOW", None)
-    else:
-        os.environ["COSTLAKE_NOW"] = old
+@pytest.fixture(autouse=True)
+def pinned_now(monkeypatch: pytest.MonkeyPatch) -> str:
+    """Every test here sees ``NOW`` (the server reads the clock per request); monkeypatch
+    restores the environment after each test, so no later test inherits the pin."""
+    monkeypatch.setenv("COSTLAKE_NOW", NOW)
+    return NOW
 
 
 @pytest.fixture(scope="session", params=BACKENDS)
 def world(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, pinned_now: str
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[World]:
     home = tmp_path_factory.mktemp(f"home-{request.param}")
     with fresh_database(request.param, home) as url:
