@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 from decimal import Decimal
 
@@ -204,6 +205,28 @@ class TestFilters:
             "SubAccountId = '222222222222'",
         )[0][0]
         assert queries.run("acme", q).rows[0]["cost"] == want
+
+    @pytest.mark.parametrize(
+        "query",
+        [
+            CostQuery(SEP, OCT, account_ids=()),
+            CostQuery(SEP, OCT, account_ids=(), group_by=("ServiceName",)),
+            CostQuery(SEP, OCT, account_ids=(), granularity=Granularity.DAY),
+            CostQuery(SEP, OCT, account_ids=(), group_by=("tag:team",)),
+            CostQuery(SEP, OCT, account_ids=(), group_by=("ResourceId",), top_n=5),
+            CostQuery(SEP, OCT, account_ids=(), granularity=Granularity.HOUR),
+            CostQuery(SEP, OCT, account_ids=(), compare_previous=True),
+            CostQuery(SEP, OCT, account_ids=(), metric=Metric.CARBON),
+        ],
+        ids=["total", "service", "day", "tag", "top", "hour", "compare", "carbon"],
+    )
+    def test_an_empty_grant_sees_nothing(self, queries: QueryService, query: CostQuery) -> None:
+        """No granted account means no rows, whichever rollup or line items answer; never
+        the whole org."""
+        assert queries.run("acme", replace(query, account_ids=None)).rows  # data is there
+        rows = queries.run("acme", query).rows
+        costs = [r.get(k) for r in rows for k in ("cost", "previous_cost")]
+        assert all(c in (None, 0) for c in costs), rows
 
     def test_filter_op_validation(self) -> None:
         with pytest.raises(InvalidInput):
