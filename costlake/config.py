@@ -76,6 +76,10 @@ class Settings(BaseSettings):
     ``{"kubecost": "acme"}`` (Kubecost clients inside a cluster send none). Off by default;
     only dialects whose vendor runs unauthenticated accept it; read scopes only."""
 
+    query_cache_size: int = Field(default=2048, ge=0)
+    """Query answers each server process keeps, keyed by the lake version they were read
+    from (a new ingest makes them unreachable, never stale). 0 turns the cache off."""
+
     session_ttl_minutes: int = Field(default=15, ge=1, le=1440)
     """Lifetime of a user-session access token (JWT)."""
 

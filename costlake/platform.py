@@ -13,8 +13,10 @@ from sqlalchemy.engine import Engine as SqlEngine
 from sqlalchemy.orm import Session, sessionmaker
 
 from costlake.auth.sessions import SessionTokens
+from costlake.carbon.enricher import CarbonEnricher
 from costlake.config import Settings
 from costlake.db.engine import engine_from_settings, migrate, session_factory
+from costlake.ingest.pipeline import Enricher, Ingestor
 from costlake.kit.private import private_dir, private_files
 from costlake.kit.ratelimit import InMemoryRateLimitStore, RateLimitStore
 from costlake.lake.store import Lake
@@ -34,6 +36,12 @@ def query_engine(settings: Settings, name: str | None = None) -> Engine:
     return get_engine(name)  # refuses the unknown name in one line
 
 
+def default_enrichers() -> list[Enricher]:
+    """The enrichers every ingest of a platform applies: carbon estimates. Built here, the
+    composition root, so ``ingest`` never imports ``carbon`` (nor knows it exists)."""
+    return [CarbonEnricher()]
+
+
 @dataclass
 class Platform:
     settings: Settings
@@ -42,6 +50,7 @@ class Platform:
     db: SqlEngine
     sessions: sessionmaker[Session]
     rate_limits: RateLimitStore = field(default_factory=InMemoryRateLimitStore)
+    enrichers: list[Enricher] = field(default_factory=default_enrichers)
     _closed: threading.Event = field(default_factory=threading.Event)
 
     @classmethod
@@ -57,7 +66,7 @@ class Platform:
         return cls(
             settings,
             lake,
-            QueryService(lake, engine),
+            QueryService(lake, engine, cache_size=settings.query_cache_size),
             db,
             sessions,
             rate_limits or store_from_settings(settings.rate_limit_store, sessions),
@@ -72,6 +81,10 @@ class Platform:
 
         key = SecretBox.key_bytes(self.settings)
         return SessionTokens(key, ttl=timedelta(minutes=self.settings.session_ttl_minutes))
+
+    def ingestor(self) -> Ingestor:
+        """An ingestor into this platform's lake, with its enrichers and DuckDB threads."""
+        return Ingestor(self.lake, threads=self.settings.duckdb_threads, enrichers=self.enrichers)
 
     @property
     def base_url(self) -> str:

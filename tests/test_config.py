@@ -99,6 +99,7 @@ class TestSettings:
             "COSTLAKE_RATE_LIMIT_STORE": "redis://localhost:6379/0",
             "COSTLAKE_ANONYMOUS_ORGS": '{"kubecost": "acme"}',
             "COSTLAKE_SESSION_TTL_MINUTES": "30",
+            "COSTLAKE_QUERY_CACHE_SIZE": "0",
             "COSTLAKE_QUERY_THREADS": "8",
             "COSTLAKE_DUCKDB_THREADS": "3",
             "COSTLAKE_ENGINE": "spark",
@@ -119,6 +120,7 @@ class TestSettings:
         assert settings.rate_limit_store == "redis://localhost:6379/0"
         assert settings.anonymous_orgs == {"kubecost": "acme"}
         assert settings.session_ttl_minutes == 30
+        assert settings.query_cache_size == 0
         assert settings.query_threads == 8
         assert settings.duckdb_threads == 3
         assert settings.engine == "spark"
