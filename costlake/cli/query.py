@@ -5,17 +5,19 @@ from __future__ import annotations
 import csv
 import io
 import sys
+from dataclasses import replace
 from datetime import datetime
+from decimal import Decimal
 from typing import Annotated
 
 import typer
-from rich.table import Table
 
 from costlake.cli.context import handle_errors, lake, out, settings
+from costlake.cli.table import cost_table
 from costlake.errors import InvalidInput
 from costlake.kit.jsonout import decimal_text, dumps_rows
 from costlake.query.model import CostQuery, Filter, FilterOp, Granularity, Metric
-from costlake.query.service import QueryService
+from costlake.query.service import QueryService, require_data
 
 
 def parse_filter(text: str) -> Filter:
@@ -38,8 +40,6 @@ def parse_time(text: str, name: str) -> datetime:
 
 
 def _text(value: object) -> str:
-    from decimal import Decimal
-
     if value is None:
         return ""
     if isinstance(value, Decimal):
@@ -95,15 +95,16 @@ def query(
     )
     from costlake.platform import query_engine
 
-    service = QueryService(lake(), query_engine(settings(), engine))
+    the_lake = lake()
+    require_data(the_lake, org)
+    service = QueryService(the_lake, query_engine(settings(), engine))
     try:
         result = service.run(org, q)
+        totals = currency_totals(service, org, q) if output == "table" else {}
     finally:
         service.engine.close()
     rows = result.rows
     if not q.group_by and q.granularity is Granularity.TOTAL and not rows:
-        from decimal import Decimal
-
         rows = [{n: Decimal(0) for n in result.columns.metrics}]
     names = list(result.columns.all)
     if output == "json":
@@ -116,7 +117,18 @@ def query(
             w.writerow([_text(r.get(n)) for n in names])
         sys.stdout.write(buf.getvalue())
     else:
-        table = Table(*names)
-        for r in rows:
-            table.add_row(*(_text(r.get(n)) for n in names))
-        out.print(table)
+        out.print(cost_table(result, totals))
+
+
+def currency_totals(service: QueryService, org: str, q: CostQuery) -> dict[str, dict[str, Decimal]]:
+    """Each billing currency's sum of every metric column, for the table's total rows."""
+    by_currency = replace(
+        q, group_by=("BillingCurrency",), granularity=Granularity.TOTAL, top_n=None
+    )
+    result = service.run(org, by_currency)
+    return {
+        str(r["BillingCurrency"] or "USD"): {
+            m: r[m] for m in result.columns.metrics if isinstance(r[m], Decimal)
+        }
+        for r in result.rows
+    }

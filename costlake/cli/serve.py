@@ -1,49 +1,125 @@
-"""``costlake serve`` and ``costlake demo``: run the HTTP server."""
+"""``costlake serve`` and ``costlake demo``: run the HTTP server.
+
+Both bind their socket first and start the platform (database migrations included) before
+printing anything a user might act on: a busy port or a bad setting is one line and nothing
+is created, and a request sent the moment the URL appears waits in the socket's backlog
+instead of being refused.
+"""
 
 from __future__ import annotations
 
-import os
+import errno
+import socket
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from costlake.cli.context import console, db_session, handle_errors, lake, out, row_progress
+from costlake.cli.context import console, handle_errors, out, row_progress
 from costlake.cli.context import settings as load_settings
+from costlake.config import Settings
+from costlake.errors import InvalidInput
 from costlake.lake.store import Lake
+from costlake.platform import Platform
 
 DEMO_ORG = "demo"
+BACKLOG = 2048
+
+HostOption = Annotated[
+    str | None, typer.Option(metavar="ADDRESS", help="Address to bind (COSTLAKE_HOST)")
+]
+PortOption = Annotated[
+    int | None,
+    typer.Option(metavar="PORT", min=1, max=65535, help="TCP port, 1-65535 (COSTLAKE_PORT)"),
+]
 
 
-def _run(host: str, port: int) -> None:
-    import uvicorn
-
-    from costlake.config import Settings
-    from costlake.server import create_app
+def bind(host: str, port: int) -> socket.socket:
+    """A socket listening on ``host:port``, or one line saying why it cannot be had."""
     from costlake.serving import listening_socket
 
-    settings = Settings(host=host, port=port)
-    sock = listening_socket(host, port)
-    config = uvicorn.Config(create_app(settings), log_level="info", timeout_graceful_shutdown=5)
-    uvicorn.Server(config).run(sockets=[sock])
+    try:
+        sock = listening_socket(host, port)
+    except OSError as e:
+        if e.errno == errno.EADDRINUSE:
+            raise InvalidInput(
+                f"cannot listen on {host}:{port}: the port is in use (another costlake "
+                "running?); choose another with --port or COSTLAKE_PORT"
+            ) from None
+        reason = e.strerror or str(e)
+        raise InvalidInput(f"cannot listen on {host}:{port}: {reason}") from None
+    except OverflowError as e:
+        raise InvalidInput(f"cannot listen on {host}:{port}: {e}") from None
+    sock.listen(BACKLOG)
+    return sock
+
+
+def display_url(settings: Settings) -> str:
+    """Where a local user reaches the server (a wildcard bind is reached over loopback)."""
+    if settings.public_url:
+        return settings.base_url
+    host = {"0.0.0.0": "127.0.0.1", "": "127.0.0.1", "::": "::1"}.get(settings.host, settings.host)
+    if ":" in host:
+        host = f"[{host}]"
+    return f"http://{host}:{settings.port}"
+
+
+def log_config() -> dict[str, object]:
+    """uvicorn's logging, with query values redacted from the access log."""
+    from uvicorn.config import LOGGING_CONFIG
+
+    from costlake.kit.logredact import with_redaction
+
+    return with_redaction(LOGGING_CONFIG, ("uvicorn.access", "uvicorn.error"))
+
+
+def run(platform: Platform, sock: socket.socket) -> None:
+    """Serve ``platform`` on ``sock`` until Ctrl-C or SIGTERM; closes both.
+
+    Ctrl-C is how a server is stopped, so it exits 0 without a word, whether it comes while
+    the app is being built or once uvicorn (which re-raises it after shutting down) serves.
+    """
+    try:
+        import uvicorn
+
+        from costlake.server import create_app
+
+        config = uvicorn.Config(
+            create_app(platform=platform),
+            log_level="info",
+            log_config=log_config(),
+            timeout_graceful_shutdown=5,
+        )
+        uvicorn.Server(config).run(sockets=[sock])
+    except KeyboardInterrupt:
+        pass
+    finally:
+        platform.close()
+        sock.close()
 
 
 @handle_errors
-def serve(
-    host: Annotated[str | None, typer.Option(help="Address to bind (COSTLAKE_HOST)")] = None,
-    port: Annotated[int | None, typer.Option(help="Port (COSTLAKE_PORT)")] = None,
-) -> None:
+def serve(host: HostOption = None, port: PortOption = None) -> None:
     """Serve the dialect APIs over the lake under COSTLAKE_HOME."""
-    s = load_settings()
-    _run(host or s.host, port or s.port)
+    settings = load_settings(host=host, port=port)
+    sock = bind(settings.host, settings.port)
+    try:
+        platform = Platform.start(settings)
+    except BaseException:
+        sock.close()
+        raise
+    url = display_url(settings)
+    out.print(f"costlake is serving at [bold]{url}[/] (API documents: {url}/docs)")
+    console.print("(Ctrl-C stops the server)")
+    run(platform, sock)
 
 
-def _add_missing_rollups(the_lake: Lake, org: str) -> None:
+def _add_missing_rollups(the_lake: Lake, org: str, threads: int | None = None) -> None:
     """Demo data from an older costlake has no rollups: build them (seconds at demo size)."""
     from costlake.kit.duck import connect
     from costlake.lake.rollups import backfill
 
-    con = connect()
+    con = connect(threads=threads)
     try:
         with console.status("building rollups of the demo data"):
             backfill(the_lake, org, con)
@@ -51,44 +127,58 @@ def _add_missing_rollups(the_lake: Lake, org: str) -> None:
         con.close()
 
 
+def _load_demo_data(platform: Platform, rows: int, days: int) -> None:
+    from costlake.demo.generator import generate
+
+    settings, the_lake = platform.settings, platform.lake
+    if not the_lake.snapshot(DEMO_ORG).is_empty:
+        _add_missing_rollups(the_lake, DEMO_ORG, settings.duckdb_threads)
+        return
+    data = settings.home / "demo-data"
+    with row_progress("generate demo data", rows) as update:
+        generate(data, rows=rows, days=days, seed=42, progress=update)
+    with row_progress("ingest demo data", rows) as update:
+        result = platform.ingestor().ingest(
+            sorted(Path(data).glob("*.parquet")), org=DEMO_ORG, source="demo"
+        )
+        update(result.rows_written)
+
+
 @handle_errors
 def demo(
-    host: Annotated[str | None, typer.Option(help="Address to bind")] = None,
-    port: Annotated[int | None, typer.Option(help="Port")] = None,
+    host: HostOption = None,
+    port: PortOption = None,
     rows: Annotated[
-        int, typer.Option(help="Demo rows to generate when the lake is empty")
+        int,
+        typer.Option(metavar="N", min=1, help="Demo rows to generate when the lake is empty"),
     ] = 300_000,
-    days: Annotated[int, typer.Option(help="Days of demo history")] = 120,
+    days: Annotated[int, typer.Option(metavar="DAYS", min=1, help="Days of demo history")] = 120,
 ) -> None:
-    """Load demo data if COSTLAKE_HOME has none, create an API key, serve, print URL and key."""
+    """Load demo data if COSTLAKE_HOME has none, serve it, print the URL and the demo key."""
     from costlake.accounts.discovery import sync_accounts
-    from costlake.demo.generator import generate
-    from costlake.ingest.pipeline import Ingestor
-    from costlake.keys.service import create_key
+    from costlake.cli.demo_key import demo_key
 
-    s = load_settings()
-    host, port = host or s.host, port or s.port
-    the_lake = lake()
-    if the_lake.snapshot(DEMO_ORG).is_empty:
-        data = s.home / "demo-data"
-        with row_progress("generate demo data", rows) as update:
-            generate(data, rows=rows, days=days, seed=42, progress=update)
-        with row_progress("ingest demo data", rows) as update:
-            result = Ingestor(the_lake).ingest(
-                sorted(Path(data).glob("*.parquet")), org=DEMO_ORG, source="demo"
-            )
-            update(result.rows_written)
-    else:
-        _add_missing_rollups(the_lake, DEMO_ORG)
-    with db_session() as session:
-        sync_accounts(session, the_lake, DEMO_ORG)
-        _, secret = create_key(session, DEMO_ORG, "demo", ["*"], "cloudexpat")
-    url = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}"
+    settings = load_settings(host=host, port=port)
+    sock = bind(settings.host, settings.port)
+    try:
+        platform = Platform.start(settings)
+        try:
+            _load_demo_data(platform, rows, days)
+            with platform.session() as session:
+                sync_accounts(session, platform.lake, DEMO_ORG)
+                secret = demo_key(session, settings, DEMO_ORG)
+        except BaseException:
+            platform.close()
+            raise
+    except BaseException:
+        sock.close()
+        raise
+    url = display_url(settings)
     out.print(f"\ncostlake is serving org [bold]{DEMO_ORG}[/] at [bold]{url}[/]")
     out.print(f"API key: [bold]{secret}[/]")
     out.print(
-        f'try: curl "{url}/v1/costs/summary?period=month" -H "Authorization: Bearer {secret}"\n'
+        f'try: curl "{url}/v1/costs/summary?period=month" -H "Authorization: Bearer {secret}"'
     )
+    out.print(f"API documents: {url}/docs\n")
     console.print("(Ctrl-C stops the server)")
-    os.environ.setdefault("COSTLAKE_HOME", str(s.home))
-    _run(host, port)
+    run(platform, sock)

@@ -3,79 +3,119 @@ key, and serves (run as a user would, in its own process)."""
 
 from __future__ import annotations
 
-import os
-import re
+import json
 import signal
 import socket
+import stat
 import subprocess
-import sys
-import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
+from sqlalchemy.orm import Session
 
+from costlake.cli.demo_key import demo_key, demo_key_file
+from costlake.config import Settings
+from costlake.dialects.registry import install
+from costlake.keys.service import authenticate, list_keys, revoke_key
+from costlake.platform import Platform
+from tests.cli.serving_process import COSTLAKE, environment, free_port, read_until, start, stop
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+DEMO = ["demo", "--rows", "30000", "--days", "70"]
 
 
 @pytest.mark.slow
-def test_demo_serves_demo_data_with_a_working_key(tmp_path: Path) -> None:
+def test_demo_serves_demo_data_with_a_working_key_and_reuses_it(tmp_path: Path) -> None:
     port = free_port()
-    env = {**os.environ, "COSTLAKE_HOME": str(tmp_path / "home"), "NO_COLOR": "1", "COLUMNS": "200"}
-    env.pop("COSTLAKE_DATABASE_URL", None)
-    env.pop("COSTLAKE_NOW", None)
-    proc = subprocess.Popen(
-        [
-            str(Path(sys.executable).parent / "costlake"),
-            "demo",
-            "--rows",
-            "30000",
-            "--days",
-            "70",
-            "--port",
-            str(port),
-        ],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        env=env,
-    )
+    env = environment(tmp_path / "home")
+    proc = start([*DEMO, "--port", str(port)], env)
     try:
-        url = key = None
-        deadline = time.monotonic() + 240
-        lines = []
-        while time.monotonic() < deadline and not (url and key):
-            line = proc.stdout.readline()  # type: ignore[union-attr]
-            if not line:
-                break
-            lines.append(line)
-            if m := re.search(r"at (http://\S+)", line):
-                url = m.group(1)
-            if m := re.search(r"API key: (ce_live_\w{32})", line):
-                key = m.group(1)
-        assert url == f"http://127.0.0.1:{port}" and key, "".join(lines)
+        url, _ = read_until(proc, r"at (http://\S+)")
+        key, _ = read_until(proc, r"API key: (ce_live_\w{32})", seconds=10)
+        assert url == f"http://127.0.0.1:{port}"
+        # Sent the moment the key is printed, with no retry: the socket already listens.
         with httpx.Client(base_url=url, headers={"Authorization": f"Bearer {key}"}) as c:
-            for _ in range(100):
-                try:
-                    r = c.get("/v1/costs/summary", params={"period": "month"})
-                    break
-                except httpx.ConnectError:
-                    time.sleep(0.2)
+            r = c.get("/v1/costs/summary", params={"period": "month"})
             assert r.status_code == 200, r.text
             body = r.json()
             assert body["totals"]["current"] > 0
             assert {a["provider"] for a in body["accounts"]} == {"aws", "azure", "gcp"}
             assert c.get("/v1/report", params={"format": "markdown"}).status_code == 200
     finally:
-        proc.send_signal(signal.SIGINT)
+        code, log = stop(proc, signal.SIGINT)
+    assert code == 0 and "Traceback" not in log, log
+
+    # A second run serves the same key, and Ctrl-C right after it is printed stops it cleanly.
+    again = start([*DEMO, "--port", str(port)], env)
+    try:
+        second, _ = read_until(again, r"API key: (ce_live_\w{32})")
+    finally:
+        code, log = stop(again, signal.SIGINT)
+    assert second == key
+    assert code in (0, 130) and "Traceback" not in log, log  # 130: stopped before serving
+    listing = subprocess.run(
+        [COSTLAKE, "keys", "list", "--org", "demo", "--output", "json"],
+        capture_output=True, text=True, env=env, check=True,
+    ).stdout  # fmt: skip
+    assert [k["status"] for k in json.loads(listing)] == ["active"]
+
+
+def test_demo_on_a_busy_port_fails_before_creating_anything(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = subprocess.run(
+            [COSTLAKE, *DEMO, "--port", str(port)],
+            capture_output=True, text=True, env=environment(home), timeout=120, check=False,
+        )  # fmt: skip
+    assert result.returncode == 2 and "Traceback" not in result.stderr, result.stderr
+    assert "in use" in result.stderr and "API key" not in result.stdout
+    assert not (home / "demo-data").exists() and not (home / "costlake.db").exists()
+
+
+class TestDemoKey:
+    @pytest.fixture
+    def settings(self, tmp_path: Path) -> Settings:
+        return Settings(home=tmp_path / "home")
+
+    @pytest.fixture
+    def session(self, settings: Settings) -> Iterator[Session]:
+        install()  # the CloudExpat key style, as the CLI registers it
+        platform = Platform.start(settings)
         try:
-            proc.wait(20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+            with platform.session() as s:
+                yield s
+        finally:
+            platform.close()
+
+    def active(self, session: Session) -> list[str]:
+        return [k.name for k in list_keys(session, "demo", include_revoked=False)]
+
+    def test_the_same_key_on_every_run(self, session: Session, settings: Settings) -> None:
+        first = demo_key(session, settings, "demo")
+        assert demo_key(session, settings, "demo") == first
+        assert self.active(session) == ["demo"]
+        mode = stat.S_IMODE(demo_key_file(settings).stat().st_mode)
+        assert mode == 0o600 and first not in demo_key_file(settings).read_text()
+
+    def test_a_revoked_demo_key_is_replaced(self, session: Session, settings: Settings) -> None:
+        first = demo_key(session, settings, "demo")
+        [key] = list_keys(session, "demo")
+        revoke_key(session, "demo", key.id)
+        second = demo_key(session, settings, "demo")
+        assert second != first and self.active(session) == ["demo"]
+
+    def test_a_lost_key_file_revokes_the_old_key(
+        self, session: Session, settings: Settings
+    ) -> None:
+        first = demo_key(session, settings, "demo")
+        demo_key_file(settings).write_text("not a token")
+        second = demo_key(session, settings, "demo")
+        assert second != first and self.active(session) == ["demo"]
+        assert authenticate(session, first) is None
 
 
 def test_demo_data_from_an_older_costlake_gets_its_rollups(tmp_path: Path) -> None:

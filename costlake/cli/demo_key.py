@@ -1,0 +1,68 @@
+"""The demo's API key: one key named "demo", the same on every run of ``costlake demo``.
+
+Keys are stored only as hashes, so the demo cannot show an existing key again from the
+database. It keeps the secret itself, encrypted under the home's secret key (Fernet, see
+:mod:`costlake.kit.secretbox`), in ``<home>/demo-key`` with mode 0600. When that file is
+missing or its key no longer works (revoked, or the database was reset), the org's active
+"demo" keys are revoked and a new one replaces them, so exactly one demo key works.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+from sqlalchemy.orm import Session
+
+from costlake.config import Settings
+from costlake.errors import NotFound
+from costlake.keys.service import authenticate, create_key, list_keys, revoke_key
+from costlake.kit.secretbox import SecretBox, UndecryptableSecret
+
+DEMO_KEY_NAME = "demo"
+
+
+def demo_key_file(settings: Settings) -> Path:
+    return settings.home / "demo-key"
+
+
+def demo_key(session: Session, settings: Settings, org: str) -> str:
+    """The working demo key of ``org``: the stored one, or a new one that replaces it."""
+    box = SecretBox.from_settings(settings)
+    path = demo_key_file(settings)
+    stored = _read(box, path)
+    if stored is not None:
+        key = authenticate(session, stored)
+        if key is not None and key.org.slug == org and key.name == DEMO_KEY_NAME:
+            return stored
+    try:
+        active = list_keys(session, org, include_revoked=False)
+    except NotFound:
+        active = []
+    for old in active:
+        if old.name == DEMO_KEY_NAME:
+            revoke_key(session, org, old.id)
+    _, secret = create_key(session, org, DEMO_KEY_NAME, ["*"], "cloudexpat")
+    _write_private(path, box.encrypt(secret))
+    return secret
+
+
+def _read(box: SecretBox, path: Path) -> str | None:
+    try:
+        return box.decrypt(path.read_text().strip())
+    except (FileNotFoundError, UndecryptableSecret):
+        return None
+
+
+def _write_private(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` with mode 0600, replacing it in one step."""
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=".demo-key-")  # mode 0600
+    try:
+        with os.fdopen(fd, "w") as handle:
+            handle.write(text + "\n")
+        os.replace(temporary, path)
+    except BaseException:
+        os.unlink(temporary)
+        raise
