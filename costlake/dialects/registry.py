@@ -8,8 +8,9 @@ from costlake.keys.styles import register_style
 
 def dialects() -> list[Dialect]:
     from costlake.dialects.cloudexpat import CloudExpat
+    from costlake.dialects.kubecost.dialect import Kubecost
 
-    return [CloudExpat()]
+    return [CloudExpat(), Kubecost()]
 
 
 def install() -> list[Dialect]:

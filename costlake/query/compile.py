@@ -17,6 +17,7 @@ from costlake.query.model import (
     TAG_PREFIX,
     CostQuery,
     Filter,
+    FilterGroup,
     FilterOp,
     Granularity,
     ResultColumns,
@@ -52,8 +53,23 @@ def key_expr(key: str) -> str:
     return ident(key)
 
 
-def filter_expr(f: Filter) -> str:
+def filter_expr(f: Filter | FilterGroup) -> str:
+    if isinstance(f, FilterGroup):
+        joined = (" AND " if f.mode == "all" else " OR ").join(filter_expr(i) for i in f.items)
+        # A condition on a missing value is NULL in SQL: count it as false before negating.
+        return f"(NOT COALESCE(({joined}), FALSE))" if f.mode == "none" else f"({joined})"
     col = key_expr(f.key)
+    if f.lower:
+        col = f"lower({col})"
+    if "" in f.values:
+        # An empty value matches a missing one too (see Filter).
+        col = f"COALESCE({col}, '')"
+    if f.op is FilterOp.CONTAINS_CASE:
+        return f"strpos(COALESCE({col}, ''), {lit(f.values[0])}) > 0"
+    if f.op is FilterOp.STARTS_WITH:
+        return f"left(COALESCE({col}, ''), {len(f.values[0])}) = {lit(f.values[0])}"
+    if f.op is FilterOp.ENDS_WITH:
+        return f"right(COALESCE({col}, ''), {len(f.values[0])}) = {lit(f.values[0])}"
     if f.op is FilterOp.EQUALS:
         return f"{col} = {lit(f.values[0])}"
     if f.op is FilterOp.IN:
@@ -82,7 +98,7 @@ def compile_query(q: CostQuery) -> str:
     current = f"ChargePeriodStart >= {ts(q.start)}"
     where = [f"ChargePeriodStart >= {ts(q.scan_start)}", f"ChargePeriodStart < {ts(q.end)}"]
     where += [filter_expr(f) for f in q.filters]
-    if q.account_ids is not None:
+    if q.account_ids:
         where.append(account_predicate(q.account_ids))
     if q.sources is not None:
         where.append(f"x_SourceId IN ({', '.join(lit(s) for s in q.sources) or 'NULL'})")
@@ -125,7 +141,9 @@ def compile_query(q: CostQuery) -> str:
     if q.order_by_cost:
         order.append(f"{ident('cost')} DESC")
     order += g_alias
-    return f"SELECT {', '.join(out)} FROM ({body}) AS r ORDER BY {', '.join(order)}{limit}"
+    # A single total row with no cost order has nothing to order by.
+    ordered = f" ORDER BY {', '.join(order)}" if order else ""
+    return f"SELECT {', '.join(out)} FROM ({body}) AS r{ordered}{limit}"
 
 
 def _metric_sums(q: CostQuery, current: str) -> list[tuple[str, str]]:

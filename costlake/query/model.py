@@ -11,6 +11,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Literal
 
 from costlake.errors import InvalidInput, UnknownDimension
 from costlake.focus.schema import COLUMNS, MONEY, QUANTITY, STRING
@@ -74,6 +75,9 @@ class FilterOp(enum.StrEnum):
     IN = "in"
     NOT_IN = "not_in"
     CONTAINS = "contains"  # case-insensitive substring
+    CONTAINS_CASE = "contains_case"  # case-sensitive substring
+    STARTS_WITH = "starts_with"  # case-sensitive prefix
+    ENDS_WITH = "ends_with"  # case-sensitive suffix
 
 
 # Columns one may group or filter by: every text dimension of the canonical schema.
@@ -96,20 +100,59 @@ def resolve_key(key: str) -> str:
     return name
 
 
+_SINGLE = frozenset(
+    {
+        FilterOp.EQUALS,
+        FilterOp.CONTAINS,
+        FilterOp.CONTAINS_CASE,
+        FilterOp.STARTS_WITH,
+        FilterOp.ENDS_WITH,
+    }
+)
+
+
 @dataclass(frozen=True, slots=True)
 class Filter:
+    """One condition on a key. A value ``""`` also matches a missing (NULL) value, so that
+    "empty" means the same whether a source wrote an empty string or nothing."""
+
     key: str
     op: FilterOp
     values: tuple[str, ...]
+    lower: bool = False
+    """Compare the key's value lower-cased (for surfaces that show it lower-cased)."""
 
     @classmethod
-    def of(cls, key: str, op: FilterOp | str, *values: str) -> Filter:
+    def of(cls, key: str, op: FilterOp | str, *values: str, lower: bool = False) -> Filter:
         op = FilterOp(op)
         if not values:
             raise InvalidInput(f"filter on {key!r} needs at least one value")
-        if op in (FilterOp.EQUALS, FilterOp.CONTAINS) and len(values) != 1:
+        if op in _SINGLE and len(values) != 1:
             raise InvalidInput(f"filter {op.value} on {key!r} takes exactly one value")
-        return cls(resolve_key(key), op, tuple(values))
+        return cls(resolve_key(key), op, tuple(values), lower)
+
+    @property
+    def keys(self) -> tuple[str, ...]:
+        return (self.key,)
+
+
+@dataclass(frozen=True, slots=True)
+class FilterGroup:
+    """Conditions combined: ``all`` must hold, ``any`` must hold, or ``none`` may hold (the
+    negation of ``any``). Vendor filter languages with ``or`` and ``not`` compile to these."""
+
+    mode: Literal["all", "any", "none"]
+    items: tuple[Filter | FilterGroup, ...]
+
+    def __post_init__(self) -> None:
+        if self.mode not in ("all", "any", "none"):
+            raise InvalidInput(f"unknown filter group {self.mode!r}")
+        if not self.items:
+            raise InvalidInput("a filter group needs at least one condition")
+
+    @property
+    def keys(self) -> tuple[str, ...]:
+        return tuple(k for item in self.items for k in item.keys)
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,7 +163,7 @@ class CostQuery:
     end: datetime
     granularity: Granularity = Granularity.TOTAL
     group_by: tuple[str, ...] = ()
-    filters: tuple[Filter, ...] = ()
+    filters: tuple[Filter | FilterGroup, ...] = ()
     metric: Metric = Metric.BILLED
     extra_metrics: tuple[Metric, ...] = ()
     top_n: int | None = None

@@ -32,7 +32,7 @@ _NOT_FINER = {
 
 def columns_read(q: CostQuery) -> frozenset[str]:
     """Every lake column the compiled query reads."""
-    keys = [*q.group_by, *(f.key for f in q.filters)]
+    keys = [*q.group_by, *(k for f in q.filters for k in f.keys)]
     cols = {"Tags" if k.startswith(TAG_PREFIX) else k for k in keys}
     cols |= {"ChargePeriodStart", q.metric.value, *(m.value for m in q.extra_metrics)}
     if q.account_ids is not None:

@@ -1,0 +1,232 @@
+"""Custom costs from the lake: which rows they are, their properties, their sums per step.
+
+Custom costs are the charges of sources that are not the four cloud providers: SaaS, AI,
+observability, CloudZero CBF and AnyCost drops, OpenTelemetry-priced usage. A row is one
+when its ``ProviderName`` is none of the spellings of AWS, Azure, Google Cloud and Oracle
+(compared lower-cased), whatever format it arrived in. Each property reads one FOCUS
+column (:data:`COLUMNS`; docs/dialects/kubecost.md has the table):
+``domain`` is the vendor (``ProviderName`` lower-cased) and ``costSource`` its category
+(``ServiceCategory`` mapped to a short word by :data:`CATEGORIES`).
+
+One query answers a request: the rows grouped by every property at the step's grain, with
+billed cost, list cost and consumed quantity; lines are then merged per step and per
+requested key here, where the cost type (billed, list, or blended per line) applies.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Sequence
+from dataclasses import replace
+from datetime import datetime
+from decimal import Decimal
+
+from costlake.customcosts.schemas import (
+    Condition,
+    CostType,
+    Group,
+    Line,
+    Op,
+    Predicate,
+    Prop,
+    Step,
+)
+from costlake.kit.providers import CLOUD_PROVIDERS, provider_names
+from costlake.query.model import CostQuery, Filter, FilterGroup, FilterOp, Granularity, Metric
+from costlake.query.service import QueryService
+
+ZERO = Decimal(0)
+
+COLUMNS: dict[Prop, str] = {
+    Prop.ZONE: "RegionId",
+    Prop.ACCOUNT_NAME: "BillingAccountName",
+    Prop.CHARGE_CATEGORY: "ChargeCategory",
+    Prop.DESCRIPTION: "ChargeDescription",
+    Prop.RESOURCE_NAME: "ResourceName",
+    Prop.RESOURCE_TYPE: "ResourceType",
+    Prop.PROVIDER_ID: "ResourceId",
+    Prop.USAGE_UNIT: "ConsumedUnit",
+    Prop.DOMAIN: "ProviderName",
+    Prop.COST_SOURCE: "ServiceCategory",
+}
+LOWERED = frozenset({Prop.CHARGE_CATEGORY, Prop.DOMAIN})
+"""Properties shown lower-cased (``usage``, ``datadog``), as OpenCost's plugins write them."""
+
+CATEGORIES: dict[str, str] = {
+    "AI and Machine Learning": "ai",
+    "Analytics": "analytics",
+    "Business Applications": "business-applications",
+    "Compute": "compute",
+    "Databases": "database",
+    "Developer Tools": "developer-tools",
+    "Identity": "identity",
+    "Integration": "integration",
+    "Internet of Things": "iot",
+    "Management and Governance": "observability",
+    "Media": "media",
+    "Migration": "migration",
+    "Mobile": "mobile",
+    "Multicloud": "multicloud",
+    "Networking": "networking",
+    "Security": "security",
+    "Storage": "storage",
+    "Web": "web",
+    "Other": "other",
+}
+"""FOCUS ``ServiceCategory`` (a closed list) -> ``costSource``; any other value is ``other``."""
+OTHER = "other"
+
+
+def selection() -> Filter:
+    """The rows that are custom costs: not from a cloud provider."""
+    names = provider_names(CLOUD_PROVIDERS) or ()
+    return Filter.of("ProviderName", FilterOp.NOT_IN, *(n.lower() for n in names), lower=True)
+
+
+def shown(prop: Prop, raw: object) -> str:
+    """A property's value as shown (``""`` when missing)."""
+    if prop is Prop.COST_SOURCE:
+        return CATEGORIES.get(str(raw), OTHER) if raw else ""
+    text = "" if raw is None else str(raw)
+    return text.lower() if prop in LOWERED else text
+
+
+_CORE_OPS = {
+    Op.EQUALS: FilterOp.EQUALS,
+    Op.CONTAINS: FilterOp.CONTAINS_CASE,
+    Op.PREFIX: FilterOp.STARTS_WITH,
+    Op.SUFFIX: FilterOp.ENDS_WITH,
+}
+
+
+def _holds(op: Op, value: str, wanted: str) -> bool:
+    if op is Op.EQUALS:
+        return value == wanted
+    if op is Op.CONTAINS:
+        return wanted in value
+    if op is Op.PREFIX:
+        return value.startswith(wanted)
+    return value.endswith(wanted)
+
+
+def _never(column: str) -> FilterGroup:
+    return FilterGroup(
+        "all", (Filter(column, FilterOp.IN, ("",)), Filter(column, FilterOp.NOT_IN, ("",)))
+    )
+
+
+def _leaf(prop: Prop, op: Op, value: str) -> Filter | FilterGroup:
+    column = COLUMNS[prop]
+    if prop is not Prop.COST_SOURCE:
+        return Filter.of(column, _CORE_OPS[op], value, lower=prop in LOWERED)
+    # costSource is a mapping of ServiceCategory: test the mapped words, then match back.
+    parts: list[Filter | FilterGroup] = []
+    if value == "" and op is Op.EQUALS:
+        parts.append(Filter(column, FilterOp.IN, ("",)))
+    keys = tuple(k for k, word in CATEGORIES.items() if _holds(op, word, value))
+    if keys:
+        parts.append(Filter(column, FilterOp.IN, keys))
+    if _holds(op, OTHER, value):
+        parts.append(Filter(column, FilterOp.NOT_IN, ("", *CATEGORIES)))
+    if not parts:
+        return _never(column)
+    return parts[0] if len(parts) == 1 else FilterGroup("any", tuple(parts))
+
+
+def compile_predicate(p: Predicate) -> Filter | FilterGroup:
+    """A predicate on properties as a filter on FOCUS columns."""
+    if isinstance(p, Group):
+        items = tuple(compile_predicate(i) for i in p.items)
+        return (
+            items[0] if len(items) == 1 else FilterGroup("all" if p.mode == "all" else "any", items)
+        )
+    assert isinstance(p, Condition)
+    leaves = tuple(_leaf(p.prop, p.op, v) for v in p.values)
+    if p.negate:
+        return FilterGroup("none", leaves)
+    return leaves[0] if len(leaves) == 1 else FilterGroup("any", leaves)
+
+
+def _line(row: dict[str, object], cost_type: CostType) -> Line | None:
+    billed = row["cost"] or ZERO
+    listed = row["ListCost"] or ZERO
+    assert isinstance(billed, Decimal) and isinstance(listed, Decimal)
+    if cost_type is CostType.BILLED or (cost_type is CostType.BLENDED and billed > 0):
+        cost, counted = billed, CostType.BILLED
+    else:
+        cost, counted = listed, CostType.LIST
+    if cost == 0:
+        return None  # as OpenCost: a line with nothing of the asked type is left out
+    quantity = row["ConsumedQuantity"] or ZERO
+    assert isinstance(quantity, Decimal)
+    props = {p: shown(p, row[COLUMNS[p]]) for p in Prop}
+    return Line(props, billed, listed, cost, counted, quantity)
+
+
+def _merge(into: Line, other: Line) -> None:
+    into.billed += other.billed
+    into.listed += other.listed
+    into.cost += other.cost
+    if into.cost_type is not other.cost_type:
+        into.cost_type = CostType.BLENDED
+    if into.props[Prop.USAGE_UNIT] == other.props[Prop.USAGE_UNIT]:
+        into.quantity += other.quantity
+    else:
+        into.quantity = ZERO  # a sum of different units means nothing
+    for p in Prop:
+        if into.props[p] != other.props[p]:
+            into.props[p] = ""
+
+
+def _grain(windows: Sequence[tuple[datetime, datetime]]) -> Granularity:
+    if len(windows) == 1:
+        return Granularity.TOTAL
+    short = min(e - s for s, e in windows)
+    return Granularity.HOUR if short.total_seconds() <= 3600 else Granularity.DAY
+
+
+def custom_costs(
+    queries: QueryService,
+    org: str,
+    windows: Sequence[tuple[datetime, datetime]],
+    *,
+    aggregate: Sequence[Prop] = (),
+    predicate: Predicate | None = None,
+    cost_type: CostType = CostType.BLENDED,
+    account_ids: tuple[str, ...] | None = None,
+) -> list[Step]:
+    """The custom cost lines of each window (consecutive, UTC), merged per ``aggregate``
+    key (every property when empty), restricted to ``predicate`` and the granted accounts."""
+    if not windows or windows[0][0] >= windows[-1][1]:
+        return [Step(s, e, ()) for s, e in windows]
+    filters: tuple[Filter | FilterGroup, ...] = (selection(),)
+    if predicate is not None:
+        filters += (compile_predicate(predicate),)
+    grain = _grain(windows)
+    q = CostQuery(
+        windows[0][0],
+        windows[-1][1],
+        granularity=grain,
+        group_by=tuple(COLUMNS.values()),
+        filters=filters,
+        metric=Metric.BILLED,
+        extra_metrics=(Metric.LIST, Metric.CONSUMED_QUANTITY),
+        account_ids=account_ids,
+        order_by_cost=False,
+    )
+    rows = queries.run(org, q).rows
+    starts = [s.replace(tzinfo=None) for s, _ in windows]
+    keys = tuple(aggregate) or tuple(Prop)
+    merged: list[dict[tuple[str, ...], Line]] = [{} for _ in windows]
+    for row in rows:
+        i = 0 if grain is Granularity.TOTAL else bisect.bisect_right(starts, row["period"]) - 1
+        line = _line(row, cost_type)
+        if line is None or i < 0:
+            continue
+        key = tuple(line.props[p] for p in keys)
+        found = merged[i].get(key)
+        if found is None:
+            merged[i][key] = replace(line, props=dict(line.props))
+        else:
+            _merge(found, line)
+    return [Step(s, e, tuple(m.values())) for (s, e), m in zip(windows, merged, strict=True)]
