@@ -9,7 +9,7 @@ import typer
 
 from costlake.cli import demo_data, export, ingest, keys, optimize, query, serve
 from costlake.cli.check import check as check_command
-from costlake.cli.context import HELP_OPTIONS
+from costlake.cli.context import HELP_OPTIONS, handle_errors
 from costlake.cli.help import Command, Group
 from costlake.kit.private import private_files
 
@@ -31,6 +31,7 @@ def _print_version(value: bool) -> None:
 
 
 @app.callback()
+@handle_errors
 def _main(
     version: Annotated[
         bool | None,

@@ -79,6 +79,7 @@ def handle_errors(fn: Callable[P, R]) -> Callable[P, R]:
                 raise
             fail(settings_error(e, {}).message)
 
+    wrapper.handles_errors = True  # type: ignore[attr-defined]  (checked by a test)
     return wrapper
 
 

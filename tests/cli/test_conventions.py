@@ -60,3 +60,15 @@ def test_keys_list_as_json_never_shows_secrets(cli: CliRunner) -> None:
     [key] = json.loads(result.stdout)
     assert key["name"] == "ci" and key["status"] == "active" and key["scopes"] == ["*"]
     assert secret.startswith(key["prefix"]) and secret not in result.stdout
+
+
+def test_every_command_renders_costlake_errors_as_one_line() -> None:
+    """Each command (and the group callback) goes through ``handle_errors``: a CostlakeError
+    or a bad COSTLAKE_* setting is one line and exit code 2, never a traceback."""
+    group = get_command(app)
+    callbacks = [("costlake", group.callback)]
+    for name, command in group.commands.items():  # type: ignore[attr-defined]
+        subs = getattr(command, "commands", {name: command})
+        callbacks += [(n, c.callback) for n, c in subs.items()]
+    unwrapped = [n for n, cb in callbacks if not getattr(cb, "handles_errors", False)]
+    assert unwrapped == []
