@@ -8,9 +8,10 @@ from costlake.keys.styles import register_style
 
 def dialects() -> list[Dialect]:
     from costlake.dialects.cloudexpat import CloudExpat
+    from costlake.dialects.cloudzero import CloudZero
     from costlake.dialects.kubecost.dialect import Kubecost
 
-    return [CloudExpat(), Kubecost()]
+    return [CloudExpat(), CloudZero(), Kubecost()]
 
 
 def install() -> list[Dialect]:

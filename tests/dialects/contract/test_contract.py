@@ -161,7 +161,13 @@ class TestScopes:
             for method, path, scope in routes(dialect):
                 for scopes in ([scope], ["*"]):
                     r = c.request(method, path, headers=present(scheme, world.key(dialect, scopes)))
-                    assert r.status_code < 400, r.text
+                    if r.status_code in (400, 404):
+                        # Past authentication and scopes: the bare request lacks the body or
+                        # names no real object (CloudZero's POST /v2/billing/costs needs start
+                        # and end; GET /v2/insights/{insight_id} a real id).
+                        assert_error(dialect, r, r.status_code)
+                    else:
+                        assert r.status_code < 400, r.text
 
 
 @pytest.mark.parametrize("dialect", DIALECTS, ids=IDS)
