@@ -80,6 +80,11 @@ class Settings(BaseSettings):
     """Query answers each server process keeps, keyed by the lake version they were read
     from (a new ingest makes them unreachable, never stale). 0 turns the cache off."""
 
+    credential_cache_seconds: float = Field(default=2.0, ge=0, le=60)
+    """How long a server process trusts a credential it has resolved before looking it up
+    again: a revoked key or a changed grant takes effect within this time. 0 looks every
+    request up."""
+
     session_ttl_minutes: int = Field(default=15, ge=1, le=1440)
     """Lifetime of a user-session access token (JWT)."""
 
@@ -97,6 +102,11 @@ class Settings(BaseSettings):
     spark_master: str = "local[2]"
     """Spark master URL when the engine is ``spark``: ``local[N]`` runs Spark inside the
     costlake process on N threads; ``spark://host:7077`` uses a cluster."""
+
+    scheduler: bool = True
+    """``on`` runs the scheduled jobs (``costlake jobs`` lists them) inside ``costlake
+    serve``; ``off`` leaves them to a separate ``costlake worker``. Any number of servers
+    and workers may run them: a lease in the metadata database runs each job once."""
 
     @field_validator("home", mode="after")
     @classmethod

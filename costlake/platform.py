@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from sqlalchemy.engine import Engine as SqlEngine
 from sqlalchemy.orm import Session, sessionmaker
 
+from costlake.auth.cache import PrincipalCache
 from costlake.auth.sessions import SessionTokens
 from costlake.carbon.enricher import CarbonEnricher
 from costlake.config import Settings
@@ -23,6 +24,9 @@ from costlake.lake.store import Lake
 from costlake.query.engines import Engine, get_engine
 from costlake.query.service import QueryService
 from costlake.ratelimits.store import store_from_settings
+from costlake.tasks.catalog import default_jobs
+from costlake.tasks.registry import JobRegistry
+from costlake.tasks.scheduler import Scheduler
 
 
 def query_engine(settings: Settings, name: str | None = None) -> Engine:
@@ -51,6 +55,8 @@ class Platform:
     sessions: sessionmaker[Session]
     rate_limits: RateLimitStore = field(default_factory=InMemoryRateLimitStore)
     enrichers: list[Enricher] = field(default_factory=default_enrichers)
+    jobs: JobRegistry = field(default_factory=default_jobs)
+    _scheduler: Scheduler | None = field(default=None, repr=False)
     _closed: threading.Event = field(default_factory=threading.Event)
 
     @classmethod
@@ -71,6 +77,11 @@ class Platform:
             sessions,
             rate_limits or store_from_settings(settings.rate_limit_store, sessions),
         )
+
+    @functools.cached_property
+    def principals(self) -> PrincipalCache:
+        """Credentials resolved in the last ``COSTLAKE_CREDENTIAL_CACHE_SECONDS``."""
+        return PrincipalCache(self.settings.credential_cache_seconds)
 
     @functools.cached_property
     def session_tokens(self) -> SessionTokens:
@@ -107,8 +118,26 @@ class Platform:
                 s.rollback()
                 raise
 
+    def start_scheduler(self, *, force: bool = False) -> bool:
+        """Run this platform's jobs in background threads until :meth:`stop_scheduler` (or
+        :meth:`close`). The server calls it at start-up; a no-op returning False when
+        ``COSTLAKE_SCHEDULER=off`` (``force``: ``costlake worker``, which is the scheduler)."""
+        if not (self.settings.scheduler or force):
+            return False
+        if self._scheduler is None or not self._scheduler.running:
+            self._scheduler = Scheduler(self, self.jobs)
+            self._scheduler.start()
+        return True
+
+    def stop_scheduler(self) -> None:
+        """Stop firing jobs; waits for running ones, so their leases are released."""
+        if self._scheduler is not None:
+            self._scheduler.shutdown()
+            self._scheduler = None
+
     def close(self) -> None:
         if not self._closed.is_set():
             self._closed.set()
+            self.stop_scheduler()
             self.queries.engine.close()
             self.db.dispose()

@@ -74,6 +74,7 @@ class TestSettings:
         assert settings.query_threads == 4
         assert settings.duckdb_threads is None
         assert (settings.engine, settings.spark_master) == ("duckdb", "local[2]")
+        assert settings.scheduler is True
 
     def test_home_from_the_environment_moves_the_lake_and_database(
         self, clean_env: Path, monkeypatch: pytest.MonkeyPatch
@@ -100,10 +101,12 @@ class TestSettings:
             "COSTLAKE_ANONYMOUS_ORGS": '{"kubecost": "acme"}',
             "COSTLAKE_SESSION_TTL_MINUTES": "30",
             "COSTLAKE_QUERY_CACHE_SIZE": "0",
+            "COSTLAKE_CREDENTIAL_CACHE_SECONDS": "0.5",
             "COSTLAKE_QUERY_THREADS": "8",
             "COSTLAKE_DUCKDB_THREADS": "3",
             "COSTLAKE_ENGINE": "spark",
             "COSTLAKE_SPARK_MASTER": "spark://spark.example.com:7077",
+            "COSTLAKE_SCHEDULER": "off",
         }
         assert set(values) == {doc.env_var for doc in settings_doc()}, "a setting is untested"
         for name, value in values.items():
@@ -121,10 +124,12 @@ class TestSettings:
         assert settings.anonymous_orgs == {"kubecost": "acme"}
         assert settings.session_ttl_minutes == 30
         assert settings.query_cache_size == 0
+        assert settings.credential_cache_seconds == 0.5
         assert settings.query_threads == 8
         assert settings.duckdb_threads == 3
         assert settings.engine == "spark"
         assert settings.spark_master == "spark://spark.example.com:7077"
+        assert settings.scheduler is False
 
     def test_secrets_never_show_in_the_repr(
         self, clean_env: Path, monkeypatch: pytest.MonkeyPatch

@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 import threading
 from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from typing import TypeVar
 
 import pyarrow as pa
 
@@ -34,6 +36,8 @@ CACHED_ANSWERS = 2048
 """Answers kept per process; an answer is a few kB, so this bounds the cache to megabytes."""
 
 Version = tuple[int, int, int]
+T = TypeVar("T")
+_MISSING = object()
 
 
 class QueryService:
@@ -63,6 +67,7 @@ class QueryService:
         self._lock = threading.Lock()
         self._answers: OrderedDict[tuple[str, Version, CostQuery], QueryResult] = OrderedDict()
         self._snapshots: dict[str, tuple[Version, LakeSnapshot]] = {}
+        self._derived: OrderedDict[tuple[str, Version, Hashable], object] = OrderedDict()
 
     def version(self, org: str) -> Version:
         """The identity of ``org``'s current manifest; (0, 0, 0) before the first commit."""
@@ -82,6 +87,27 @@ class QueryService:
         if self.version(org) == version:  # not replaced while we read it
             self._snapshots[org] = (version, snap)
         return version, snap
+
+    def remember(self, org: str, key: Hashable, compute: Callable[[], T]) -> T:
+        """``compute()``, kept with the org's lake version like the query answers: for core
+        services whose answer depends only on the lake and ``key`` (so nothing mutable, no
+        clock). The value is shared between callers: it must be immutable."""
+        if self.cache_size == 0:
+            return compute()
+        version = self.version(org)
+        full = (org, version, key)
+        with self._lock:
+            hit = self._derived.get(full, _MISSING)
+            if hit is not _MISSING:
+                self._derived.move_to_end(full)
+                return hit  # type: ignore[return-value]
+        value = compute()
+        if self.version(org) == version:
+            with self._lock:
+                self._derived[full] = value
+                while len(self._derived) > self.cache_size:
+                    self._derived.popitem(last=False)
+        return value
 
     def run(
         self, org: str, query: CostQuery, *, snapshot: LakeSnapshot | None = None
@@ -124,6 +150,7 @@ class QueryService:
         with self._lock:
             self._answers.clear()
             self._snapshots.clear()
+            self._derived.clear()
 
     def sql(self, org: str, sql: str) -> pa.Table:
         """Run raw portable SQL over the org's whole lake (for tools and tests)."""

@@ -86,7 +86,30 @@ def cost_report(
     include_carbon: bool,
 ) -> CostReport:
     """Costs per account, their emissions if asked, and when the period has no cost rows at
-    all, the resources seen before it (so an empty answer still says what is there)."""
+    all, the resources seen before it (so an empty answer still says what is there).
+
+    Kept with the lake version: the same question over the same data is answered once."""
+    key = ("cost_report", current, previous, scope, max_services, include_carbon)
+    return queries.remember(
+        org,
+        key,
+        lambda: _cost_report(
+            queries, org, current, previous, scope,
+            max_services=max_services, include_carbon=include_carbon,
+        ),
+    )  # fmt: skip
+
+
+def _cost_report(
+    queries: QueryService,
+    org: str,
+    current: Window,
+    previous: Window | None,
+    scope: AccountScope,
+    *,
+    max_services: int | None,
+    include_carbon: bool,
+) -> CostReport:
     summary = costs_by_account(queries, org, current, previous, scope, max_services=max_services)
     carbon = (
         carbon_by_account(queries, org, summary, current, previous, scope)

@@ -101,7 +101,11 @@ async def authenticate(dialect: Dialect, platform: Platform, request: Request) -
         if org is not None and dialect.anonymous_allowed:
             return await run_in_threadpool(_anonymous, platform, org)
         raise Unauthenticated("a credential is required", reason="missing")
-    who = await run_in_threadpool(_resolve, platform, credential)
+    who = platform.principals.get(credential.kind, credential.value)
+    if who is None:
+        who = await run_in_threadpool(_resolve, platform, credential)
+        if who is not None:
+            platform.principals.put(credential.kind, credential.value, who)
     if who is None:
         raise Unauthenticated("the API key is invalid, revoked or expired", reason="unknown")
     return who
