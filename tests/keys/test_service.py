@@ -137,6 +137,31 @@ class TestAuthenticate:
         wrong = secret[:-1] + ("a" if secret[-1] != "a" else "b")
         assert authenticate(db_session, wrong) is None
 
+    @pytest.mark.parametrize("style", sorted(MARKERS))
+    @pytest.mark.parametrize("keep", [16, 24, -1])
+    def test_a_forged_secret_sharing_a_used_keys_prefix_is_refused(
+        self, db_session: Session, style: str, keep: int
+    ) -> None:
+        """The real key is used first (its verification is memoised); a forgery that keeps
+        its first ``keep`` characters (all but the last with -1) must still fail."""
+        _, secret = create_key(db_session, "acme", "ci", ["costs:read"], style)
+        assert authenticate(db_session, secret) is not None
+        assert authenticate(db_session, secret) is not None  # now from the memo
+        head = secret[:keep]
+        tail = secret[len(head) :]
+        forged = head + "".join("b" if c == "a" else "a" for c in tail)
+        assert len(forged) == len(secret) and forged != secret and shape_ok(style, forged)
+        assert authenticate(db_session, forged) is None
+
+    def test_the_verified_memo_is_keyed_on_the_whole_secret(self) -> None:
+        from costlake.keys.hashing import hash_secret, verify
+
+        secret = "cl_" + "k" * 43
+        stored = hash_secret(secret)
+        assert verify(stored, secret) and verify(stored, secret)
+        assert not verify(stored, secret[:-1] + "j")
+        assert not verify(stored, secret[:20] + "j" * (len(secret) - 20))
+
     def test_a_secret_matching_only_the_lookup_is_refused(self, db_session: Session) -> None:
         """The lookup only finds the row; the argon2 hash decides."""
         key, _ = create_key(db_session, "acme", "ci", ["costs:read"])
