@@ -50,7 +50,7 @@ def mount_web(app: FastAPI, dialects: Callable[[], Sequence[str]]) -> None:
             raise HTTPException(404, f"no API named {name!r}; known: {', '.join(names)}")
         return name
 
-    @app.get("/", include_in_schema=False)
+    @app.api_route("/", methods=["GET", "HEAD"], include_in_schema=False)
     async def front_page(request: Request) -> Response:
         """What this server is, its version, and links to each API's documents."""
         names = list(dialects())
@@ -73,7 +73,7 @@ def mount_web(app: FastAPI, dialects: Callable[[], Sequence[str]]) -> None:
             )
         return HTMLResponse(_front_page_html(version, names))
 
-    @app.get("/docs", include_in_schema=False)
+    @app.api_route("/docs", methods=["GET", "HEAD"], include_in_schema=False)
     async def swagger_ui(request: Request) -> HTMLResponse:
         """Swagger UI for one dialect's OpenAPI document, with no CDN."""
         name = chosen(request)
@@ -85,7 +85,7 @@ def mount_web(app: FastAPI, dialects: Callable[[], Sequence[str]]) -> None:
             swagger_favicon_url=f"{ASSETS}/favicon.png",
         )
 
-    @app.get("/redoc", include_in_schema=False)
+    @app.api_route("/redoc", methods=["GET", "HEAD"], include_in_schema=False)
     async def redoc(request: Request) -> HTMLResponse:
         """ReDoc for one dialect's OpenAPI document, with no CDN and no web fonts."""
         name = chosen(request)

@@ -80,6 +80,10 @@ class TestFrontPage:
         for link in links:
             assert httpx.get(urljoin(base, link)).status_code == 200, link
 
+    @pytest.mark.parametrize("page", ["/", "/docs", "/redoc"])
+    def test_head_answers_like_get(self, base: str, page: str) -> None:
+        assert httpx.head(f"{base}{page}").status_code == 200
+
     def test_json_for_programs(self, base: str) -> None:
         body = httpx.get(f"{base}/", headers={"Accept": "application/json"}).json()
         assert body["version"] == version("costlake")
@@ -124,3 +128,27 @@ def test_dashboard_url_is_the_front_page(tmp_path: object) -> None:
         platform.close()
     with serve(app_with_dialects()) as url:
         assert httpx.get(f"{url}{path}").status_code == 200 and path == "/"
+
+
+def test_with_the_real_app_the_offline_pages_replace_fastapis(tmp_path: object) -> None:
+    """Over ``create_app``: FastAPI's CDN-backed /docs gives way to the offline one."""
+    from starlette.routing import Route
+
+    from costlake.config import Settings
+    from costlake.dialects.registry import dialects
+    from costlake.platform import Platform
+    from costlake.server import create_app
+
+    platform = Platform.start(Settings(home=tmp_path))  # type: ignore[arg-type]
+    try:
+        app = create_app(platform=platform)
+        if not any(isinstance(r, Route) and r.path == "/" for r in app.router.routes):
+            mount_web(app, lambda: [d.name for d in dialects()])  # until server.py does
+        with serve(app) as url:
+            page = httpx.get(f"{url}/docs").text
+            assert "/static/api-docs/swagger-ui-bundle.js" in page and "cdn" not in page
+            for d in dialects():
+                assert f"/openapi/{d.name}.json" in httpx.get(f"{url}/").text
+                assert httpx.get(f"{url}/openapi/{d.name}.json").status_code == 200
+    finally:
+        platform.close()
