@@ -8,7 +8,7 @@ column (:data:`COLUMNS`; docs/dialects/kubecost.md has the table):
 ``domain`` is the vendor (``ProviderName`` lower-cased) and ``costSource`` its category
 (``ServiceCategory`` mapped to a short word by :data:`CATEGORIES`).
 
-One query answers a request: the rows grouped by every property at the step's grain, with
+One query answers a request: the rows grouped by every property and by day (or hour), with
 billed cost, list cost and consumed quantity; lines are then merged per step and per
 requested key here, where the cost type (billed, list, or blended per line) applies.
 """
@@ -178,13 +178,6 @@ def _merge(into: Line, other: Line) -> None:
             into.props[p] = ""
 
 
-def _grain(windows: Sequence[tuple[datetime, datetime]]) -> Granularity:
-    if len(windows) == 1:
-        return Granularity.TOTAL
-    short = min(e - s for s, e in windows)
-    return Granularity.HOUR if short.total_seconds() <= 3600 else Granularity.DAY
-
-
 def custom_costs(
     queries: QueryService,
     org: str,
@@ -193,16 +186,21 @@ def custom_costs(
     aggregate: Sequence[Prop] = (),
     predicate: Predicate | None = None,
     cost_type: CostType = CostType.BLENDED,
+    hourly: bool = False,
     account_ids: tuple[str, ...] | None = None,
 ) -> list[Step]:
     """The custom cost lines of each window (consecutive, UTC), merged per ``aggregate``
-    key (every property when empty), restricted to ``predicate`` and the granted accounts."""
+    key (every property when empty), restricted to ``predicate`` and the granted accounts.
+
+    A line is a day of a set of property values (an hour with ``hourly``), as OpenCost
+    stores custom costs; the cost type applies to each such line before they are merged.
+    Several windows must start on the line grain's boundaries."""
     if not windows or windows[0][0] >= windows[-1][1]:
         return [Step(s, e, ()) for s, e in windows]
     filters: tuple[Filter | FilterGroup, ...] = (selection(),)
     if predicate is not None:
         filters += (compile_predicate(predicate),)
-    grain = _grain(windows)
+    grain = Granularity.HOUR if hourly else Granularity.DAY
     q = CostQuery(
         windows[0][0],
         windows[-1][1],
@@ -219,7 +217,7 @@ def custom_costs(
     keys = tuple(aggregate) or tuple(Prop)
     merged: list[dict[tuple[str, ...], Line]] = [{} for _ in windows]
     for row in rows:
-        i = 0 if grain is Granularity.TOTAL else bisect.bisect_right(starts, row["period"]) - 1
+        i = 0 if len(windows) == 1 else bisect.bisect_right(starts, row["period"]) - 1
         line = _line(row, cost_type)
         if line is None or i < 0:
             continue

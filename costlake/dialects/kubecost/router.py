@@ -77,7 +77,8 @@ def build_router(dialect: Dialect) -> APIRouter:
             request,
             lambda: custom_costs(
                 platform.queries, who.org, req.bounds, aggregate=req.aggregate,
-                predicate=req.predicate, cost_type=req.cost_type, account_ids=who.account_ids,
+                predicate=req.predicate, cost_type=req.cost_type, hourly=req.hourly,
+                account_ids=who.account_ids,
             ),
         )  # fmt: skip
         body = translate.timeseries(steps, req) if series else translate.total(steps, req)

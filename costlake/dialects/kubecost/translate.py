@@ -12,6 +12,7 @@ from typing import Any
 from costlake.customcosts.schemas import CostType, Line, Predicate, Prop, SortBy, Step
 from costlake.dialects.kubecost.filters import UNALLOCATED, parse_filter
 from costlake.dialects.kubecost.window import (
+    Accumulate,
     Window,
     accumulate_window,
     parse_accumulate,
@@ -36,6 +37,8 @@ class Request:
     """The window as returned: rounded out to whole steps of ``accumulate``."""
     windows: tuple[Window, ...]
     """The steps (one for ``/total``)."""
+    hourly: bool
+    """Lines are hours (``accumulate`` resolved to ``hour``), days otherwise."""
     aggregate: tuple[Prop, ...]
     predicate: Predicate | None
     cost_type: CostType
@@ -96,6 +99,7 @@ def request(
     return Request(
         window=rounded_window,
         windows=windows,
+        hourly=acc is Accumulate.HOUR,
         aggregate=parse_aggregate(aggregate),
         predicate=parse_filter(filter),
         cost_type=_choice(CostType, "costType", cost_type),
