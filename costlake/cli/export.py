@@ -19,6 +19,7 @@ from costlake.lake.export import (
     estimate_rows,
     export_focus,
 )
+from costlake.query.service import require_data
 
 _SUFFIXES: dict[str, str] = {
     ".parquet": "parquet",
@@ -81,6 +82,7 @@ def export(
     lo = parse_time(start, "start") if start else None
     hi = parse_time(end, "end") if end else None
     the_lake = lake()
+    require_data(the_lake, org)
     with row_progress(f"export {org}", estimate_rows(the_lake, org, lo, hi) or None) as update:
         result = export_focus(
             the_lake,

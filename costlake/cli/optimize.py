@@ -8,6 +8,7 @@ import typer
 
 from costlake.cli.context import console, handle_errors, lake, settings
 from costlake.cli.context import out as stdout
+from costlake.query.service import require_data
 
 
 @handle_errors
@@ -22,6 +23,8 @@ def optimize(
     from costlake.lake.rollups import backfill
 
     the_lake = lake()
+    if org is not None:
+        require_data(the_lake, org)
     con = connect(threads=settings().duckdb_threads)
     try:
         for name in [org] if org else the_lake.orgs():

@@ -52,6 +52,18 @@ class TestNoSilentZeros:
         assert result.exit_code == 2 and result.stdout == ""
         assert "no such org 'nosuchorg'" in result.output and "acme" in result.output
 
+    @pytest.mark.parametrize(
+        "command", [["export", "--out", "x.parquet"], ["optimize"]], ids=lambda c: c[0]
+    )
+    def test_export_and_optimize_name_an_unknown_org(
+        self, acme: CliRunner, command: list[str], tmp_path: Path
+    ) -> None:
+        if command[0] == "export":
+            command = ["export", "--out", str(tmp_path / "x.parquet")]
+        result = acme.invoke(app, [*command, "--org", "nosuchorg"])
+        assert result.exit_code == 2 and "no such org 'nosuchorg'" in result.output
+        assert not (tmp_path / "x.parquet").exists()
+
     def test_a_known_org_with_no_cost_in_the_window_is_zero(self, acme: CliRunner) -> None:
         result = acme.invoke(
             app, ["query", "--start", "2020-01-01", "--end", "2020-02-01", "--org", "acme",
