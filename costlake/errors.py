@@ -6,6 +6,7 @@
     ├── IngestError             a billing file cannot be ingested; nothing was written
     │   ├── UnknownFormat       no adapter recognises the file's columns
     │   └── MalformedFile       the file is not what it claims (names file, row/column, problem)
+    │       └── UnreadableFile  empty, truncated or damaged: cannot be read at all
     ├── NotFound                an org, key or object does not exist
     ├── Unauthenticated         no credential, or one of the wrong shape
     ├── PermissionDenied        a credential that is valid but not allowed to do this
@@ -71,6 +72,15 @@ class MalformedFile(IngestError):
         ]
         super().__init__(f"{': '.join([', '.join(where), message]) if where else message}")
         self.path, self.row, self.column = path, row, column
+
+
+class UnreadableFile(MalformedFile):
+    """A file that cannot be read at all (``x.csv is empty``): the message is one sentence
+    with the file as its subject, not ``file: problem``."""
+
+    def __init__(self, path: str, problem: str) -> None:
+        super().__init__(f"{path} {problem}")
+        self.path = path
 
 
 class NotFound(CostlakeError):

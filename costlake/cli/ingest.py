@@ -9,7 +9,8 @@ import duckdb
 import typer
 
 from costlake.cli.context import console, handle_errors, lake, out, row_progress
-from costlake.ingest.pipeline import Ingestor, file_format_of
+from costlake.ingest.files import collect, file_format_of
+from costlake.ingest.pipeline import Ingestor
 
 
 def formats_epilog() -> str:
@@ -82,8 +83,9 @@ def ingest(
     ] = False,
 ) -> None:
     """Ingest billing exports into the FOCUS cost lake."""
-    estimate = estimate_rows(paths)
-    with row_progress(f"ingest {len(paths)} file(s)", estimate) as update:
+    billing_files, _ = collect(paths)  # folders expanded, sidecars left out
+    estimate = estimate_rows(billing_files)
+    with row_progress(f"ingest {len(billing_files)} file(s)", estimate) as update:
 
         def progress(fraction: float, rows: int) -> None:
             if rows >= 0:
@@ -111,6 +113,10 @@ def ingest(
 
     with db_session() as session:
         sync_accounts(session, lake(), org)
+    for left_out in result.skipped_files:
+        out.print(f"skipped {left_out.path}: {left_out.reason}")
+    for old in result.replaced:
+        out.print(f"replaced {old.rows:,} rows of {old.source}/{old.period}")
     if skip_bad_rows:
         out.print(f"skipped {result.rows_skipped:,} malformed rows")
     if result.rows_written == 0:

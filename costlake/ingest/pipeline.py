@@ -23,12 +23,14 @@ import duckdb
 
 from costlake.errors import IngestError, MalformedFile
 from costlake.focus.schema import COLUMNS, duckdb_type
-from costlake.ingest import registry
+from costlake.ingest import files, registry
 from costlake.ingest.base import Adapter, RawColumns
+from costlake.ingest.files import file_format_of
 from costlake.ingest.sql import Expr, ident, lit
 from costlake.kit import clock
 from costlake.kit.duck import connect, parquet_null_counts
 from costlake.lake import rollups
+from costlake.lake.manifest import Manifest, Partition
 from costlake.lake.store import PARQUET_OPTIONS, Lake, StagedPartition, check_name
 
 _T = TypeVar("_T")
@@ -65,6 +67,15 @@ def default_enrichers() -> list[Enricher]:
 
 
 @dataclass(frozen=True, slots=True)
+class Replaced:
+    """A (source, period) that was in the lake before this ingest, and its rows then."""
+
+    source: str
+    period: str
+    rows: int
+
+
+@dataclass(frozen=True, slots=True)
 class IngestResult:
     org: str
     sources: tuple[str, ...]
@@ -74,6 +85,10 @@ class IngestResult:
     rows_skipped: int
     periods: tuple[str, ...]
     seconds: float
+    replaced: tuple[Replaced, ...] = ()
+    """Periods this ingest replaced (a restatement or a re-delivery), with their old rows."""
+    skipped_files: tuple[files.Skipped, ...] = ()
+    """Files left out on purpose (folders' non-billing files, known sidecars), with why."""
 
     @property
     def rows_per_second(self) -> float:
@@ -88,19 +103,6 @@ class _Group:
     file_format: str
     paths: list[Path] = field(default_factory=list)
     columns: RawColumns | None = None
-
-
-def file_format_of(path: Path) -> str:
-    name = path.name.lower()
-    if name.endswith((".parquet", ".parq", ".pq")):
-        return "parquet"
-    if name.endswith((".json", ".jsonl", ".ndjson", ".json.gz", ".jsonl.gz", ".ndjson.gz")):
-        return "json"
-    if name.endswith((".csv", ".csv.gz", ".txt", ".tsv", ".csv.zst")):
-        return "csv"
-    raise MalformedFile(
-        "unknown file type: expected .csv, .csv.gz, .parquet or .json(l)", path=str(path)
-    )
 
 
 def _reader(
@@ -128,17 +130,48 @@ def describe(con: duckdb.DuckDBPyConnection, path: Path) -> RawColumns:
     kind = file_format_of(path)
     if not path.exists():
         raise MalformedFile("no such file", path=str(path))
+    files.check_readable(path, kind)
     try:
         rows = con.execute(f"DESCRIBE SELECT * FROM {_reader([path], kind)}").fetchall()
     except duckdb.Error as e:
-        raise MalformedFile(f"cannot read as {kind}: {_short(e)}", path=str(path)) from None
+        raise _unreadable(path, kind, e) from None
     types = {r[0].lstrip("\ufeff"): r[1] for r in rows}
+    if kind == "csv" and (len(types) == 1 or any("," in name for name in types)):
+        # The sniffer settled on another delimiter: often a last line cut off mid-row.
+        cut = files.truncation(path)
+        if cut is not None:
+            raise cut
     return RawColumns(types=types, file_format=kind)
 
 
+def _unreadable(path: Path, kind: str, e: duckdb.Error) -> MalformedFile:
+    """One line for a file DuckDB cannot open: truncated CSV or Parquet said as such."""
+    if kind == "parquet":
+        return files.not_parquet(path)
+    cut = files.truncation(path) if kind == "csv" else None
+    return cut or MalformedFile(f"cannot read as {kind}: {_short(e)}", path=str(path))
+
+
+def _unreadable_group(group: _Group, e: duckdb.Error) -> MalformedFile | None:
+    """A failure while copying that is one file's damage: a CSV cut off mid-line, or a
+    Parquet file DuckDB cannot decode (named when the group is that one file)."""
+    if group.file_format == "csv":
+        return next(filter(None, map(files.truncation, group.paths)), None)
+    # Decoding failures surface as IO, invalid-input or bare errors (Thrift's "Invalid
+    # data"); a SQL or conversion error is the adapter's, not the file's.
+    damage = isinstance(e, duckdb.IOException | duckdb.InvalidInputException) or (
+        type(e) is duckdb.Error
+    )
+    if group.file_format == "parquet" and len(group.paths) == 1 and damage:
+        return _unreadable(group.paths[0], "parquet", e)
+    return None
+
+
 def _short(e: Exception) -> str:
-    msg = str(e).strip().splitlines()
-    text = " ".join(line.strip() for line in msg[:6] if line.strip())
+    """DuckDB's message without its SQL echo (``LINE 1: ...`` and the caret line)."""
+    lines = [line.strip() for line in str(e).strip().splitlines()]
+    kept = [line for line in lines if line and not line.startswith("LINE ") and set(line) != {"^"}]
+    text = " ".join(kept[:6])
     return re.sub(r"^\w+ Error: ", "", text)[:600]
 
 
@@ -227,9 +260,10 @@ class Ingestor:
         check_name("org", org)
         if source is not None:
             check_name("source", source)
-        paths = [Path(p) for p in paths]
         if not paths:
             raise IngestError("no files to ingest")
+        paths, left_out = files.collect([Path(p) for p in paths])
+        replaced: tuple[Replaced, ...] = ()
         con = ingest_connection(self.threads)
         try:
             groups = self._group(con, paths, format)
@@ -245,7 +279,9 @@ class Ingestor:
                 )
                 staged = self._with_rollups(con, _merge_same_partitions(staged), staging)
                 if staged:
-                    self.lake.commit(org, version, staged)
+                    before = self.lake.snapshot(org).partitions
+                    after = self.lake.commit(org, version, staged)
+                    replaced = _replaced(before, after, {(s.source, s.period) for s in staged})
                 else:
                     self.lake.abort(org, version)
             except BaseException:
@@ -262,6 +298,8 @@ class Ingestor:
             rows_skipped=skipped,
             periods=tuple(sorted({s.period for s in staged})),
             seconds=time.perf_counter() - started,
+            replaced=replaced,
+            skipped_files=tuple(left_out),
         )
 
     # -- steps -------------------------------------------------------------------------------
@@ -539,7 +577,7 @@ class Ingestor:
             r"(\w+) is empty, and FOCUS requires a value", message
         )
         if not m:
-            return MalformedFile(message, path=path)
+            return _unreadable_group(group, error) or MalformedFile(message, path=path)
         column = m.group(2) if m.re.groups == 2 else m.group(1)
         row = self._first_bad_row(con, group, reader, column)
         detail = (
@@ -570,6 +608,22 @@ class Ingestor:
         except duckdb.Error:
             return None
         return int(rows[0][0]) if rows else None
+
+
+def _replaced(
+    before: Sequence[Partition], after: Manifest, keys: set[tuple[str, str]]
+) -> tuple[Replaced, ...]:
+    """The partitions of ``keys`` that the commit retired, with their rows.
+
+    ``before`` is read just before the commit (outside its lock); a version committed by
+    another writer in between is retired too, and counted only if ``before`` knew it.
+    """
+    gone = {r.folder for r in after.retired}
+    return tuple(
+        Replaced(p.source, p.period, p.rows)
+        for p in sorted(before, key=lambda p: (p.source, p.period))
+        if (p.source, p.period) in keys and p.folder in gone
+    )
 
 
 def _merge_same_partitions(staged: list[StagedPartition]) -> list[StagedPartition]:

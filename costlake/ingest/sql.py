@@ -78,6 +78,12 @@ def _is_text(type_: str) -> bool:
     )
 
 
+def json_text(sql: str, type_: str) -> str:
+    """A value as text; a JSON value (a column mixing numbers and strings is read as JSON)
+    without its quotes, so ``"1.25"`` and ``1.25`` both read ``1.25``."""
+    return f"json_extract_string({sql}, '$')" if type_.upper() == "JSON" else sql
+
+
 def money_sql(sql: str, type_: str = "VARCHAR") -> str:
     """Exact decimal from text, a decimal, an integer or a double (via its shortest text form)."""
     t = type_.upper()
@@ -85,12 +91,12 @@ def money_sql(sql: str, type_: str = "VARCHAR") -> str:
         return f"CAST({sql} AS {MONEY_SQL})"
     if t in ("DOUBLE", "FLOAT", "REAL"):
         return f"TRY_CAST(CAST({sql} AS VARCHAR) AS {MONEY_SQL})"
-    return f"TRY_CAST({nullif_blank(sql)} AS {MONEY_SQL})"
+    return f"TRY_CAST({nullif_blank(json_text(sql, t))} AS {MONEY_SQL})"
 
 
 def money(column: str, type_: str = "VARCHAR") -> Expr:
     """A cost, price or quantity column as an exact decimal; text must convert when present."""
-    raw = nullif_blank(ident(column)) if _is_text(type_) else None
+    raw = nullif_blank(json_text(ident(column), type_)) if _is_text(type_) else None
     return Expr(money_sql(ident(column), type_), raw)
 
 
@@ -99,7 +105,7 @@ def money_or_zero(column: str, type_: str = "VARCHAR") -> Expr:
     m = money(column, type_)
     # Only text can be blank; casting every typed value to text to ask would cost more than
     # the rest of the conversion of the column.
-    empty = nullif_blank(ident(column)) if _is_text(type_) else ident(column)
+    empty = nullif_blank(json_text(ident(column), type_)) if _is_text(type_) else ident(column)
     return Expr(f"COALESCE({m.sql}, CASE WHEN {empty} IS NULL THEN 0 END)", m.raw)
 
 

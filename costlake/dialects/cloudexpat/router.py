@@ -1,6 +1,7 @@
 """CloudExpat's endpoints, paths and parameters verbatim from the seed. Each handler parses,
 calls one core service on a worker thread, and renders through ``translate``."""
 
+from collections.abc import Callable
 from datetime import date
 from typing import Annotated, Any, Literal
 
@@ -43,6 +44,16 @@ def _scope(who: Principal, account: str | None) -> AccountScope:
     return AccountScope(granted=who.account_ids, providers=translate.PROVIDERS, account=account)
 
 
+async def _rendered(
+    request: Request, who: Principal, key: tuple[object, ...], render: Callable[[], Any]
+) -> Any:
+    """``render()`` on a worker thread, kept with the lake version under ``key`` (which holds
+    every parameter and the day the windows were computed on), so a repeated question is
+    rendered once per ingest."""
+    queries = request.app.state.platform.queries
+    return await run_blocking(request, lambda: queries.remember(who.org, key, render))
+
+
 def build_router(dialect: Dialect) -> APIRouter:
     router = APIRouter(
         route_class=dialect_route_class(dialect), tags=["CloudExpat"], responses=ERRORS
@@ -62,17 +73,17 @@ def build_router(dialect: Dialect) -> APIRouter:
         """Returns cost summary for all connected cloud accounts."""
         platform: Platform = request.app.state.platform
         today = clock.today()
-        w = translate.windows(period, compare, today)
-        r = await run_blocking(
-            request,
-            lambda: cost_report(
-                platform.queries, who.org, w.current, w.previous, _scope(who, accountId),
+        w, scope = translate.windows(period, compare, today), _scope(who, accountId)
+
+        def render() -> dict[str, Any]:
+            r = cost_report(
+                platform.queries, who.org, w.current, w.previous, scope,
                 max_services=translate.MAX_SERVICES, include_carbon=False,
-            ),
-        )  # fmt: skip
-        return OrjsonResponse(
-            translate.cost_summary(r.summary, w, today=today, generated_at=clock.now())
-        )
+            )  # fmt: skip
+            return translate.cost_summary(r.summary, w, today=today, generated_at=clock.now())
+
+        body = await _rendered(request, who, ("ce.costs", w, scope, today), render)
+        return OrjsonResponse(translate.stamp(body, clock.now()))
 
     @router.get("/v1/carbon/summary", response_model=CarbonSummaryResponse)
     async def carbon_summary(
@@ -84,15 +95,17 @@ def build_router(dialect: Dialect) -> APIRouter:
     ) -> Response:
         """Returns carbon emissions data for all connected cloud accounts."""
         platform: Platform = request.app.state.platform
-        w = translate.windows(period, compare, clock.today())
-        r = await run_blocking(
-            request,
-            lambda: cost_report(
-                platform.queries, who.org, w.current, w.previous, _scope(who, accountId),
+        w, scope = translate.windows(period, compare, clock.today()), _scope(who, accountId)
+
+        def render() -> dict[str, Any]:
+            r = cost_report(
+                platform.queries, who.org, w.current, w.previous, scope,
                 max_services=0, include_carbon=True,
-            ),
-        )  # fmt: skip
-        return OrjsonResponse(translate.carbon_summary(r.carbon or [], w, generated_at=clock.now()))
+            )  # fmt: skip
+            return translate.carbon_summary(r.carbon or [], w, generated_at=clock.now())
+
+        body = await _rendered(request, who, ("ce.carbon", w, scope), render)
+        return OrjsonResponse(translate.stamp(body, clock.now()))
 
     @router.get(
         "/v1/report",
@@ -120,18 +133,21 @@ def build_router(dialect: Dialect) -> APIRouter:
         n_accounts = translate.clamp(max_accounts, translate.MAX_ACCOUNTS)
         n_services = translate.clamp(max_services, translate.MAX_SERVICES)
         today: date = clock.today()
-        w = translate.windows(period, "previous", today)
-        r = await run_blocking(
-            request,
-            lambda: cost_report(
-                platform.queries, who.org, w.current, w.previous, _scope(who, accountId),
+        w, scope = translate.windows(period, "previous", today), _scope(who, accountId)
+
+        def render() -> tuple[dict[str, Any], bool]:
+            r = cost_report(
+                platform.queries, who.org, w.current, w.previous, scope,
                 max_services=n_services, include_carbon=include_carbon,
-            ),
-        )  # fmt: skip
-        body, estimate = translate.report(
-            r, w, today=today, generated_at=clock.now(), max_accounts=n_accounts,
-            max_services=n_services, dashboard_url=platform.dashboard_url,
-        )  # fmt: skip
+            )  # fmt: skip
+            return translate.report(
+                r, w, today=today, generated_at=clock.now(), max_accounts=n_accounts,
+                max_services=n_services, dashboard_url=platform.dashboard_url,
+            )  # fmt: skip
+
+        key = ("ce.report", w, scope, today, n_accounts, n_services, include_carbon)
+        cached, estimate = await _rendered(request, who, key, render)
+        body = translate.stamp(cached, clock.now())
         if format == "markdown":
             return PlainTextResponse(
                 markdown.render(body, estimate=estimate), media_type="text/markdown; charset=utf-8"

@@ -225,3 +225,16 @@ def report(
         "dashboardUrl": dashboard_url,
     }
     return body, estimate
+
+
+def stamp(body: dict[str, Any], generated_at: datetime) -> dict[str, Any]:
+    """``body`` with every ``generatedAt`` set to ``generated_at``: a body rendered once for
+    a lake version is served again with the time of each request."""
+    when = iso_z(generated_at)
+    out = {**body}
+    if "generatedAt" in out:
+        out["generatedAt"] = when
+    for part in ("costs", "carbon", "metadata"):
+        if isinstance(out.get(part), dict) and "generatedAt" in out[part]:
+            out[part] = {**out[part], "generatedAt": when}
+    return out

@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 
 from costlake.ingest.base import RawColumns
-from costlake.ingest.sql import ident, lit, nullif_blank
+from costlake.ingest.sql import ident, json_text, lit, nullif_blank
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +54,13 @@ def struct_fields(type_: str) -> dict[str, str]:
     return fields
 
 
+def _unquoted(field: Field) -> Field:
+    """A JSON-typed field (JSON lines mixing numbers and strings in one field) as its text."""
+    if field.type.upper() != "JSON":
+        return field
+    return Field(json_text(field.sql, field.type), "VARCHAR")
+
+
 class Fields:
     """Resolves dotted paths of the GCP export against one file's columns."""
 
@@ -66,7 +73,7 @@ class Fields:
         for flat in (path, "_".join(parts)):
             found = self.columns.find(flat)
             if found is not None:
-                return Field(ident(found), self.columns.types[found])
+                return _unquoted(Field(ident(found), self.columns.types[found]))
         top = self.columns.find(parts[0])
         if top is None:
             return None
@@ -77,7 +84,7 @@ class Fields:
             if real is None:
                 return None
             field = Field(f"struct_extract({field.sql}, {lit(real)})", fields[real])
-        return field
+        return _unquoted(field)
 
     def has(self, path: str) -> bool:
         return self.get(path) is not None
@@ -102,13 +109,15 @@ class Fields:
             if element.upper() == "JSON":
                 pack = ", ".join(f"{k} := json_extract_string(e, {lit('$.' + k)})" for k in keys)
             else:
-                present = {n.lower(): n for n in struct_fields(element)}
-                pack = ", ".join(
-                    f"{k} := CAST(struct_extract(e, {lit(present[k])}) AS VARCHAR)"
-                    if k in present
-                    else f"{k} := CAST(NULL AS VARCHAR)"
-                    for k in keys
-                )
+                types = {n.lower(): (n, t) for n, t in struct_fields(element).items()}
+
+                def value(k: str) -> str:
+                    if k not in types:
+                        return "CAST(NULL AS VARCHAR)"
+                    name, type_ = types[k]
+                    return f"CAST({json_text(f'struct_extract(e, {lit(name)})', type_)} AS VARCHAR)"
+
+                pack = ", ".join(f"{k} := {value(k)}" for k in keys)
             return f"list_transform({f.sql}, lambda e: struct_pack({pack}))", None
         if f.is_text:
             raw = nullif_blank(f.sql)

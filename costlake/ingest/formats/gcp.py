@@ -91,15 +91,7 @@ class GcpAdapter:
             f"CASE WHEN list_count({amounts}) = len({amounts}) "
             f"THEN coalesce(list_sum({amounts}), 0) END"
         )
-        bad_credits = (
-            f"({credits_raw} IS NOT NULL AND ({credits}) IS NULL)" if credits_raw else "false"
-        )
-        net_raw = (
-            f"CASE WHEN {bad_credits} THEN {credits_raw} ELSE {cost.raw or 'NULL'} END"
-            if credits_raw or cost.raw
-            else None
-        )
-        net = Expr(f"{cost.sql} + {credit_sum}", net_raw)
+        net = Expr(f"{cost.sql} + {credit_sum}", self._net_raw(cost, credits, credits_raw))
 
         cost_type = f"lower(replace({f.text('cost_type')}, '_', ' '))"
         regular = f"(coalesce({cost_type}, 'regular') = 'regular')"
@@ -205,6 +197,22 @@ class GcpAdapter:
         if found is None:
             raise MalformedFile("GCP billing export has no cost column", column="cost")
         return sql.money_or_zero(found, columns.types[found])
+
+    @staticmethod
+    def _net_raw(cost: Expr, credits: str, credits_raw: str | None) -> str:
+        """The raw text to show when the net cost cannot be computed: the credits' JSON when
+        it does not parse (CSV), else the first credit amount that is not a number, else the
+        cost. Nested credits (JSON lines, Parquet) have no JSON text of their own."""
+        bad_amount = (
+            f"list_filter({credits}, lambda cr: cr.amount IS NOT NULL AND "
+            f"TRY_CAST(cr.amount AS {MONEY_SQL}) IS NULL)[1].amount"
+        )
+        bad_json = (
+            f"CASE WHEN {credits_raw} IS NOT NULL AND ({credits}) IS NULL THEN {credits_raw} END"
+            if credits_raw
+            else "NULL"
+        )
+        return f"coalesce({bad_json}, {bad_amount}, {cost.raw or 'NULL'})"
 
     @staticmethod
     def _money(f: Fields, path: str) -> Expr:

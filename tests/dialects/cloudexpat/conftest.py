@@ -11,7 +11,6 @@ import pytest
 
 from costlake.accounts.discovery import sync_accounts
 from costlake.config import Settings
-from costlake.ingest.pipeline import Ingestor
 from costlake.keys.service import create_key
 from costlake.platform import Platform
 from tests.db.fixtures import BACKENDS, fresh_database
@@ -60,16 +59,17 @@ def world(
 ) -> Iterator[World]:
     home = tmp_path_factory.mktemp(f"home-{request.param}")
     with fresh_database(request.param, home) as url:
-        settings = Settings(home=home, database_url=url)
+        # every lookup hits the database, so revocations and grants show at once
+        settings = Settings(home=home, database_url=url, credential_cache_seconds=0)
         platform = Platform.start(settings)
         try:
             for org, seed, n in (("acme", 7, 6000), ("globex", 8, 800)):
                 path = home / f"{org}.parquet"
                 pq.write_table(focus_rows(seed, n), path)
-                Ingestor(platform.lake).ingest([path], org=org, source="fixture")
+                platform.ingestor().ingest([path], org=org, source="fixture")
             ccft = home / "ccft.csv"
             ccft.write_text(CCFT)
-            Ingestor(platform.lake).ingest([ccft], org="acme", source="ccft")
+            platform.ingestor().ingest([ccft], org="acme", source="ccft")
             with platform.session() as s:
                 for org in ("acme", "globex"):
                     sync_accounts(s, platform.lake, org)

@@ -314,9 +314,65 @@ def write_csv(rows: list[dict[str, Any]], path: Path) -> Path:
     return path
 
 
+def write_jsonl_text(rows: list[dict[str, Any]], path: Path) -> Path:
+    """JSON lines with every money value a string (BigQuery writes NUMERIC as text), the
+    credits still a nested list of records."""
+
+    def encode(r: dict[str, Any]) -> dict[str, Any]:
+        return dict(
+            r,
+            usage_start_time=_bq_time(r["usage_start_time"]),
+            usage_end_time=_bq_time(r["usage_end_time"]),
+        )
+
+    path.write_text("".join(json.dumps(encode(r)) + "\n" for r in rows))
+    return path
+
+
+def write_jsonl_mixed(rows: list[dict[str, Any]], path: Path) -> Path:
+    """Numbers in some lines and strings in others (DuckDB then reads those fields as JSON)."""
+    numbers = write_jsonl(rows, path.with_suffix(".numbers")).read_text().splitlines()
+    text = write_jsonl_text(rows, path.with_suffix(".text")).read_text().splitlines()
+    mixed = [n if i % 2 else t for i, (n, t) in enumerate(zip(numbers, text, strict=True))]
+    path.write_text("\n".join(mixed) + "\n")
+    return path
+
+
+def _as_text(t: pa.DataType) -> pa.DataType:
+    """``t`` with every floating-point field (at any depth) a string."""
+    if pa.types.is_floating(t):
+        return pa.string()
+    if pa.types.is_struct(t):
+        return pa.struct([pa.field(f.name, _as_text(f.type)) for f in t])
+    if pa.types.is_list(t):
+        return pa.list_(_as_text(t.value_type))
+    return t
+
+
+def write_parquet_text(rows: list[dict[str, Any]], path: Path) -> Path:
+    """Parquet whose costs, rates, usage amounts and credit amounts are strings."""
+    schema = pa.schema([pa.field(f.name, _as_text(f.type)) for f in PARQUET_SCHEMA])
+    table = pq.read_table(write_parquet(rows, path.with_suffix(".typed"))).to_pylist()
+
+    def text(v: Any) -> Any:
+        if isinstance(v, float):
+            return repr(v)  # the shortest text, in exponent form for the smallest costs
+        if isinstance(v, dict):
+            return {k: text(x) for k, x in v.items()}
+        if isinstance(v, list):
+            return [text(x) for x in v]
+        return v
+
+    pq.write_table(pa.Table.from_pylist([text(r) for r in table], schema=schema), path)
+    return path
+
+
 ENCODINGS: dict[str, tuple[str, Callable[[list[dict[str, Any]], Path], Path]]] = {
     "jsonl": ("billing.jsonl", write_jsonl),
+    "jsonl-text": ("billing.jsonl", write_jsonl_text),
+    "jsonl-mixed": ("billing.jsonl", write_jsonl_mixed),
     "parquet": ("billing.parquet", write_parquet),
+    "parquet-text": ("billing.parquet", write_parquet_text),
     "csv": ("billing.csv", write_csv),
 }
 
@@ -503,3 +559,14 @@ class TestBadGcpFiles:
             ingestor.ingest([write_csv(rows, tmp_path / "b.csv")], org="acme")
         assert (err.value.column, err.value.row) == ("ChargePeriodStart", 4)
         assert "29/02/2024" in str(err.value)
+
+    def test_bad_nested_credit_amount_names_the_amount(
+        self, tmp_path: Path, ingestor: Ingestor, lake: Lake
+    ) -> None:
+        bad = dict(ROWS[1], credits=[dict(ROWS[1]["credits"][0], amount="abc")])
+        path = write_jsonl_text([ROWS[0], bad, *ROWS[2:]], tmp_path / "b.jsonl")
+        with pytest.raises(MalformedFile) as err:
+            ingestor.ingest([path], org="acme")
+        assert (err.value.column, err.value.row) == ("BilledCost", 2)
+        assert 'value "abc" is not a valid BilledCost' in str(err.value)
+        assert lake.snapshot("acme").is_empty
