@@ -79,7 +79,8 @@ def handle_errors(fn: Callable[P, R]) -> Callable[P, R]:
                 raise
             fail(settings_error(e, {}).message)
 
-    wrapper.handles_errors = True  # type: ignore[attr-defined]  (checked by a test)
+    # Marks the commands that render errors this way (a test checks every command is one).
+    wrapper.handles_errors = True  # type: ignore[attr-defined]
     return wrapper
 
 

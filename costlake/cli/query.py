@@ -126,9 +126,11 @@ def currency_totals(service: QueryService, org: str, q: CostQuery) -> dict[str, 
         q, group_by=("BillingCurrency",), granularity=Granularity.TOTAL, top_n=None
     )
     result = service.run(org, by_currency)
-    return {
-        str(r["BillingCurrency"] or "USD"): {
-            m: r[m] for m in result.columns.metrics if isinstance(r[m], Decimal)
-        }
-        for r in result.rows
-    }
+    totals: dict[str, dict[str, Decimal]] = {}
+    for r in result.rows:
+        sums = totals.setdefault(str(r["BillingCurrency"] or "USD"), {})
+        for m in result.columns.metrics:
+            value = r[m]
+            if isinstance(value, Decimal):
+                sums[m] = value
+    return totals

@@ -25,7 +25,7 @@ def redact_target(target: str) -> str:
     path, sep, query = target.partition("?")
     if not sep:
         return target
-    items = []
+    items: list[str] = []
     for item in query.split("&"):
         name, eq, _ = item.partition("=")
         if not item:
