@@ -219,11 +219,15 @@ def read(org_dir: Path, org: str) -> Manifest:
 def write_atomically(org_dir: Path, manifest: Manifest) -> None:
     """Replace the manifest in one rename, after its bytes and folder entries are on disk."""
     tmp = org_dir / f".{MANIFEST_NAME}.{os.getpid()}.tmp"
-    with open(tmp, "wb") as fh:
-        fh.write(manifest.to_json())
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(tmp, org_dir / MANIFEST_NAME)
+    try:
+        with open(tmp, "wb") as fh:
+            fh.write(manifest.to_json())
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, org_dir / MANIFEST_NAME)
+    except BaseException:
+        tmp.unlink(missing_ok=True)  # a disk-full half file; the manifest is untouched
+        raise
     fsync_dir(org_dir)
 
 
