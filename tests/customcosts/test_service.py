@@ -1,0 +1,133 @@
+"""The custom costs service without HTTP: which rows count, how lines merge, what a
+predicate on properties selects, and that granted accounts bound every answer."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from decimal import Decimal
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from costlake.customcosts.schemas import Condition, CostType, Group, Op, Prop
+from costlake.customcosts.service import CATEGORIES, compile_predicate, custom_costs, shown
+from costlake.focus.schema import FOCUS_SCHEMA
+from costlake.ingest.pipeline import Ingestor
+from costlake.lake.store import Lake
+from costlake.query.service import QueryService
+
+DAY1 = datetime(2024, 5, 1, tzinfo=UTC)
+DAY2 = datetime(2024, 5, 2, tzinfo=UTC)
+DAY3 = datetime(2024, 5, 3, tzinfo=UTC)
+# provider, category, account, day, billed, list, quantity, unit
+ROWS = [
+    ("Datadog", "Management and Governance", "a1", 1, "10", "12", "5", "hosts"),
+    ("Datadog", "Management and Governance", "a1", 1, "0", "3", "2", "GB"),
+    ("Datadog", "Management and Governance", "a1", 2, "0", "4", "1", "hosts"),
+    ("OpenAI", "AI and Machine Learning", "a2", 1, "7", "9", "100", "tokens"),
+    ("Acme Telemetry", "Observability Tools", "a2", 2, "1", "1", "1", "events"),
+    ("AWS", "Compute", "a1", 1, "100", "100", "1", "Hours"),
+    ("amazon web services", "Storage", "a1", 1, "50", "50", "1", "GB-Mo"),
+    ("Microsoft", "Compute", "a2", 2, "40", "40", "1", "Hours"),
+]
+
+
+@pytest.fixture(scope="module")
+def queries(tmp_path_factory: pytest.TempPathFactory) -> QueryService:
+    root: Path = tmp_path_factory.mktemp("customcosts")
+    cols: dict[str, list[object]] = {f.name: [] for f in FOCUS_SCHEMA}
+    for provider, category, account, day, billed, listed, qty, unit in ROWS:
+        start = datetime(2024, 5, day, 3)
+        row = {
+            "BilledCost": Decimal(billed), "EffectiveCost": Decimal(billed),
+            "ListCost": Decimal(listed), "ContractedCost": Decimal(billed),
+            "BillingAccountId": account, "BillingCurrency": "USD",
+            "BillingPeriodStart": datetime(2024, 5, 1), "BillingPeriodEnd": datetime(2024, 6, 1),
+            "ChargeCategory": "Usage", "ChargePeriodStart": start,
+            "ChargePeriodEnd": start.replace(hour=4), "InvoiceIssuerName": provider,
+            "ProviderName": provider, "PublisherName": provider, "ServiceCategory": category,
+            "ServiceName": "s", "ConsumedQuantity": Decimal(qty), "ConsumedUnit": unit,
+            "x_SourceId": "t", "x_SourceFormat": "focus", "x_IngestedAt": start,
+        }  # fmt: skip
+        for name, values in cols.items():
+            values.append(row.get(name))
+    path = root / "rows.parquet"
+    pq.write_table(pa.table(cols, schema=FOCUS_SCHEMA), path)
+    lake = Lake(root / "lake")
+    Ingestor(lake).ingest([path], org="acme", source="t")
+    return QueryService(lake)
+
+
+def total_by(queries: QueryService, prop: Prop, **kw: object) -> dict[str, Decimal]:
+    (step,) = custom_costs(queries, "acme", [(DAY1, DAY3)], aggregate=[prop], **kw)  # type: ignore[arg-type]
+    return {line.props[prop]: line.cost for line in step.lines}
+
+
+class TestSelection:
+    def test_cloud_provider_rows_in_any_spelling_are_not_custom_costs(
+        self, queries: QueryService
+    ) -> None:
+        assert total_by(queries, Prop.DOMAIN) == {
+            "datadog": Decimal(17), "openai": Decimal(7), "acme telemetry": Decimal(1)
+        }  # fmt: skip
+
+    def test_an_unknown_category_is_other(self, queries: QueryService) -> None:
+        assert shown(Prop.COST_SOURCE, "Observability Tools") == "other"
+        assert set(total_by(queries, Prop.COST_SOURCE)) == {"observability", "ai", "other"}
+        assert len(set(CATEGORIES.values())) == len(CATEGORIES)
+
+
+class TestCostTypes:
+    def test_blended_is_billed_where_above_zero_else_list_per_daily_line(
+        self, queries: QueryService
+    ) -> None:
+        got = total_by(queries, Prop.DOMAIN, cost_type=CostType.BLENDED)
+        assert got["datadog"] == Decimal(10 + 3 + 4)
+        assert total_by(queries, Prop.DOMAIN, cost_type=CostType.BILLED)["datadog"] == 10
+        assert total_by(queries, Prop.DOMAIN, cost_type=CostType.LIST)["datadog"] == 19
+
+    def test_merged_lines_keep_shared_values_and_sum_one_units_quantity(
+        self, queries: QueryService
+    ) -> None:
+        (step,) = custom_costs(queries, "acme", [(DAY1, DAY3)], aggregate=[Prop.DOMAIN])
+        dd = next(line for line in step.lines if line.props[Prop.DOMAIN] == "datadog")
+        assert dd.cost_type is CostType.BLENDED
+        assert dd.props[Prop.USAGE_UNIT] == "" and dd.quantity == 0
+        assert dd.props[Prop.COST_SOURCE] == "observability"
+        (units,) = custom_costs(queries, "acme", [(DAY1, DAY3)], aggregate=[Prop.USAGE_UNIT])
+        hosts = next(line for line in units.lines if line.props[Prop.USAGE_UNIT] == "hosts")
+        assert hosts.quantity == 6 and hosts.list_unit_price == Decimal(16) / 6
+
+
+class TestSteps:
+    def test_lines_land_in_their_step(self, queries: QueryService) -> None:
+        day1, day2 = custom_costs(queries, "acme", [(DAY1, DAY2), (DAY2, DAY3)])
+        assert day1.total_cost == 10 + 3 + 7 and day2.total_cost == 4 + 1
+
+    def test_an_empty_window_has_no_lines(self, queries: QueryService) -> None:
+        assert custom_costs(queries, "acme", [(DAY1, DAY1)])[0].lines == ()
+
+
+class TestPredicates:
+    def test_cost_source_matches_the_mapped_word(self, queries: QueryService) -> None:
+        def domains(p: Condition | Group) -> set[str]:
+            return set(total_by(queries, Prop.DOMAIN, predicate=p))
+
+        src = Prop.COST_SOURCE
+        assert domains(Condition(src, Op.EQUALS, ("ai",))) == {"openai"}
+        assert domains(Condition(src, Op.PREFIX, ("obs",))) == {"datadog"}
+        assert domains(Condition(src, Op.EQUALS, ("other",))) == {"acme telemetry"}
+        assert domains(Condition(src, Op.EQUALS, ("nothing",))) == set()
+        assert domains(Condition(src, Op.EQUALS, ("ai", "other"), negate=True)) == {"datadog"}
+        either = Group("any", (Condition(src, Op.EQUALS, ("ai",)),
+                               Condition(Prop.DOMAIN, Op.SUFFIX, ("dog",))))  # fmt: skip
+        assert domains(either) == {"openai", "datadog"}
+        assert compile_predicate(Condition(Prop.DOMAIN, Op.EQUALS, ("x",))).lower
+
+    def test_granted_accounts_bound_the_answer(self, queries: QueryService) -> None:
+        assert set(total_by(queries, Prop.DOMAIN, account_ids=("a2",))) == {
+            "openai", "acme telemetry"
+        }  # fmt: skip
+        assert total_by(queries, Prop.DOMAIN, account_ids=()) == {}
