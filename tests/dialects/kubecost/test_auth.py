@@ -84,3 +84,17 @@ class TestAnonymous:
     def test_other_dialects_still_need_a_credential(self, anonymous_server: LiveServer) -> None:
         r = httpx.get(f"{anonymous_server.url}/v1/costs/summary")
         assert r.status_code == 401
+
+
+def test_the_cli_makes_a_kubecost_key(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from typer.testing import CliRunner
+
+    from costlake.cli.app import app
+
+    monkeypatch.setenv("COSTLAKE_HOME", str(tmp_path))
+    monkeypatch.delenv("COSTLAKE_DATABASE_URL", raising=False)
+    args = ["keys", "create", "--org", "acme", "--name", "kc", "--style", "kubecost"]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output
+    secret = result.stdout.strip().splitlines()[-1]
+    assert KUBECOST_KEY.matches(secret)
