@@ -7,6 +7,8 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from hypothesis import HealthCheck, settings
+from hypothesis.database import DirectoryBasedExampleDatabase
 
 from costlake.ingest.pipeline import Ingestor
 from costlake.kit.duck import connect
@@ -14,6 +16,24 @@ from costlake.lake.store import Lake
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = Path(os.environ.get("COSTLAKE_SHARED", REPO.parent / "shared"))
+
+# Property tests: in CI the same examples every run (derandomized, so a red build is red
+# again on a rerun and locally with CI=1), and a failure prints the blob that replays it
+# (``@reproduce_failure``). Hypothesis turns its example database off when derandomized;
+# elsewhere failing examples are kept in .hypothesis/ (gitignored) and tried first next run.
+settings.register_profile(
+    "costlake-ci",
+    derandomize=True,
+    print_blob=True,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+settings.register_profile(
+    "costlake-dev",
+    database=DirectoryBasedExampleDatabase(str(REPO / ".hypothesis" / "examples")),
+    print_blob=True,
+)
+settings.load_profile("costlake-ci" if os.environ.get("CI") else "costlake-dev")
 
 
 @pytest.fixture(scope="session")

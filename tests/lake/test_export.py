@@ -627,7 +627,8 @@ class TestFocusValidator:
     def test_demo_data_fails_no_rule_about_the_files_format(
         self, lake: Lake, ingestor: Ingestor, tmp_path: Path, file_format: str
     ) -> None:
-        generator = pytest.importorskip("costlake.demo.generator")
+        from costlake.demo import generator
+
         source = tmp_path / "demo.parquet"
         generator.generate(source, rows=5000, days=30, seed=7)
         ingestor.ingest([source], org="acme")

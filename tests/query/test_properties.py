@@ -61,3 +61,18 @@ def test_sum_over_any_grouping_equals_the_total(
         ),
     ).total()
     assert parts == whole
+
+
+def test_property_runs_are_reproducible_in_ci() -> None:
+    """CI loads the derandomized profile (tests/conftest.py): the property tests above,
+    settings of their own included, draw the same examples every run and print the blob
+    that replays a failure; elsewhere failing examples are kept in .hypothesis/."""
+    import os
+
+    used = test_sum_over_any_grouping_equals_the_total._hypothesis_internal_use_settings  # type: ignore[attr-defined]
+    for s in (settings(), used):
+        assert s.print_blob
+        if os.environ.get("CI"):
+            assert s.derandomize and s.database is None
+        else:
+            assert not s.derandomize and s.database is not None
