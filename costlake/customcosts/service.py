@@ -217,7 +217,11 @@ def custom_costs(
     keys = tuple(aggregate) or tuple(Prop)
     merged: list[dict[tuple[str, ...], Line]] = [{} for _ in windows]
     for row in rows:
-        i = 0 if len(windows) == 1 else bisect.bisect_right(starts, row["period"]) - 1
+        i = 0
+        if len(windows) > 1:
+            period = row["period"]
+            assert isinstance(period, datetime)
+            i = bisect.bisect_right(starts, period) - 1
         line = _line(row, cost_type)
         if line is None or i < 0:
             continue
