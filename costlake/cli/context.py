@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import functools
 from collections.abc import Callable, Iterator
-from typing import NoReturn, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, NoReturn, ParamSpec, TypeVar
 
 import typer
 from pydantic import ValidationError
@@ -26,6 +26,9 @@ from sqlalchemy.orm import Session
 from costlake.config import ENV_PREFIX, Settings
 from costlake.errors import CostlakeError, InvalidInput
 from costlake.lake.store import Lake
+
+if TYPE_CHECKING:
+    from costlake.platform import Platform
 
 HELP_OPTIONS = {"help_option_names": ["-h", "--help"]}
 """Click context settings every command group takes: ``-h`` as well as ``--help``."""
@@ -139,17 +142,18 @@ def row_progress(description: str, total: int | None) -> Iterator[Callable[[int]
 @contextlib.contextmanager
 def db_session() -> Iterator[Session]:
     """A metadata-database unit of work (migrations applied first)."""
-    from costlake.db.engine import engine_from_settings, migrate, session_factory
+    with open_platform() as platform, platform.session() as session:
+        yield session
 
-    engine = engine_from_settings(settings())
+
+@contextlib.contextmanager
+def open_platform(**overrides: object) -> Iterator[Platform]:
+    """The composition root for one command (``costlake.platform.Platform``, as the server
+    and the worker build it), started from the settings and closed when the command ends."""
+    from costlake.platform import Platform
+
+    platform = Platform.start(settings(**overrides))
     try:
-        migrate(engine)
-        with session_factory(engine)() as session:
-            try:
-                yield session
-                session.commit()
-            except BaseException:
-                session.rollback()
-                raise
+        yield platform
     finally:
-        engine.dispose()
+        platform.close()

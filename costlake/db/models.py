@@ -23,6 +23,7 @@ from sqlalchemy import (
     Index,
     MetaData,
     String,
+    Text,
     TypeDecorator,
     UniqueConstraint,
 )
@@ -193,3 +194,31 @@ class RateLimitCounter(Base):
     bucket: Mapped[str] = mapped_column(String(255), primary_key=True)
     window_start: Mapped[int] = mapped_column(BigInteger, primary_key=True)
     count: Mapped[int]
+
+
+class JobLease(Base):
+    """One scheduled job's lease and last outcome (``costlake.tasks``).
+
+    A process runs a job only after taking its lease with one conditional UPDATE (free or
+    expired, and due), so two processes on one metadata database never run the same job
+    at once. ``attempts`` counts consecutive failures; ``next_retry_at`` is when a failed
+    job may run again before its next regular turn.
+    """
+
+    __tablename__ = "job_leases"
+    __table_args__ = (
+        CheckConstraint("last_status IN ('running', 'succeeded', 'failed')", name="last_status"),
+    )
+
+    name: Mapped[str] = mapped_column(String(128), primary_key=True)
+    holder: Mapped[str | None] = mapped_column(String(255))
+    lease_until: Mapped[datetime | None]
+    last_run_at: Mapped[datetime | None]
+    last_finished_at: Mapped[datetime | None]
+    last_status: Mapped[str | None] = mapped_column(String(16))
+    last_error: Mapped[str | None] = mapped_column(Text)
+    attempts: Mapped[int] = mapped_column(default=0)
+    next_retry_at: Mapped[datetime | None]
+
+    def __repr__(self) -> str:
+        return f"JobLease(name={self.name!r}, holder={self.holder!r})"

@@ -1,0 +1,21 @@
+"""Every periodic job costlake runs, gathered from the domains that own them.
+
+Explicit on purpose (no import-time self-registration): a new domain's jobs appear when
+its ``register`` is added here, and this list is the one place to read them all.
+"""
+
+from __future__ import annotations
+
+from costlake.accounts import tasks as accounts_tasks
+from costlake.tasks import housekeeping
+from costlake.tasks.registry import JobRegistry
+
+REGISTRARS = (accounts_tasks.register, housekeeping.register)
+
+
+def default_jobs() -> JobRegistry:
+    """A fresh registry holding every domain's jobs."""
+    registry = JobRegistry()
+    for register in REGISTRARS:
+        register(registry)
+    return registry

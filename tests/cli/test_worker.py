@@ -1,0 +1,54 @@
+"""``costlake worker`` and ``costlake jobs``: run the scheduled jobs, list how they went."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pyarrow.parquet as pq
+import pytest
+from typer.testing import CliRunner
+
+from costlake.cli.app import app
+from tests.query.conftest import focus_rows
+
+
+@pytest.fixture
+def cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> CliRunner:
+    monkeypatch.setenv("COSTLAKE_HOME", str(tmp_path / "home"))
+    monkeypatch.delenv("COSTLAKE_DATABASE_URL", raising=False)
+    return CliRunner()
+
+
+def test_running_an_unknown_job_is_a_clean_error(cli: CliRunner) -> None:
+    result = cli.invoke(app, ["worker", "--run", "nope"])
+    assert result.exit_code == 2
+    assert "no job named 'nope'; known: accounts.sync, lake.collect_garbage" in result.output
+
+
+def test_jobs_refuses_an_unknown_output(cli: CliRunner) -> None:
+    result = cli.invoke(app, ["jobs", "--output", "yaml"])
+    assert result.exit_code == 2 and "--output must be table or json" in result.output
+
+
+def test_worker_once_runs_the_due_jobs_and_jobs_lists_them(cli: CliRunner, tmp_path: Path) -> None:
+    data = tmp_path / "acme.parquet"
+    pq.write_table(focus_rows(3, 50), data)
+    assert cli.invoke(app, ["ingest", str(data), "--org", "acme"]).exit_code == 0
+    before = json.loads(cli.invoke(app, ["jobs", "--output", "json"]).stdout)
+    assert {j["name"]: j["state"] for j in before} == {
+        "accounts.sync": "never run",
+        "lake.collect_garbage": "never run",
+    }
+    ran = cli.invoke(app, ["worker", "--once"])
+    assert ran.exit_code == 0, ran.output
+    assert "accounts.sync: succeeded" in ran.output
+    again = cli.invoke(app, ["worker", "--once"])
+    assert "accounts.sync: not due, or running elsewhere" in again.output
+    after = json.loads(cli.invoke(app, ["jobs", "--output", "json"]).stdout)
+    assert {j["name"]: (j["state"], j["attempts"]) for j in after} == {
+        "accounts.sync": ("succeeded", 0),
+        "lake.collect_garbage": ("succeeded", 0),
+    }
+    table = cli.invoke(app, ["jobs"])
+    assert table.exit_code == 0 and "accounts.sync" in table.stdout
