@@ -1,58 +1,110 @@
-"""Ingest of FOCUS Parquet through costlake vs a raw DuckDB COPY of the same files."""
+"""Ingest of exports shaped as providers write them, through costlake, against a raw DuckDB
+copy of the same file to Parquet, in the same run.
+
+Inputs come from ``bench.provider_exports`` (never the lake's own layout). Baselines:
+Parquet ``COPY (SELECT * FROM read_parquet(f)) TO 'x.parquet'``; CSV ``read_csv`` and JSON
+``read_json_auto`` to Parquet. Ours, with carbon and rollups, and without enrichers, take
+turns with the baseline (``best_of_interleaved``), best of ``repeat`` each.
+"""
 
 from __future__ import annotations
 
 import shutil
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
 
-from bench.common import Results, best_of_interleaved
+from bench import provider_exports
+from bench.common import DATA, Results, best_of_interleaved
+from costlake.carbon.enricher import CarbonEnricher
 from costlake.ingest.pipeline import Ingestor
 from costlake.lake.store import Lake
 
 
-def run(size: int, files: list[Path], results: Results, repeat: int) -> None:
-    listing = "[" + ", ".join(f"'{f}'" for f in files) + "]"
+@dataclass(frozen=True)
+class Case:
+    kind: str
+    label: str
+    target: str
+    random_keys: bool = False
 
-    def raw_copy() -> None:
-        with tempfile.TemporaryDirectory(dir=files[0].parent.parent) as d:
-            con = duckdb.connect()
-            con.execute(
-                f"COPY (SELECT * FROM read_parquet({listing})) TO '{d}/out.parquet' "
-                "(FORMAT parquet)"
-            )
-            con.close()
 
-    def ours(enrich: bool) -> None:
-        with tempfile.TemporaryDirectory(dir=files[0].parent.parent) as d:
-            lake = Lake(Path(d) / "lake")
-            Ingestor(lake, enrichers=None if enrich else []).ingest(
-                files, org="bench", source="demo"
-            )
-            shutil.rmtree(d, ignore_errors=True)
+CASES: tuple[Case, ...] = (
+    Case("aws-focus", "AWS FOCUS 1.2 Parquet", "<= 1.3x"),
+    Case("azure-focus", "Azure FOCUS CSV", "<= 1.5x"),
+    Case("aws-cur", "AWS legacy CUR CSV", "(info)"),
+    Case("gcp", "GCP billing export JSON lines", "(info)"),
+    Case("aws-focus", "AWS FOCUS Parquet, random keys", "(info)", random_keys=True),
+)
 
-    best = best_of_interleaved(
-        {"raw": raw_copy, "carbon": lambda: ours(True), "plain": lambda: ours(False)},
-        repeat,
-        warmup=1,
-    )
-    results.add(
-        size,
-        "ingest",
-        "ingest FOCUS Parquet (with carbon)",
-        best["carbon"],
-        best["raw"],
-        "raw COPY",
-        "<= 1.3x",
-    )
-    results.add(
-        size,
-        "ingest",
-        "ingest FOCUS Parquet (no enrichers)",
-        best["plain"],
-        best["raw"],
-        "raw COPY",
-        "(info)",
-    )
+
+def provider_file(case: Case, rows: int) -> Path:
+    """The case's input of ``rows`` rows (generated once into ``bench/data``, then reused)."""
+    suffix = provider_exports.SUFFIX[case.kind]
+    name = f"provider-{case.kind}{'-random' if case.random_keys else ''}-{rows}{suffix}"
+    path = DATA / name
+    if not path.exists():
+        provider_exports.write(case.kind, path, rows, random_keys=case.random_keys)
+    return path
+
+
+def raw_copy_sql(path: Path, out: Path) -> str:
+    """The baseline: the file read by DuckDB as it is, written to Parquet."""
+    reader = {
+        ".parquet": "read_parquet",
+        ".csv": "read_csv",
+        ".jsonl": "read_json_auto",
+    }[path.suffix]
+    return f"COPY (SELECT * FROM {reader}('{path}')) TO '{out}' (FORMAT parquet)"
+
+
+def run(size: int, results: Results, repeat: int, kinds: set[str] | None = None) -> None:
+    for case in CASES:
+        key = case.kind + ("-random" if case.random_keys else "")
+        if kinds is not None and key not in kinds:
+            continue
+        path = provider_file(case, size)
+        work = DATA / "ingest-work"
+        work.mkdir(parents=True, exist_ok=True)
+
+        def raw_copy(path: Path = path, work: Path = work) -> None:
+            with tempfile.TemporaryDirectory(dir=work) as d:
+                con = duckdb.connect()
+                con.execute(raw_copy_sql(path, Path(d) / "out.parquet"))
+                con.close()
+
+        def ours(enrich: bool, path: Path = path, work: Path = work) -> None:
+            with tempfile.TemporaryDirectory(dir=work) as d:
+                lake = Lake(Path(d) / "lake")
+                Ingestor(lake, enrichers=[CarbonEnricher()] if enrich else []).ingest(
+                    [path], org="bench", source="bench"
+                )
+                shutil.rmtree(d, ignore_errors=True)
+
+        best = best_of_interleaved(
+            {"raw": raw_copy, "carbon": lambda: ours(True), "plain": lambda: ours(False)},
+            repeat,
+            warmup=1,
+        )
+        results.add(
+            size,
+            "ingest",
+            f"ingest {case.label} (carbon, rollups)",
+            best["carbon"],
+            best["raw"],
+            "raw copy",
+            case.target,
+            input=path.name,
+        )
+        results.add(
+            size,
+            "ingest",
+            f"ingest {case.label} (no enrichers)",
+            best["plain"],
+            best["raw"],
+            "raw copy",
+            "(info)",
+            input=path.name,
+        )

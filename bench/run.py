@@ -20,6 +20,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench import api_bench, ingest_bench, query_bench  # noqa: E402
 from bench.common import DATA, OUT, Results, dataset  # noqa: E402
+from costlake.carbon.enricher import CarbonEnricher  # noqa: E402
 from costlake.ingest.pipeline import Ingestor  # noqa: E402
 from costlake.kit.duck import connect  # noqa: E402
 from costlake.lake.rollups import backfill  # noqa: E402
@@ -31,6 +32,13 @@ def main() -> None:
     parser.add_argument("--sizes", default="1000000,10000000")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--skip", default="", help="comma list of: ingest,query,pandas,api")
+    parser.add_argument(
+        "--inputs",
+        default="",
+        help="ingest inputs to measure, comma list of: aws-focus,azure-focus,aws-cur,gcp,"
+        "aws-focus-random (default: all)",
+    )
+    parser.add_argument("--out", default="results.json", help="file name under bench/out")
     args = parser.parse_args()
     skip = set(filter(None, args.skip.split(",")))
     results = Results()
@@ -41,28 +49,31 @@ def main() -> None:
     )
     for size in (int(s) for s in args.sizes.split(",")):
         print(f"\n== {size:,} rows ==", flush=True)
-        files = dataset(size)
         if "ingest" not in skip:
-            ingest_bench.run(size, files, results, args.repeat)
+            kinds = set(filter(None, args.inputs.split(","))) or None
+            ingest_bench.run(size, results, args.repeat, kinds)
+        if not {"query", "api"} - skip:
+            continue
+        files = dataset(size)
         home = DATA / f"home-{size}"
         lake = Lake(home / "lake")
         if lake.snapshot("bench").rows != size:
             shutil.rmtree(home, ignore_errors=True)
-            Ingestor(lake).ingest(files, org="bench", source="demo")
+            Ingestor(lake, enrichers=[CarbonEnricher()]).ingest(files, org="bench", source="demo")
         backfill(lake, "bench", connect())  # rollups an older costlake did not write
         if "query" not in skip:
             query_bench.run(size, lake, results, args.repeat, "pandas" not in skip)
         if "api" not in skip:
             api_bench.run(size, home, results, args.repeat)
     OUT.mkdir(parents=True, exist_ok=True)
-    (OUT / "results.json").write_text(
+    (OUT / args.out).write_text(
         json.dumps(
             {"started": started, "seconds": time.time() - started, "results": results.rows},
             indent=2,
             default=str,
         )
     )
-    print(f"\nall results in {OUT / 'results.json'} ({time.time() - started:.0f}s)")
+    print(f"\nall results in {OUT / args.out} ({time.time() - started:.0f}s)")
 
 
 if __name__ == "__main__":
