@@ -89,8 +89,8 @@ class NotFound(CostlakeError):
 
 class Unauthenticated(CostlakeError):
     """``reason``: "missing" (no credential), "malformed" (not of the expected shape),
-    "unknown" (no such key, or revoked or expired), "expired" (a session token past its
-    time), "duplicate" (the credential header was sent more than once)."""
+    "unknown" (no such key), "revoked" or "expired" (a key that was issued, or a session
+    token past its time), "duplicate" (the credential header was sent more than once)."""
 
     code = "unauthenticated"
 

@@ -15,7 +15,7 @@ from costlake.auth.scopes import registered
 from costlake.auth.sessions import SessionTokens
 from costlake.db.models import Org, User
 from costlake.errors import Unauthenticated
-from costlake.keys.service import authenticate
+from costlake.keys.service import authenticate, refusal
 from costlake.orgs.service import get_org
 
 
@@ -28,10 +28,14 @@ def _granted(session: Session, org: Org, user: User | None) -> tuple[str, ...] |
 
 
 def principal_for_key(session: Session, secret: str) -> Principal | None:
-    """The principal an API key stands for, or None if it is unknown, revoked or expired."""
+    """The principal an API key stands for; None for a key nobody issued, and
+    :class:`Unauthenticated` with reason "revoked" or "expired" for a key that was."""
     key = authenticate(session, secret)
     if key is None:
-        return None
+        why = refusal(session, secret)
+        if why == "unknown":
+            return None
+        raise Unauthenticated(f"the API key was {why}", reason=why)
     return Principal(
         kind=PrincipalKind.API_KEY,
         org=key.org.slug,

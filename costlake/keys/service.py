@@ -133,6 +133,20 @@ def authenticate(session: Session, secret: str) -> AuthenticatedKey | None:
     return None
 
 
+def refusal(session: Session, secret: str) -> str:
+    """Why :func:`authenticate` refused ``secret``: "revoked", "expired" or "unknown" (no
+    key of that secret). Vendors answer a revoked key differently from an unknown one
+    (StackSpend: 403 FORBIDDEN rather than 401)."""
+    moment = now()
+    for key in ApiKeyRepository(session).candidates(hashing.lookup_of(secret)):
+        if hashing.verify(key.secret_hash, secret):
+            if key.revoked_at is not None:
+                return "revoked"
+            if key.expires_at is not None and key.expires_at <= moment:
+                return "expired"
+    return "unknown"
+
+
 def list_keys(session: Session, org_slug: str, *, include_revoked: bool = True) -> Sequence[ApiKey]:
     """The keys of an existing org, oldest first. Rows carry the display prefix and
     the hash, never the secret; :class:`NotFound` for an unknown org."""

@@ -49,7 +49,8 @@ class World:
 
 
 def build_world(home: Path, **settings: object) -> Iterator[World]:
-    platform = Platform.start(Settings(home=home, **settings))
+    # no credential cache: a revoked key must be refused at once
+    platform = Platform.start(Settings(home=home, credential_cache_seconds=0, **settings))
     try:
         for org, seed in (("acme", 11), ("globex", 12)):
             path = home / f"{org}.parquet"

@@ -104,6 +104,21 @@ class TestCredentials:
         with world.client() as c:
             assert_error(dialect, c.request(method, path, headers=present(scheme, forged)), 401)
 
+    def test_a_revoked_key_is_refused(self, world: World, dialect: Dialect) -> None:
+        from costlake.keys.service import authenticate, revoke_key
+
+        method, path, scope = probe(dialect)
+        key = world.key(dialect, [scope])
+        with world.platform.session() as s:
+            found = authenticate(s, key)
+            assert found is not None
+            revoke_key(s, "acme", found.key_id)
+        expected = dialect.status_for(Unauthenticated("revoked", reason="revoked"))
+        with world.client() as c:
+            r = c.request(method, path, headers=present(first_key_scheme(dialect), key))
+        assert_error(dialect, r, expected)
+        assert expected in (401, 403)
+
     def test_two_authorization_headers_are_refused(self, world: World, dialect: Dialect) -> None:
         method, path, scope = probe(dialect)
         scheme = first_key_scheme(dialect)
