@@ -23,7 +23,7 @@ import duckdb
 
 from costlake.errors import IngestError, MalformedFile
 from costlake.focus.schema import COLUMNS, duckdb_type
-from costlake.ingest import files, registry
+from costlake.ingest import commitments, files, registry
 from costlake.ingest.base import Adapter, RawColumns
 from costlake.ingest.files import file_format_of
 from costlake.ingest.sql import Expr, ident, lit
@@ -260,6 +260,7 @@ class Ingestor:
         check_name("org", org)
         if source is not None:
             check_name("source", source)
+            commitments.check_cost_source(source)
         if not paths:
             raise IngestError("no files to ingest")
         paths, left_out = files.collect([Path(p) for p in paths])
@@ -271,15 +272,18 @@ class Ingestor:
             try:
                 staged, written, skipped = self._stage(
                     con,
-                    groups,
+                    [g for g in groups if not commitments.is_commitments(g.adapter)],
                     staging,
                     source=source,
                     skip_bad_rows=skip_bad_rows,
                     progress=progress,
                 )
                 staged = self._with_rollups(con, _merge_same_partitions(staged), staging)
+                supporting = _stage_commitments(con, groups, staging, source)
+                staged, written = staged + supporting, written + sum(s.rows for s in supporting)
                 if staged:
-                    before = self.lake.snapshot(org).partitions
+                    snap = self.lake.snapshot(org)
+                    before = snap.partitions + snap.commitments
                     after = self.lake.commit(org, version, staged)
                     replaced = _replaced(before, after, {(s.source, s.period) for s in staged})
                 else:
@@ -608,6 +612,29 @@ class Ingestor:
         except duckdb.Error:
             return None
         return int(rows[0][0]) if rows else None
+
+
+def _stage_commitments(
+    con: duckdb.DuckDBPyConnection, groups: list[_Group], staging: Path, source: str | None
+) -> list[StagedPartition]:
+    """The FOCUS Contract Commitment groups, staged beside cost and usage for the same
+    commit (``costlake.ingest.commitments``)."""
+    ingested_at = clock.utcnow().isoformat(sep=" ")
+    staged: list[StagedPartition] = []
+    for i, group in enumerate(g for g in groups if commitments.is_commitments(g.adapter)):
+        assert group.columns is not None
+        reader = _reader(group.paths, group.file_format, group.adapter.csv_options.null_strings)
+        staged += commitments.stage(
+            con,
+            group.adapter,
+            group.columns,
+            group.paths,
+            reader,
+            staging / f"c{i}",
+            source=source,
+            ingested_at=ingested_at,
+        )
+    return _merge_same_partitions(staged)
 
 
 def _replaced(

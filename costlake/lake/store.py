@@ -2,6 +2,8 @@
 
     <root>/org=<org>/_manifest.json
     <root>/org=<org>/source=<source>/period=<YYYY-MM>/v=<version>/*.parquet
+    <root>/org=<org>/source=<source>.commitments/period=<YYYY-MM>/...  (FOCUS 1.3 Contract
+                                                   Commitment rows of that source)
     <root>/org=<org>/_staging/<version>/...        (an ingest in progress)
     <root>/org=<org>/_staging/<version>/.alive     (locked by that ingest while it runs)
 
@@ -25,6 +27,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from costlake.errors import DamagedPartition, InvalidInput
+from costlake.focus.commitments import SOURCE_SUFFIX
 from costlake.lake import manifest as mf
 from costlake.lake.manifest import FileSum, Manifest, Partition, Retired
 
@@ -66,6 +69,10 @@ class LakeSnapshot:
     org: str
     generation: int
     partitions: tuple[Partition, ...]
+    """Cost and usage: what every cost query reads."""
+    commitments: tuple[Partition, ...] = ()
+    """The FOCUS Contract Commitment dataset, per source and period (sources named
+    ``<source>.commitments``); see ``costlake.lake.commitments``."""
 
     def files(
         self,
@@ -214,7 +221,9 @@ class Lake:
 
     def snapshot(self, org: str) -> LakeSnapshot:
         m = mf.read(self.org_dir(org), org)
-        return LakeSnapshot(self.root, org, m.generation, m.partitions)
+        cost = tuple(p for p in m.partitions if not p.source.endswith(SOURCE_SUFFIX))
+        commitments = tuple(p for p in m.partitions if p.source.endswith(SOURCE_SUFFIX))
+        return LakeSnapshot(self.root, org, m.generation, cost, commitments)
 
     def new_staging_dir(self, org: str) -> tuple[str, Path]:
         """A new staging folder, marked alive until ``commit`` or ``abort``.
