@@ -32,6 +32,7 @@ class CloudExpat(DialectBase):
     envelope = Bare(_body, ErrorResponse)
     rate_limits: ClassVar = {DEFAULT: RateLimitClass(100, 3600, "every endpoint, per API key")}
     codes: ClassVar = {**DialectBase.codes, **errors.CODES}
+    example = ("GET", "/v1/costs/summary?period=month", None)
 
     def error_code(self, kind: str, error: Exception) -> str:
         if isinstance(error, Unauthenticated) and error.reason == "malformed":

@@ -78,6 +78,25 @@ class DialectBase:
     """The vendor's code for each kind of failure (:data:`.errors.STATUS`)."""
     statuses: ClassVar[Mapping[str, int]] = {}
     """Where the vendor's status for a kind differs from the common one."""
+    example: ClassVar[tuple[str, str, str | None] | None] = None
+    """(method, path with query, JSON body or None): a request worth showing a new user."""
+
+    def curl_example(self, base_url: str, key: str) -> str | None:
+        """A ready-to-run ``curl`` of :attr:`example` with ``key`` where this vendor's
+        clients put it."""
+        if self.example is None:
+            return None
+        method, path, body = self.example
+        scheme = next(s for s in self.schemes if isinstance(s, ApiKeyScheme))
+        value = f"Bearer {key}" if scheme.where == "bearer" else key
+        parts = ["curl", "-s"]
+        if method != "GET":
+            parts += ["-X", method]
+        parts += ["-H", f"'{scheme.header}: {value}'"]
+        if body is not None:
+            parts += ["-H", "'Content-Type: application/json'", "-d", f"'{body}'"]
+        parts.append(f"'{base_url.rstrip('/')}{path}'")
+        return " ".join(parts)
 
     @property
     def key_styles(self) -> tuple[StyleSpec, ...]:
