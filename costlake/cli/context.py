@@ -81,6 +81,10 @@ def handle_errors(fn: Callable[P, R]) -> Callable[P, R]:
             if e.title != Settings.__name__:
                 raise
             fail(settings_error(e, {}).message)
+        except OSError as e:
+            if e.filename is None:
+                raise
+            fail(f"{e.filename}: {e.strerror or e}")  # a home or file costlake cannot use
 
     # Marks the commands that render errors this way (a test checks every command is one).
     wrapper.handles_errors = True  # type: ignore[attr-defined]

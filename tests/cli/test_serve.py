@@ -103,3 +103,11 @@ def test_serve_prints_its_url_answers_at_once_and_redacts_the_access_log(tmp_pat
     assert code == 0 and "Traceback" not in log, log
     assert "/v1/costs/summary?api_key=REDACTED&period=REDACTED&team=REDACTED" in log, log
     assert secret not in log and "month" not in log
+
+
+def test_a_home_that_cannot_be_a_folder_is_one_line(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    result = run(["keys", "list", "--org", "x"], environment(blocker / "home"))
+    line = one_line_error(result)
+    assert str(blocker / "home") in line and "Not a directory" in line
