@@ -127,9 +127,9 @@ def _reader(
 
 def describe(con: duckdb.DuckDBPyConnection, path: Path) -> RawColumns:
     """The columns of one raw file, read from its header or schema only."""
-    kind = file_format_of(path)
     if not path.exists():
-        raise MalformedFile("no such file", path=str(path))
+        raise MalformedFile("no such file or folder", path=str(path))
+    kind = file_format_of(path)
     files.check_readable(path, kind)
     try:
         rows = con.execute(f"DESCRIBE SELECT * FROM {_reader([path], kind)}").fetchall()

@@ -150,6 +150,13 @@ class TestFolders:
             Skipped(str(folder / "cur-Manifest.json"), "a delivery manifest, not billing data"),
         }
 
+    def test_missing_path_is_named_whatever_its_name(
+        self, tmp_path: Path, ingestor: Ingestor
+    ) -> None:
+        for name in ("gone.csv", "gone-folder"):
+            with pytest.raises(MalformedFile, match=f"{name}: no such file or folder$"):
+                ingestor.ingest([tmp_path / name], org="acme")
+
     def test_empty_folder_is_refused(self, tmp_path: Path, ingestor: Ingestor) -> None:
         (tmp_path / "nothing").mkdir()
         with pytest.raises(IngestError, match="nothing holds no billing files"):
