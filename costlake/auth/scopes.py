@@ -42,6 +42,8 @@ register("carbon:read", "Read carbon emissions and energy estimates.")
 register("reports:read", "Read combined cost and carbon reports.")
 register("accounts:read", "List the cloud accounts and sources seen in the org's data.")
 register("keys:write", "Create and revoke API keys of the org.")
+register("insights:read", "Read the org's saved insights (named filters and groupings).")
+register("insights:write", "Create, change and delete the org's saved insights.")
 
 
 def registered() -> list[Scope]:

@@ -222,3 +222,26 @@ class JobLease(Base):
 
     def __repr__(self) -> str:
         return f"JobLease(name={self.name!r}, holder={self.holder!r})"
+
+
+class Insight(Base):
+    """A saved cost question of an org (``costlake.insights``): a name, a description, and
+    the filters and grouping that a cost query over time applies. Filters and group-by keys
+    are the core's (FOCUS columns, ``tag:<key>``), whatever dialect wrote them."""
+
+    __tablename__ = "insights"
+    __table_args__ = (Index("ix_insights_org_id_created_at", "org_id", "created_at"),)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    org_id: Mapped[int] = mapped_column(ForeignKey("orgs.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="")
+    filters: Mapped[dict[str, Any]] = mapped_column(JSON)
+    group_by: Mapped[list[str]] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(default=now)
+    updated_at: Mapped[datetime] = mapped_column(default=now)
+
+    org: Mapped[Org] = relationship(lazy="raise")
+
+    def __repr__(self) -> str:
+        return f"Insight(id={self.id!r}, name={self.name!r})"

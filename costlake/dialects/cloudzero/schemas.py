@@ -65,3 +65,34 @@ class DimensionOut(BaseModel):
 
 class DimensionsResponse(BaseModel):
     data: list[DimensionOut]
+
+
+class InsightIn(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    name: str = Field(description="Display name for the insight.")
+    description: str = Field("", description="Description of what the insight tracks.")
+    filters: dict[str, Any] = Field(
+        default_factory=dict,
+        description='Dimension -> values to keep, or {"exclude": [values]} to leave out.',
+    )
+    group_by: list[str] = Field(default_factory=list, description="Dimensions to group by.")
+
+
+class Insight(BaseModel):
+    id: str
+    name: str
+    description: str
+    created_at: str
+    updated_at: str
+    filters: dict[str, Any]
+    group_by: list[str]
+
+
+class InsightOut(BaseModel):
+    data: Insight
+
+
+class InsightsResponse(BaseModel):
+    data: list[Insight]
+    pagination: Pagination

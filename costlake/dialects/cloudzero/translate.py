@@ -74,13 +74,15 @@ def group_dimensions(group_by: Sequence[str] | None) -> list[Dimension]:
     return dims
 
 
-def filters(spec: Mapping[str, Any] | None) -> list[Filter]:
+def value_rules(
+    spec: Mapping[str, Any] | None, field: str
+) -> list[tuple[Dimension, tuple[str, ...], tuple[str, ...]]]:
     """``{dimension: [values]}`` keeps charges with one of the values; ``{dimension:
     {"exclude": [values]}}`` (or ``{"include": [...], "exclude": [...]}``) leaves some out.
-    Dimensions are combined with AND, values of one dimension with OR."""
-    out: list[Filter] = []
+    Returns (dimension, include, exclude) per key; refusals name ``<field>.<dimension>``."""
+    out = []
     for name, rule in (spec or {}).items():
-        where = f"filter.{name}"
+        where = f"{field}.{name}"
         dim = resolve(name, where)
         if isinstance(rule, list):
             rule = {"include": rule}
@@ -89,17 +91,28 @@ def filters(spec: Mapping[str, Any] | None) -> list[Filter]:
                 f"{where}: give a list of values, or an object with 'include' and/or "
                 "'exclude' lists"
             )
-        for part, op in (("include", FilterOp.IN), ("exclude", FilterOp.NOT_IN)):
-            if part not in rule:
-                continue
-            values = rule[part]
-            if (
+        parts: dict[str, tuple[str, ...]] = {}
+        for part in ("include", "exclude"):
+            values = rule.get(part, [])
+            if part in rule and (
                 not isinstance(values, list)
                 or not values
                 or not all(isinstance(v, str) for v in values)
             ):
                 raise InvalidInput(f"{where}: {part} must be a non-empty list of strings")
-            out.append(Filter(dim.column, op, tuple(values)))
+            parts[part] = tuple(values)
+        out.append((dim, parts["include"], parts["exclude"]))
+    return out
+
+
+def filters(spec: Mapping[str, Any] | None) -> list[Filter]:
+    """A billing ``filter``: dimensions combined with AND, values of one dimension with OR."""
+    out: list[Filter] = []
+    for dim, include, exclude in value_rules(spec, "filter"):
+        if include:
+            out.append(Filter(dim.column, FilterOp.IN, include))
+        if exclude:
+            out.append(Filter(dim.column, FilterOp.NOT_IN, exclude))
     return out
 
 

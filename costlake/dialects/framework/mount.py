@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from fastapi import FastAPI, Request, Response
+from fastapi import APIRouter, FastAPI, Request, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match, Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from costlake.dialects.framework.dialect import Dialect
@@ -21,8 +22,9 @@ def mount_dialects(app: FastAPI, dialects: Sequence[Dialect]) -> dict[str, dict[
     owners: PathOwners[Dialect] = PathOwners(dialects)
     app.add_middleware(HeadAsGet, owns=lambda path: owners.owner(path) is not None)
     documents: dict[str, dict[str, Any]] = {}
+    routers: dict[str, APIRouter] = {}
     for dialect in dialects:
-        router = dialect.routes()
+        router = routers[dialect.name] = dialect.routes()
         app.include_router(router)
         documents[dialect.name] = openapi_document(dialect, router)
 
@@ -32,13 +34,15 @@ def mount_dialects(app: FastAPI, dialects: Sequence[Dialect]) -> dict[str, dict[
         prefix, so a client only ever parses its own vendor's error body. OPTIONS is
         answered with the methods a path allows."""
         allow = (exc.headers or {}).get("Allow")
+        owner = owners.owner(request.url.path)
+        if exc.status_code == 405 and owner is not None:
+            allow = allowed_methods(routers[owner.name], request) or allow
         if exc.status_code == 405 and request.method == "OPTIONS" and allow:
             return Response(status_code=204, headers={"Allow": f"{allow}, OPTIONS"})
         if exc.status_code == 405 and allow:
             exc.headers = {"Allow": f"{allow}, OPTIONS"}
-        dialect = owners.owner(request.url.path)
-        if dialect is not None:
-            return dialect.render_error(exc)
+        if owner is not None:
+            return owner.render_error(exc)
         code = "NOT_FOUND" if exc.status_code == 404 else "HTTP_ERROR"
         return OrjsonResponse(
             {"error": code, "message": str(exc.detail), "code": code},
@@ -47,6 +51,22 @@ def mount_dialects(app: FastAPI, dialects: Sequence[Dialect]) -> dict[str, dict[
         )
 
     return documents
+
+
+def allowed_methods(router: APIRouter, request: Request) -> str | None:
+    """Every method some route of ``router`` serves at the request's path. Starlette names
+    only the first route that matches the path, so ``/v2/insights`` with a GET route and a
+    POST route would answer ``Allow: GET``."""
+    methods: set[str] = set()
+    for route in router.routes:
+        if isinstance(route, Route) and route.methods:
+            match, _ = route.matches({**request.scope, "method": "GET"})
+            if match is not Match.NONE:
+                methods |= route.methods
+    methods.discard("HEAD")
+    order = ("GET", "POST", "PUT", "PATCH", "DELETE")
+    ranked = sorted(methods, key=lambda m: (order.index(m) if m in order else 9, m))
+    return ", ".join(ranked) or None
 
 
 class HeadAsGet:

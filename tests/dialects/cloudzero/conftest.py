@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import duckdb
@@ -19,11 +18,13 @@ from costlake.config import Settings
 from costlake.ingest.pipeline import Ingestor
 from costlake.keys.service import create_key
 from costlake.platform import Platform
+from tests.conftest import SHARED
 from tests.dialects.live import LiveServer, live_server
 from tests.query.conftest import focus_rows
 
-FOCUS_SAMPLE = Path("/work/shared/data/focus-samples/focus_sample.csv")
-CUR_SAMPLE = Path("/work/shared/data/provider-exports/sample-anonymous-aws-export-dataset.csv")
+FOCUS_SAMPLE = SHARED / "data" / "focus-samples" / "focus_sample.csv"
+CUR_SAMPLE = SHARED / "data" / "provider-exports" / "sample-anonymous-aws-export-dataset.csv"
+SEED_OPENAPI = SHARED / "seeds" / "cloudzero-openapi.yml"
 ORGS = {"acme": "focus sample", "legacy": "legacy CUR sample", "globex": "generated rows"}
 
 

@@ -1,0 +1,54 @@
+"""Migration 0004 on a database of the previous release (at 0003) that holds data."""
+
+from __future__ import annotations
+
+from alembic import command
+from sqlalchemy import insert, inspect, select
+
+from costlake.db import create_engine, current_revision, migrate, session_factory
+from costlake.db.engine import _alembic_config
+from costlake.db.models import ApiKey, Org
+from costlake.insights import service
+from costlake.insights.schemas import InsightInput
+from costlake.kit.clock import now
+
+
+def test_upgrading_a_previous_release_keeps_its_rows_and_adds_insights(
+    empty_db_url: str,
+) -> None:
+    engine = create_engine(empty_db_url)
+    try:
+        with engine.begin() as connection:
+            command.upgrade(_alembic_config(connection), "0003")
+        with engine.begin() as connection:
+            org_id = connection.execute(
+                insert(Org).returning(Org.id), {"slug": "acme", "name": "Acme", "created_at": now()}
+            ).scalar_one()
+            connection.execute(
+                insert(ApiKey),
+                {
+                    "org_id": org_id,
+                    "name": "old",
+                    "style": "plain",
+                    "prefix": "cl_abc",
+                    "lookup": "abc",
+                    "secret_hash": "x",
+                    "scopes": ["*"],
+                    "created_at": now(),
+                },
+            )
+            assert "insights" not in inspect(connection).get_table_names()
+        migrate(engine)
+        with engine.connect() as connection:
+            assert current_revision(connection) == "0004"
+            assert connection.execute(select(ApiKey.name)).scalars().all() == ["old"]
+        with session_factory(engine)() as session:
+            made = service.create(session, "acme", InsightInput(name="kept"))
+            session.commit()
+            assert service.get(session, "acme", made.id).name == "kept"
+        with engine.begin() as connection:
+            command.downgrade(_alembic_config(connection), "0003")
+            assert "insights" not in inspect(connection).get_table_names()
+            assert connection.execute(select(Org.slug)).scalars().all() == ["acme"]
+    finally:
+        engine.dispose()
