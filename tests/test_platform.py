@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import httpx
@@ -12,6 +14,7 @@ from costlake.config import Settings
 from costlake.errors import InvalidInput
 from costlake.ingest.pipeline import Ingestor
 from costlake.keys.service import create_key
+from costlake.lake.store import Lake
 from costlake.platform import Platform, query_engine
 from costlake.serving import serve_in_thread
 from tests.query.conftest import focus_rows
@@ -44,7 +47,7 @@ def _summary(settings: Settings, data: Path) -> httpx.Response:
     """One CloudExpat request against a platform started from ``settings``."""
     platform = Platform.start(settings)
     try:
-        Ingestor(platform.lake).ingest([data], org="acme", source="fixture")
+        platform.ingestor().ingest([data], org="acme", source="fixture")
         with serve_in_thread(platform) as url:  # the dialects register their key styles
             with platform.session() as s:
                 secret = create_key(s, "acme", "t", ["*"], "cloudexpat")[1]
@@ -74,3 +77,35 @@ def test_the_server_answers_on_spark_what_it_answers_on_duckdb(
     body = on_spark.json()
     assert body == on_duckdb.json()
     assert body["totals"]
+
+
+class TestEnrichers:
+    def test_the_ingest_package_never_imports_carbon(self, tmp_path: Path) -> None:
+        """Carbon is injected by the composition root; a broken carbon package must not be
+        silently skipped by ingest (it used to be, behind ``except ImportError``)."""
+        code = (
+            "import sys, costlake.ingest.pipeline as p, costlake.ingest.registry as r\n"
+            "from costlake.lake.store import Lake\n"
+            "r.adapters(); p.Ingestor(Lake(sys.argv[1]))\n"
+            "print(sorted(m for m in sys.modules if m.startswith('costlake.carbon')))"
+        )
+        done = subprocess.run(
+            [sys.executable, "-c", code, str(tmp_path)], capture_output=True, text=True
+        )
+        assert done.returncode == 0, done.stderr
+        assert done.stdout.strip() == "[]"
+
+    def test_an_ingestor_without_enrichers_writes_no_carbon(self, tmp_path: Path) -> None:
+        assert Ingestor(Lake(tmp_path)).enrichers == []
+
+    def test_the_platforms_ingestor_carries_its_enrichers_and_duckdb_threads(
+        self, tmp_path: Path
+    ) -> None:
+        platform = Platform.start(Settings(home=tmp_path, duckdb_threads=2))
+        try:
+            ingestor = platform.ingestor()
+            assert [e.name for e in ingestor.enrichers] == ["carbon"]
+            assert ingestor.threads == 2
+            assert ingestor.lake is platform.lake
+        finally:
+            platform.close()

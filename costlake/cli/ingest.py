@@ -8,9 +8,9 @@ from typing import Annotated
 import duckdb
 import typer
 
-from costlake.cli.context import console, handle_errors, lake, out, row_progress
+from costlake.cli.context import console, handle_errors, open_platform, out, row_progress
 from costlake.ingest.files import collect, file_format_of
-from costlake.ingest.pipeline import Ingestor
+from costlake.sources.service import ingest_files
 
 
 def formats_epilog() -> str:
@@ -85,7 +85,10 @@ def ingest(
     """Ingest billing exports into the FOCUS cost lake."""
     billing_files, _ = collect(paths)  # folders expanded, sidecars left out
     estimate = estimate_rows(billing_files)
-    with row_progress(f"ingest {len(billing_files)} file(s)", estimate) as update:
+    with (
+        open_platform() as platform,
+        row_progress(f"ingest {len(billing_files)} file(s)", estimate) as update,
+    ):
 
         def progress(fraction: float, rows: int) -> None:
             if rows >= 0:
@@ -93,7 +96,8 @@ def ingest(
             elif estimate:
                 update(int(fraction * estimate))
 
-        result = Ingestor(lake()).ingest(
+        result = ingest_files(
+            platform,
             paths,
             org=org,
             source=source,
@@ -108,11 +112,6 @@ def ingest(
         f"{', '.join(result.periods) or '-'} in {result.seconds:.2f}s "
         f"({result.rows_per_second:,.0f} rows/s)"
     )
-    from costlake.accounts.discovery import sync_accounts
-    from costlake.cli.context import db_session
-
-    with db_session() as session:
-        sync_accounts(session, lake(), org)
     for left_out in result.skipped_files:
         out.print(f"skipped {left_out.path}: {left_out.reason}")
     for old in result.replaced:

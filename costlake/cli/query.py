@@ -12,7 +12,7 @@ from typing import Annotated
 
 import typer
 
-from costlake.cli.context import handle_errors, lake, out, settings
+from costlake.cli.context import handle_errors, open_platform, out
 from costlake.cli.table import cost_table
 from costlake.errors import InvalidInput
 from costlake.kit.jsonout import decimal_text, dumps_rows
@@ -93,16 +93,10 @@ def query(
         top_n=top,
         compare_previous=compare,
     )
-    from costlake.platform import query_engine
-
-    the_lake = lake()
-    require_data(the_lake, org)
-    service = QueryService(the_lake, query_engine(settings(), engine))
-    try:
-        result = service.run(org, q)
-        totals = currency_totals(service, org, q) if output == "table" else {}
-    finally:
-        service.engine.close()
+    with open_platform(engine=engine) as platform:
+        require_data(platform.lake, org)
+        result = platform.queries.run(org, q)
+        totals = currency_totals(platform.queries, org, q) if output == "table" else {}
     rows = result.rows
     if not q.group_by and q.granularity is Granularity.TOTAL and not rows:
         rows = [{n: Decimal(0) for n in result.columns.metrics}]

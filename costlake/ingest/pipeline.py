@@ -57,15 +57,6 @@ class Enricher(Protocol):
     def wrap(self, select_sql: str, *, rescan: bool = False) -> str: ...
 
 
-def default_enrichers() -> list[Enricher]:
-    """The enrichers every ingest applies unless told otherwise."""
-    try:
-        from costlake.carbon.enricher import CarbonEnricher
-    except ImportError:  # the carbon package is optional at this layer
-        return []
-    return [CarbonEnricher()]
-
-
 @dataclass(frozen=True, slots=True)
 class Replaced:
     """A (source, period) that was in the lake before this ingest, and its rows then."""
@@ -237,14 +228,19 @@ _PERIOD = "strftime(\"BillingPeriodStart\", '%Y-%m')"
 
 
 class Ingestor:
-    """Runs ingests into one lake."""
+    """Runs ingests into one lake.
+
+    ``enrichers`` are given by the composition root (``Platform.enrichers``: carbon today);
+    ingest knows none of them by name, so a broken enricher fails loudly where it is built
+    instead of silently ingesting without its columns.
+    """
 
     def __init__(
-        self, lake: Lake, *, threads: int | None = None, enrichers: Sequence[Enricher] | None = None
+        self, lake: Lake, *, threads: int | None = None, enrichers: Sequence[Enricher] = ()
     ) -> None:
         self.lake = lake
         self.threads = threads
-        self.enrichers = list(default_enrichers() if enrichers is None else enrichers)
+        self.enrichers = list(enrichers)
 
     def ingest(
         self,

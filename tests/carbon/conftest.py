@@ -16,6 +16,7 @@ import pytest
 from costlake.focus.schema import FOCUS_SCHEMA
 from costlake.ingest.pipeline import Enricher, Ingestor
 from costlake.lake.store import Lake
+from costlake.platform import default_enrichers
 
 SEPT = datetime(2024, 9, 2, 10)  # a 30-day month
 
@@ -59,7 +60,7 @@ IngestRows = Callable[..., list[dict[str, Any]]]
 
 @pytest.fixture
 def ingest_rows(tmp_path: Path) -> IngestRows:
-    """Ingest rows into a fresh lake (default enrichers unless given) and return them, in the
+    """Ingest rows into a fresh lake (a platform's enrichers unless given) and return them, in the
     order given (each row gets a ResourceId ``row-<i>`` to keep track of it)."""
 
     def run(
@@ -68,7 +69,8 @@ def ingest_rows(tmp_path: Path) -> IngestRows:
         rows = [{**r, "ResourceId": f"row-{i}"} for i, r in enumerate(rows)]
         path = write_focus(tmp_path / "in.parquet", rows)
         lake = Lake(tmp_path / "lake")
-        Ingestor(lake, enrichers=enrichers).ingest([path], org="acme", source="test")
+        chosen = default_enrichers() if enrichers is None else enrichers
+        Ingestor(lake, enrichers=chosen).ingest([path], org="acme", source="test")
         files = lake.snapshot("acme").files()
         table = (
             duckdb.connect()

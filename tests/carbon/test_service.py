@@ -14,6 +14,7 @@ from costlake.carbon.enricher import ESTIMATE
 from costlake.carbon.service import AccountEmissions, emissions_by_account
 from costlake.ingest.pipeline import Ingestor
 from costlake.lake.store import Lake
+from costlake.platform import default_enrichers
 from costlake.query.service import QueryService
 from tests.carbon.conftest import line, write_focus
 
@@ -42,7 +43,7 @@ def used(
 @pytest.fixture
 def queries(tmp_path: Path) -> QueryService:
     lake = Lake(tmp_path / "lake")
-    ingest = Ingestor(lake)
+    ingest = Ingestor(lake, enrichers=default_enrichers())
     estimates = write_focus(
         tmp_path / "usage.parquet",
         [

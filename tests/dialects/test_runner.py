@@ -14,7 +14,6 @@ from starlette.requests import Request
 from costlake.config import Settings
 from costlake.dialects.runner import run_blocking
 from costlake.errors import QueryCancelled
-from costlake.ingest.pipeline import Ingestor
 from costlake.platform import Platform
 from tests.query.conftest import focus_rows
 
@@ -52,7 +51,7 @@ def platform(tmp_path: Path) -> Platform:
     p = Platform.start(Settings(home=tmp_path))
     data = tmp_path / "d.parquet"
     pq.write_table(focus_rows(1, 10), data)
-    Ingestor(p.lake).ingest([data], org="acme", source="s")
+    p.ingestor().ingest([data], org="acme", source="s")
     yield p
     p.close()
 

@@ -14,6 +14,7 @@ import pytest
 from costlake.focus.schema import FOCUS_SCHEMA
 from costlake.ingest.pipeline import Ingestor
 from costlake.lake.store import Lake
+from costlake.platform import default_enrichers
 from costlake.query.engines import Engine, get_engine
 from costlake.query.service import QueryService
 
@@ -86,10 +87,10 @@ def query_lake(tmp_path_factory: pytest.TempPathFactory) -> Lake:
     lake = Lake(root / "lake")
     path = root / "fixture.parquet"
     pq.write_table(focus_rows(7, 6000), path)
-    Ingestor(lake).ingest([path], org="acme", source="fixture")
+    Ingestor(lake, enrichers=default_enrichers()).ingest([path], org="acme", source="fixture")
     other = root / "other.parquet"
     pq.write_table(focus_rows(8, 500), other)
-    Ingestor(lake).ingest([other], org="globex", source="fixture")
+    Ingestor(lake, enrichers=default_enrichers()).ingest([other], org="globex", source="fixture")
     return lake
 
 

@@ -15,7 +15,6 @@ import pytest
 
 from costlake.accounts.discovery import sync_accounts
 from costlake.accounts.service import grant_accounts, list_accounts
-from costlake.ingest.pipeline import Ingestor
 from costlake.keys.service import create_key
 from costlake.orgs.service import get_or_create_user, get_org
 from tests.dialects.cloudexpat.conftest import World
@@ -93,7 +92,7 @@ def own_resources(world: World) -> str:
         table = table.set_column(table.schema.get_field_index("ResourceId"), "ResourceId", ids)
         path = world.home / "grants.parquet"
         pq.write_table(table, path)
-        Ingestor(world.server.platform.lake).ingest([path], org=org, source="fixture")
+        world.server.platform.ingestor().ingest([path], org=org, source="fixture")
         with world.server.platform.session() as s:
             create_key(s, org, "owner", ["*"], "cloudexpat")
             sync_accounts(s, world.server.platform.lake, org)

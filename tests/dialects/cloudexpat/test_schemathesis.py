@@ -12,7 +12,6 @@ import pyarrow.parquet as pq
 import pytest
 
 from costlake.config import Settings
-from costlake.ingest.pipeline import Ingestor
 from costlake.keys.service import create_key
 from costlake.kit.ratelimit import RateLimitDecision
 from costlake.platform import Platform
@@ -36,7 +35,7 @@ def fuzz_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Live
     try:
         data = home / "d.parquet"
         pq.write_table(focus_rows(3, 2000), data)
-        Ingestor(platform.lake).ingest([data], org="acme", source="fixture")
+        platform.ingestor().ingest([data], org="acme", source="fixture")
         with platform.session() as s:
             key = create_key(s, "acme", "fuzz", ["*"], "cloudexpat")[1]
         with live_server(platform) as server:

@@ -1,0 +1,58 @@
+"""Ingest, then record the accounts seen: the one way billing files enter a platform.
+
+The CLI, the server and scheduled source syncs all call :func:`ingest_files`, so none of
+them can forget the second half (an org whose accounts the metadata database does not
+know yet cannot grant them to users).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from contextlib import AbstractContextManager
+from pathlib import Path
+from typing import Protocol
+
+from sqlalchemy.orm import Session
+
+from costlake.accounts.discovery import sync_accounts
+from costlake.ingest.pipeline import Ingestor, IngestResult, ProgressCallback
+from costlake.lake.store import Lake
+
+
+class IngestDeps(Protocol):
+    """What ingesting needs from the composition root (``costlake.platform.Platform``)."""
+
+    lake: Lake
+
+    def ingestor(self) -> Ingestor: ...
+
+    def session(self) -> AbstractContextManager[Session]: ...
+
+
+def ingest_files(
+    deps: IngestDeps,
+    paths: Sequence[Path | str],
+    *,
+    org: str = "default",
+    source: str | None = None,
+    format: str | None = None,
+    skip_bad_rows: bool = False,
+    progress: ProgressCallback | None = None,
+) -> IngestResult:
+    """Ingest ``paths`` into ``org``'s lake, then record the org and the cloud accounts its
+    lake now holds.
+
+    The lake commit comes first and stands on its own: if recording the accounts fails, the
+    error is raised, and the next ingest or the ``accounts.sync`` job records them.
+    """
+    result = deps.ingestor().ingest(
+        paths,
+        org=org,
+        source=source,
+        format=format,
+        skip_bad_rows=skip_bad_rows,
+        progress=progress,
+    )
+    with deps.session() as session:
+        sync_accounts(session, deps.lake, org)
+    return result
