@@ -1,18 +1,24 @@
 """Reading back the FOCUS Contract Commitment dataset an org's lake holds.
 
 Ingest stores it beside cost and usage (``costlake.ingest.commitments``); nothing queries it
-yet but this function, which commitment analysis (spend or usage promised per contract period
-against what the cost and usage rows drew down through ``ContractApplied``) will build on.
+yet but ``read_commitments`` (and ``export_commitments``, which writes it to a file), which
+commitment analysis (spend or usage promised per contract period against what the cost and
+usage rows drew down through ``ContractApplied``) will build on.
 """
 
 from __future__ import annotations
 
+import os
+import uuid
 from datetime import datetime
+from pathlib import Path
 
 import duckdb
 import pyarrow as pa
 
+from costlake.errors import InvalidInput
 from costlake.focus.commitments import COMMITMENT_COLUMNS, COMMITMENT_SCHEMA
+from costlake.ingest.sql import ident, lit
 from costlake.lake.store import Lake
 
 
@@ -60,3 +66,28 @@ def read_commitments(
     finally:
         con.close()
     return table.cast(COMMITMENT_SCHEMA)
+
+
+def export_commitments(lake: Lake, org: str, out: Path, *, file_format: str = "parquet") -> int:
+    """Write the org's commitment rows to ``out`` (Parquet or CSV, as ``costlake export``
+    writes cost and usage: UTC instants, plain decimals, NULL as an empty CSV field); the
+    file appears complete or not at all. Returns the rows written."""
+    from costlake.lake.export import _copy_options, _value
+
+    if file_format not in ("parquet", "csv"):
+        raise InvalidInput(f"export format {file_format!r} is not supported: use parquet or csv")
+    table = read_commitments(lake, org)
+    values = ", ".join(f"{_value(c, file_format)} AS {ident(c.name)}" for c in COMMITMENT_COLUMNS)
+    tmp = out.with_name(f".{out.name}.{uuid.uuid4().hex[:12]}.tmp")
+    con = duckdb.connect()
+    try:
+        con.register("commitments", table)
+        con.execute(
+            f"COPY (SELECT {values} FROM commitments) TO {lit(str(tmp))} "
+            f"({_copy_options(file_format, out)})"
+        )
+        os.replace(tmp, out)
+    finally:
+        con.close()
+        tmp.unlink(missing_ok=True)
+    return table.num_rows

@@ -17,9 +17,9 @@ import pytest
 
 from costlake.errors import InvalidInput, MalformedFile
 from costlake.ingest.pipeline import Ingestor, Replaced
-from costlake.lake.commitments import read_commitments
+from costlake.lake.commitments import export_commitments, read_commitments
 from costlake.lake.store import Lake
-from tests.ingest.test_files import focus_csv, row
+from tests.ingest.bills import focus_csv, row
 
 COLUMNS = [
     "BillingCurrency", "ContractCommitmentCategory", "ContractCommitmentCost",
@@ -164,3 +164,24 @@ class TestBesideCostAndUsage:
         cost = focus_csv(tmp_path / "cost.csv", [row("1.5")])
         with pytest.raises(InvalidInput, match="kept for the FOCUS Contract Commitment"):
             ingestor.ingest([cost], org="acme", source="aws.commitments")
+
+
+class TestExport:
+    @pytest.mark.parametrize("name", ["cc.parquet", "cc.csv"])
+    def test_export_writes_every_row_exactly(
+        self, name: str, tmp_path: Path, ingestor: Ingestor, lake: Lake
+    ) -> None:
+        ingestor.ingest([write(tmp_path / "in.csv", ROWS)], org="acme", source="aws")
+        out = tmp_path / "out" / name
+        out.parent.mkdir()
+        assert export_commitments(lake, "acme", out, file_format=out.suffix[1:]) == 3
+        assert [p.name for p in out.parent.iterdir()] == [name]
+        reader = "read_parquet" if name.endswith("parquet") else "read_csv"
+        got = duckdb.sql(
+            f"SELECT ContractCommitmentId, CAST(ContractCommitmentCost AS DECIMAL(38, 18)), "
+            f"CAST(ContractCommitmentPeriodStart AS VARCHAR) FROM {reader}('{out}') ORDER BY 1"
+        ).fetchall()
+        assert got[1] == ("edp-1-q2", Decimal("250000.000000000000000001"), got[1][2])
+        assert got[2][:2] == ("gpu-1", None)
+        if name.endswith("csv"):
+            assert "2024-04-01T00:00:00Z" in out.read_text()

@@ -19,25 +19,7 @@ from costlake.errors import IngestError, MalformedFile, UnknownFormat, Unreadabl
 from costlake.ingest.files import Skipped
 from costlake.ingest.pipeline import Ingestor, Replaced
 from costlake.lake.store import Lake
-
-HEADER = (
-    "BilledCost,BillingAccountId,BillingCurrency,BillingPeriodStart,BillingPeriodEnd,"
-    "ChargeCategory,ChargePeriodStart,ChargePeriodEnd,EffectiveCost,InvoiceIssuerName,"
-    "ProviderName,PublisherName,ServiceCategory,ServiceName,Tags\n"
-)
-
-
-def row(cost: str = "1.5", month: int = 9, tags: str = '"{""team"":""web""}"') -> str:
-    start, end = f"2024-{month:02d}-01", f"2024-{month + 1:02d}-01"
-    return (
-        f"{cost},acct-1,USD,{start},{end},Usage,{start}T05:00:00Z,{start}T06:00:00Z,{cost},"
-        f"AWS,AWS,AWS,Compute,EC2,{tags}\n"
-    )
-
-
-def focus_csv(path: Path, rows: list[str]) -> Path:
-    path.write_text(HEADER + "".join(rows))
-    return path
+from tests.ingest.bills import HEADER, focus_csv, row
 
 
 class TestEmptyFiles:
