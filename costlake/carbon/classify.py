@@ -26,6 +26,13 @@ KINDS = ("compute", "memory", "ssd", "hdd", "network", "gpu")
 _GB_PER_BYTE = Decimal(1) / Decimal(2**30)  # CCF converts bytes with binary units
 _HOUR = Decimal(3600)
 
+GB_PER_TB = Decimal(1000)
+"""Storage energy needs TB-hours: CCF divides GB-hours and GB-months by 1000."""
+GB_PER_TB_OF_UNIT: dict[str, Decimal] = {"byte-seconds": Decimal(1024)}
+"""Units whose GB are binary end to end: CCF turns GCP's byte-seconds into TB-hours with
+2^40 bytes per TB (``convertByteSecondsToTerabyteHours``), so their GiB-hours are divided by
+1024, not 1000 (which was 2.4 % above CCF)."""
+
 # Lower-cased usage unit -> (dimension, factor to the dimension's base unit).
 # Base units: hours, vcpu_hours, seconds (-> hours), gb_seconds (-> GB-hours), gb_months,
 # gb_hours, gb. Azure's "10 Hours" style units count in blocks of 10.
@@ -157,6 +164,13 @@ AWS_HDD_WORDS = (
     r"log storage|data storage)\b",
 )
 AWS_NETWORK_WORDS = (r"\bdata transfer (out|from|to)\b|regional data transfer",)
+
+AWS_ARM_USAGE = r"(?:^|[-:])ARM(?:$|[-:])"
+"""AWS usage types of Arm (Graviton) capacity spell it as a token: ``Lambda-GB-Second-ARM``,
+``Lambda-Provisioned-GB-Second-ARM``, ``USE1-Fargate-ARM-vCPU-Hours:perCPU``."""
+AWS_GRAVITON_TYPE = r"^[a-z]+[0-9]+g[a-z]*\."
+"""Graviton instance families put a ``g`` after the generation: m6g, c7gn, r8gd, x2gd,
+im4gn, t4g (and g5g); no x86 family does (g4dn, m5zn, c7a, m7i)."""
 
 
 def _like(expr: str, patterns: Iterable[str]) -> str:
@@ -316,6 +330,16 @@ class Classifier:
             f"CASE WHEN {memory} THEN 'memory' WHEN contains({usage}, 'SSD') THEN 'ssd' "
             "ELSE 'hdd' END "
             f"WHEN {dim} = 'gb' AND {network} THEN 'network' END"
+        )
+
+    def arm(self, provider: str, usage: str, itype: str) -> str:
+        """True when an AWS compute row runs on Graviton: an ARM usage type (Lambda, Fargate)
+        or a Graviton instance family. CCF lists Graviton2 types but falls back to x86
+        averages for the rest (Lambda, Fargate, Graviton 3/4 families it does not list)."""
+        return (
+            f"({provider} = 'AWS' AND (regexp_matches(coalesce({usage}, ''), "
+            f"{lit(AWS_ARM_USAGE)}) OR regexp_matches(coalesce({itype}, ''), "
+            f"{lit(AWS_GRAVITON_TYPE)})))"
         )
 
     def gcp_compute(self, usage: str) -> str:

@@ -29,7 +29,7 @@ from decimal import Decimal
 import duckdb
 
 from costlake.carbon import rates
-from costlake.carbon.classify import UNITS, Classifier
+from costlake.carbon.classify import GB_PER_TB, GB_PER_TB_OF_UNIT, UNITS, Classifier
 from costlake.carbon.coefficients import Coefficients, azure_region_aliases, load
 from costlake.ingest.sql import lit
 
@@ -58,6 +58,10 @@ _AWS_TYPE = (
     r"(?:xlarge|large|medium|small|micro|nano|metal|xlplus|xl))\b"
 )
 _USAGE = "coalesce(SkuMeter, ChargeDescription)"
+ARM_PROCESSORS = {"AWS": ("AWS Graviton2",)}
+"""The Arm coefficient per provider: CCF publishes Graviton (1) and Graviton2 figures for
+AWS only, and lists no Graviton 3/4; Graviton2 is the closest. Providers without one keep
+their average for Arm rows (see docs/carbon.md, Limits)."""
 
 
 def _f(value: Decimal | None) -> float | None:
@@ -121,6 +125,7 @@ class CarbonEnricher:
                 "pue": "DOUBLE",
                 "grid": "DOUBLE",
                 "fallback_kw": "DOUBLE",
+                "arm_kw": "DOUBLE",
                 "memory_kwh": "DOUBLE",
                 "ssd_kwh": "DOUBLE",
                 "hdd_kwh": "DOUBLE",
@@ -133,6 +138,9 @@ class CarbonEnricher:
                     k.pue,
                     k.grid_kg_per_kwh,
                     rates.average_watts(c, p, ()) / 1000,
+                    rates.average_watts(c, p, ARM_PROCESSORS[p]) / 1000
+                    if p in ARM_PROCESSORS
+                    else None,
                     k.memory_kwh_per_gb_hour,
                     k.ssd_wh_per_tb_hour / 1000,
                     k.hdd_wh_per_tb_hour / 1000,
@@ -154,8 +162,11 @@ class CarbonEnricher:
             [(p, key, r.pue, r.grid_kg_per_kwh) for (p, key), r in regions.items()],
         )
         unit = Table(
-            {"unit": "VARCHAR", "dim": "VARCHAR", "factor": "DOUBLE"},
-            [(u, dim, factor) for u, (dim, factor) in UNITS.items()],
+            {"unit": "VARCHAR", "dim": "VARCHAR", "factor": "DOUBLE", "gb_per_tb": "DOUBLE"},
+            [
+                (u, dim, factor, GB_PER_TB_OF_UNIT.get(u, GB_PER_TB))
+                for u, (dim, factor) in UNITS.items()
+            ],
         )
         instance = Table(
             {
@@ -217,6 +228,7 @@ class CarbonEnricher:
         joined = (
             "SELECT b.*, p.provider AS __c_provider, p.pue AS __c_pue_avg, "
             "p.grid AS __c_grid_unknown, p.fallback_kw AS __c_fallback_kw, "
+            "p.arm_kw AS __c_arm_kw, u.gb_per_tb AS __c_gb_per_tb, "
             "p.memory_kwh AS __c_memory_kwh, p.ssd_kwh AS __c_ssd_kwh, "
             "p.hdd_kwh AS __c_hdd_kwh, p.network_kwh AS __c_network_kwh, "
             "u.dim AS __c_dim, u.factor AS __c_factor, "
@@ -238,6 +250,7 @@ class CarbonEnricher:
         time_dims = "('hours', 'vcpu_hours', 'seconds', 'gb_seconds')"
         vcpu = self.classify.vcpu_time("__c_provider", "__c_usage", "__c_dim")
         itype = self._instance_key("__c_provider", "__c_usage")
+        arm = self.classify.arm("__c_provider", "__c_usage", itype)
         quantity = (
             "CASE WHEN j.__c_dim IS NOT NULL THEN CAST(j.ConsumedQuantity AS DOUBLE) * "
             "j.__c_factor END AS __c_q"
@@ -247,7 +260,8 @@ class CarbonEnricher:
                 "SELECT j.*, CASE WHEN __c_provider IS NOT NULL AND __c_dim IS NOT NULL "
                 f"THEN {kind} END AS __c_kind, "
                 f"CASE WHEN __c_dim IN {time_dims} THEN {vcpu} END AS __c_vcpu_time, "
-                f"CASE WHEN __c_dim IN {time_dims} THEN {itype} END AS __c_itype, {quantity} "
+                f"CASE WHEN __c_dim IN {time_dims} THEN {itype} END AS __c_itype, "
+                f"CASE WHEN __c_dim IN {time_dims} THEN {arm} END AS __c_arm, {quantity} "
                 f"FROM ({joined}) AS j"
             )
             prefix = ""
@@ -256,7 +270,8 @@ class CarbonEnricher:
             memo = (
                 f"SELECT *, {kind} AS __c_kind, "
                 f"CASE WHEN __c_dim IN {time_dims} THEN {vcpu} END AS __c_vcpu_time, "
-                f"CASE WHEN __c_dim IN {time_dims} THEN {itype} END AS __c_itype "
+                f"CASE WHEN __c_dim IN {time_dims} THEN {itype} END AS __c_itype, "
+                f"CASE WHEN __c_dim IN {time_dims} THEN {arm} END AS __c_arm "
                 f"FROM (SELECT DISTINCT {keys}, __c_code, __c_ssd_service FROM __c_rows "
                 "WHERE __c_provider IS NOT NULL AND __c_dim IS NOT NULL) AS d"
             )
@@ -268,7 +283,7 @@ class CarbonEnricher:
                 ]
             )
             classified = (
-                f"SELECT j.*, m.__c_kind, m.__c_vcpu_time, m.__c_itype, {quantity} "
+                f"SELECT j.*, m.__c_kind, m.__c_vcpu_time, m.__c_itype, m.__c_arm, {quantity} "
                 f"FROM __c_rows AS j LEFT JOIN __c_memo AS m ON {on}"
             )
             prefix = f"WITH __c_rows AS NOT MATERIALIZED ({joined}), __c_memo AS ({memo}) "
@@ -326,6 +341,9 @@ class CarbonEnricher:
             "__c_pue_avg",
             "__c_grid_unknown",
             "__c_fallback_kw",
+            "__c_arm_kw",
+            "__c_gb_per_tb",
+            "__c_arm",
             "__c_memory_kwh",
             "__c_ssd_kwh",
             "__c_hdd_kwh",
@@ -410,15 +428,20 @@ class CarbonEnricher:
         """kWh before PUE, by kind."""
         tb_hours = (
             "CASE __c_dim WHEN 'gb_months' THEN __c_q * 24 * "
-            "day(last_day(ChargePeriodStart)) / 1000 ELSE __c_q / 1000 END"
+            "day(last_day(ChargePeriodStart)) / 1000 ELSE __c_q / __c_gb_per_tb END"
         )
         rf = self.classify.replication(
             "__c_provider", "__c_service", "__c_code", "__c_usage", self.c.replication
         )
+        # Arm rows without a listed type (Lambda, Fargate, Graviton 3/4) get the provider's
+        # Arm watts instead of its x86 average.
+        fallback = (
+            "CASE WHEN __c_arm THEN coalesce(__c_arm_kw, __c_fallback_kw) ELSE __c_fallback_kw END"
+        )
         compute = (
-            "CASE WHEN __c_vcpu_time THEN __c_q * coalesce(__c_cpu_kw, __c_fallback_kw) "
+            f"CASE WHEN __c_vcpu_time THEN __c_q * coalesce(__c_cpu_kw, {fallback}) "
             "WHEN __c_kwh_per_hour IS NOT NULL THEN __c_q * __c_kwh_per_hour "
-            f"ELSE __c_q * ({self._vcpus_guess()}) * __c_fallback_kw END"
+            f"ELSE __c_q * ({self._vcpus_guess()}) * {fallback} END"
         )
         return (
             f"CASE __c_kind WHEN 'compute' THEN {compute} "
