@@ -90,6 +90,7 @@ def run(platform: Platform, sock: socket.socket) -> None:
             log_config=log_config(),
             timeout_graceful_shutdown=5,
         )
+        platform.start_scheduler()  # scheduled jobs, unless COSTLAKE_SCHEDULER=off
         uvicorn.Server(config).run(sockets=[sock])
     except KeyboardInterrupt:
         pass

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import signal
+import subprocess
 from pathlib import Path
 
 import pyarrow.parquet as pq
@@ -10,7 +12,9 @@ import pytest
 from typer.testing import CliRunner
 
 from costlake.cli.app import app
+from tests.cli.serving_process import COSTLAKE, environment, free_port, read_until, start, stop
 from tests.query.conftest import focus_rows
+from tests.tasks.conftest import wait_until
 
 
 @pytest.fixture
@@ -52,3 +56,26 @@ def test_worker_once_runs_the_due_jobs_and_jobs_lists_them(cli: CliRunner, tmp_p
     }
     table = cli.invoke(app, ["jobs"])
     assert table.exit_code == 0 and "accounts.sync" in table.stdout
+
+
+def test_serve_runs_the_scheduled_jobs(tmp_path: Path) -> None:
+    """``costlake serve`` with COSTLAKE_SCHEDULER on (the default) runs every job at start-up."""
+    home = tmp_path / "home"
+    proc = start(["serve", "--port", str(free_port())], environment(home))
+    try:
+        read_until(proc, r"serving at (http://\S+)", seconds=120)
+
+        def states() -> dict[str, str]:
+            listing = subprocess.run(
+                [COSTLAKE, "jobs", "--output", "json"],
+                env=environment(home),
+                capture_output=True,
+                text=True,
+                check=True,
+            )
+            return {j["name"]: j["state"] for j in json.loads(listing.stdout)}
+
+        wait_until(lambda: set(states().values()) == {"succeeded"}, timeout=120)
+    finally:
+        code, log = stop(proc, signal.SIGINT)
+    assert code == 0 and "Traceback" not in log, log
