@@ -8,19 +8,19 @@ column (:data:`COLUMNS`; docs/dialects/kubecost.md has the table):
 ``domain`` is the vendor (``ProviderName`` lower-cased) and ``costSource`` its category
 (``ServiceCategory`` mapped to a short word by :data:`CATEGORIES`).
 
-One query answers a request: the rows grouped by every property and by day (or hour), with
-billed cost, list cost and consumed quantity; lines are then merged per step and per
-requested key here, where the cost type (billed, list, or blended per line) applies.
+One statement answers a request (:mod:`.sql`): lines per day (or hour) and set of property
+values, the cost type applied to each line, merged per day and requested key in the
+engine; the days are then merged into the request's steps here.
 """
 
 from __future__ import annotations
 
 import bisect
 from collections.abc import Sequence
-from dataclasses import replace
 from datetime import datetime
 from decimal import Decimal
 
+from costlake.customcosts import sql
 from costlake.customcosts.schemas import (
     Condition,
     CostType,
@@ -31,6 +31,7 @@ from costlake.customcosts.schemas import (
     Prop,
     Step,
 )
+from costlake.customcosts.sql import PROPS
 from costlake.kit.providers import CLOUD_PROVIDERS, provider_names
 from costlake.query.model import CostQuery, Filter, FilterGroup, FilterOp, Granularity, Metric
 from costlake.query.service import QueryService
@@ -147,20 +148,23 @@ def compile_predicate(p: Predicate) -> Filter | FilterGroup:
     return leaves[0] if len(leaves) == 1 else FilterGroup("any", leaves)
 
 
-def _line(row: dict[str, object], cost_type: CostType) -> Line | None:
-    billed = row["cost"] or ZERO
-    listed = row["ListCost"] or ZERO
-    assert isinstance(billed, Decimal) and isinstance(listed, Decimal)
-    if cost_type is CostType.BILLED or (cost_type is CostType.BLENDED and billed > 0):
-        cost, counted = billed, CostType.BILLED
+def _line(row: dict[str, object]) -> Line:
+    def money(name: str) -> Decimal:
+        value = row[name]
+        assert isinstance(value, Decimal | int)
+        return Decimal(value)
+
+    billed_lines, all_lines = row["billed_lines"], row["all_lines"]
+    if billed_lines == all_lines:
+        counted = CostType.BILLED
+    elif billed_lines == 0:
+        counted = CostType.LIST
     else:
-        cost, counted = listed, CostType.LIST
-    if cost == 0:
-        return None  # as OpenCost: a line with nothing of the asked type is left out
-    quantity = row["ConsumedQuantity"] or ZERO
-    assert isinstance(quantity, Decimal)
-    props = {p: shown(p, row[COLUMNS[p]]) for p in Prop}
-    return Line(props, billed, listed, cost, counted, quantity)
+        counted = CostType.BLENDED
+    props = {p: str(row[p.value]) for p in PROPS}
+    return Line(
+        props, money("billed"), money("listed"), money("counted"), counted, money("quantity")
+    )
 
 
 def _merge(into: Line, other: Line) -> None:
@@ -173,7 +177,7 @@ def _merge(into: Line, other: Line) -> None:
         into.quantity += other.quantity
     else:
         into.quantity = ZERO  # a sum of different units means nothing
-    for p in Prop:
+    for p in PROPS:
         if into.props[p] != other.props[p]:
             into.props[p] = ""
 
@@ -212,9 +216,13 @@ def custom_costs(
         account_ids=account_ids,
         order_by_cost=False,
     )
-    rows = queries.run(org, q).rows
+    keys = tuple(aggregate) or PROPS
+    snap = queries.lake.snapshot(org)
+    files = snap.files(q.scan_start, q.end, q.sources)
+    shown_sql = {p: sql.shown_sql(p, COLUMNS[p], p in LOWERED, CATEGORIES) for p in PROPS}
+    statement = sql.lines_sql(q, keys, cost_type, shown_sql)
+    rows = queries.engine.rows(statement, files) if files else []
     starts = [s.replace(tzinfo=None) for s, _ in windows]
-    keys = tuple(aggregate) or tuple(Prop)
     merged: list[dict[tuple[str, ...], Line]] = [{} for _ in windows]
     for row in rows:
         i = 0
@@ -222,13 +230,13 @@ def custom_costs(
             period = row["period"]
             assert isinstance(period, datetime)
             i = bisect.bisect_right(starts, period) - 1
-        line = _line(row, cost_type)
-        if line is None or i < 0:
-            continue
+            if i < 0:
+                continue
+        line = _line(row)
         key = tuple(line.props[p] for p in keys)
         found = merged[i].get(key)
         if found is None:
-            merged[i][key] = replace(line, props=dict(line.props))
+            merged[i][key] = line
         else:
             _merge(found, line)
     return [Step(s, e, tuple(m.values())) for (s, e), m in zip(windows, merged, strict=True)]

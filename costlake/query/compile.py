@@ -91,8 +91,9 @@ def result_columns(q: CostQuery) -> ResultColumns:
     return ResultColumns(period, q.group_by, tuple(metrics))
 
 
-def compile_query(q: CostQuery) -> str:
-    """The SQL (DuckDB dialect) answering ``q`` over the relation ``costs``."""
+def compile_query(q: CostQuery, *, ordered: bool = True) -> str:
+    """The SQL (DuckDB dialect) answering ``q`` over the relation ``costs``; without
+    ``ordered``, rows come in no particular order (for a statement that wraps this one)."""
     cols = result_columns(q)
     shift = int(q.shift.total_seconds())
     current = f"ChargePeriodStart >= {ts(q.start)}"
@@ -142,8 +143,8 @@ def compile_query(q: CostQuery) -> str:
         order.append(f"{ident('cost')} DESC")
     order += g_alias
     # A single total row with no cost order has nothing to order by.
-    ordered = f" ORDER BY {', '.join(order)}" if order else ""
-    return f"SELECT {', '.join(out)} FROM ({body}) AS r{ordered}{limit}"
+    by = f" ORDER BY {', '.join(order)}" if order and (ordered or limit) else ""
+    return f"SELECT {', '.join(out)} FROM ({body}) AS r{by}{limit}"
 
 
 def _metric_sums(q: CostQuery, current: str) -> list[tuple[str, str]]:

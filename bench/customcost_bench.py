@@ -1,0 +1,126 @@
+"""The Kubecost External Costs API over a live server against the same question in raw
+DuckDB SQL over the same lake files: ``/model/customCost/total`` and ``/timeseries``.
+
+    uv run python -m bench.customcost_bench --size 10000000   # generates and ingests once
+    uv run python -m bench.customcost_bench --size 1000000 --repeat 5
+
+The demo data (seed 7, ending 2025-12-01) holds OpenAI, Anthropic, Datadog and Snowflake
+rows beside the clouds'; the raw SQL answers what the endpoint answers (custom rows only,
+blended cost per daily line of every property, summed per domain), and both totals are
+checked equal before timing. The lake lives in ``bench/data/customcost-home-<size>``, apart
+from ``bench.run``'s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+from decimal import Decimal
+from pathlib import Path
+
+import duckdb
+import httpx
+
+from bench.api_bench import Unlimited
+from bench.common import DATA, OUT, Results, dataset, median_of
+from costlake.config import Settings
+from costlake.dialects.kubecost.dialect import KUBECOST_KEY
+from costlake.dialects.registry import install
+from costlake.ingest.pipeline import Ingestor
+from costlake.keys.service import create_key
+from costlake.lake.store import Lake
+from costlake.platform import Platform
+from costlake.serving import serve_in_thread
+
+NOW = "2025-12-01T12:00:00Z"  # window=30d is [2025-11-02, 2025-12-02)
+PROPS = (
+    "RegionId, BillingAccountName, ChargeCategory, ChargeDescription, ResourceName, "
+    "ResourceType, ResourceId, ConsumedUnit, ProviderName, ServiceCategory"
+)
+CUSTOM = (
+    "lower(ProviderName) NOT IN ('aws', 'amazon web services', 'amazon web services, inc.', "
+    "'microsoft', 'azure', 'microsoft azure', 'google cloud', 'google', 'gcp', "
+    "'google cloud platform', 'oracle', 'oci', 'oracle cloud infrastructure')"
+)
+WINDOW = (
+    "ChargePeriodStart >= TIMESTAMP '2025-11-02' AND ChargePeriodStart < TIMESTAMP '2025-12-02'"
+)
+
+
+def raw_sql(series: bool) -> str:
+    day = "date_trunc('day', ChargePeriodStart)"
+    return (
+        f"WITH g AS (SELECT {day} AS d, lower(ProviderName) AS k, sum(BilledCost) AS b, "
+        f"sum(ListCost) AS l FROM F WHERE {CUSTOM} AND {WINDOW} GROUP BY d, {PROPS}) "
+        f"SELECT {'d, ' if series else ''}k, sum(CASE WHEN b > 0 THEN b ELSE l END) AS c "
+        f"FROM g GROUP BY {'d, ' if series else ''}k"
+    )
+
+
+def lake_home(size: int) -> Path:
+    home = DATA / f"customcost-home-{size}"
+    if Lake(home / "lake").snapshot("bench").rows != size:
+        import shutil
+
+        shutil.rmtree(home, ignore_errors=True)
+        Ingestor(Lake(home / "lake")).ingest(dataset(size), org="bench", source="demo")
+    return home
+
+
+def run(size: int, results: Results, repeat: int) -> None:
+    os.environ["COSTLAKE_NOW"] = NOW
+    install()  # the dialects' key styles
+    home = lake_home(size)
+    platform = Platform.start(Settings(home=home), rate_limits=Unlimited())
+    with platform.session() as s:
+        key = create_key(s, "bench", "bench", ["*"], KUBECOST_KEY)[1]
+    files = platform.lake.snapshot("bench").files()
+    listing = "read_parquet([" + ", ".join(f"'{f}'" for f in files) + "])"
+    con = duckdb.connect()
+    try:
+        with (
+            serve_in_thread(platform) as url,
+            httpx.Client(
+                base_url=url, headers={"Authorization": f"Bearer {key}"}, timeout=300
+            ) as c,
+        ):
+            for path, series in (
+                ("/model/customCost/total?window=30d&aggregate=domain", False),
+                ("/model/customCost/timeseries?window=30d&aggregate=domain", True),
+            ):
+                sql = raw_sql(series).replace("FROM F", f"FROM {listing}")
+                body = c.get(path).raise_for_status().json()["data"]
+                steps = body["timeseries"] if series else [body]
+                ours_total = sum(Decimal(str(s["totalCost"])) for s in steps)
+                raw_total = sum(r[-1] for r in con.execute(sql).fetchall())
+                assert abs(ours_total - raw_total) < Decimal("0.0001") * len(steps), (
+                    path, ours_total, raw_total
+                )  # fmt: skip
+                ours = median_of(lambda p=path: c.get(p).raise_for_status(), repeat * 3)
+                base = median_of(lambda q=sql: con.execute(q).fetchall(), repeat * 3)
+                results.add(
+                    size, "api", f"GET {path.split('?')[0]}", ours, base, "raw DuckDB SQL",
+                    "<= 1.2x + few ms", overhead_ms=(ours - base) * 1000,
+                )  # fmt: skip
+    finally:
+        con.close()
+        platform.close()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--size", type=int, default=10_000_000)
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+    results = Results()
+    print(f"== {args.size:,} rows: Kubecost External Costs API ==", flush=True)
+    run(args.size, results, args.repeat)
+    OUT.mkdir(parents=True, exist_ok=True)
+    out = OUT / f"customcost-{args.size}.json"
+    out.write_text(json.dumps(results.rows, indent=2, default=str))
+    print(f"results in {out}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,80 @@
+"""The one statement behind a custom costs answer, written once for every engine.
+
+Three levels, so that only a few rows leave the engine (days x requested keys, not days x
+every property):
+
+1. ``lines``: the core cost query (:func:`costlake.query.compile.compile_query`): billed
+   cost, list cost and quantity per day (or hour) and set of FOCUS columns behind the ten
+   properties, with the custom-cost selection and the caller's filters;
+2. ``picked``: each line's shown property values and the cost its cost type counts
+   (``blended``: billed where above zero, else list); lines counting zero are left out;
+3. the answer: per day and requested key, the sums, how many lines counted billed cost,
+   and each other property's value where all lines agree (``''`` otherwise); the
+   quantity only where all lines share one unit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from costlake.customcosts.schemas import CostType, Prop
+from costlake.query.compile import compile_query, ident, lit
+from costlake.query.model import CostQuery
+
+PROPS: tuple[Prop, ...] = tuple(Prop)
+
+
+def shown_sql(prop: Prop, column: str, lowered: bool, categories: dict[str, str]) -> str:
+    """SQL for a property's shown value (as :func:`.service.shown`)."""
+    col = f"COALESCE({ident(column)}, '')"
+    if prop is Prop.COST_SOURCE:
+        cases = " ".join(f"WHEN {lit(k)} THEN {lit(v)}" for k, v in categories.items())
+        return f"CASE {col} WHEN '' THEN '' {cases} ELSE 'other' END"
+    return f"lower({col})" if lowered else col
+
+
+def lines_sql(
+    q: CostQuery,
+    keys: Sequence[Prop],
+    cost_type: CostType,
+    shown: dict[Prop, str],
+) -> str:
+    """The statement; ``shown`` maps each property to its SQL over the line columns."""
+    if cost_type is CostType.BILLED:
+        billed_counts = "TRUE"
+    elif cost_type is CostType.LIST:
+        billed_counts = "FALSE"
+    else:
+        billed_counts = "COALESCE(cost, 0) > 0"
+    props = ", ".join(f"{shown[p]} AS {ident(p.value)}" for p in PROPS)
+    picked = (
+        f"SELECT period, {props}, COALESCE(cost, 0) AS b, COALESCE({ident('ListCost')}, 0) AS l, "
+        f"COALESCE({ident('ConsumedQuantity')}, 0) AS q, {billed_counts} AS is_billed "
+        f"FROM ({compile_query(q, ordered=False)}) AS lines"
+    )
+    counted = "CASE WHEN is_billed THEN b ELSE l END"
+    unit = ident(Prop.USAGE_UNIT.value)
+    others = [
+        (
+            f"CASE WHEN min({ident(p.value)}) = max({ident(p.value)}) "
+            f"THEN min({ident(p.value)}) ELSE '' END AS {ident(p.value)}"
+        )
+        for p in PROPS
+        if p not in keys
+    ]
+    select = [
+        "period",
+        *(ident(p.value) for p in keys),
+        *others,
+        "sum(b) AS billed",
+        "sum(l) AS listed",
+        f"sum({counted}) AS counted",
+        f"CASE WHEN min({unit}) = max({unit}) THEN sum(q) ELSE 0 END AS quantity",
+        "sum(CASE WHEN is_billed THEN 1 ELSE 0 END) AS billed_lines",
+        "count(*) AS all_lines",
+    ]
+    group = ", ".join(["period", *(ident(p.value) for p in keys)])
+    return (
+        f"SELECT {', '.join(select)} FROM ({picked}) AS picked "
+        f"WHERE {counted} <> 0 GROUP BY {group} ORDER BY {group}"
+    )
