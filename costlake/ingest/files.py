@@ -148,11 +148,13 @@ def truncation(path: Path) -> MalformedFile | None:
     too few columns): a file that does not end with a line break, and whose last line has
     fewer fields than the header or an unclosed quote, was cut off mid-line.
     """
+    if path.name.lower().endswith(".zst"):
+        return None  # not read here; DuckDB's own message stands
     try:
-        head, tail, lines = _ends(path)
+        head, tail = _ends(path)
     except (EOFError, OSError, zlib.error):
         return UnreadableFile(str(path), "is truncated (its compressed stream ends early)")
-    if not tail or tail.endswith(b"\n") or lines == 0:
+    if not tail or tail.endswith(b"\n") or b"\n" not in head:
         return None
     header = head.split(b"\n", 1)[0].rstrip(b"\r").removeprefix(_BOM).decode(errors="replace")
     last = tail.rsplit(b"\n", 1)[-1].decode(errors="replace")
@@ -161,6 +163,7 @@ def truncation(path: Path) -> MalformedFile | None:
     fields = next(csv.reader([last], delimiter=delimiter), [])
     if last.count('"') % 2 == 0 and len(fields) >= width:
         return None
+    lines = _line_breaks(path)
     return MalformedFile(
         f"line {lines + 1} is incomplete: the file seems truncated "
         f"({len(fields)} of {width} fields, no line break at the end)",
@@ -168,25 +171,27 @@ def truncation(path: Path) -> MalformedFile | None:
     )
 
 
-def _ends(path: Path) -> tuple[bytes, bytes, int]:
-    """(first 64 KiB, last 64 KiB, number of line breaks) of the file, decompressed."""
+def _ends(path: Path) -> tuple[bytes, bytes]:
+    """(first 64 KiB, last 64 KiB) of the file, decompressed (a gzip file is read through)."""
     if not path.name.lower().endswith(".gz"):
         size = path.stat().st_size
         with path.open("rb") as fh:
             head = fh.read(_TAIL)
             fh.seek(max(0, size - _TAIL))
-            tail = fh.read()
-            fh.seek(0)
-            lines = sum(chunk.count(b"\n") for chunk in _chunks(fh))
-        return head, tail, lines
-    head, tail, lines = b"", b"", 0
+            return head, fh.read()
+    head, tail = b"", b""
     with gzip.open(path, "rb") as fh:
         for chunk in _chunks(fh):
             if len(head) < _TAIL:
                 head += chunk[: _TAIL - len(head)]
             tail = (tail + chunk)[-_TAIL:]
-            lines += chunk.count(b"\n")
-    return head, tail, lines
+    return head, tail
+
+
+def _line_breaks(path: Path) -> int:
+    opener = gzip.open if path.name.lower().endswith(".gz") else open
+    with opener(path, "rb") as fh:
+        return sum(chunk.count(b"\n") for chunk in _chunks(fh))
 
 
 def _chunks(fh: BinaryIO | gzip.GzipFile) -> Iterator[bytes]:

@@ -103,6 +103,17 @@ class TestCsvCutMidLine:
         with pytest.raises(MalformedFile, match="line 25001 is incomplete: the file seems trunc"):
             ingestor.ingest([path], org="acme")
 
+    def test_cut_gzip_stream_says_truncated(
+        self, tmp_path: Path, ingestor: Ingestor, lake: Lake
+    ) -> None:
+        data = gzip.compress((HEADER + "".join(row(str(i)) for i in range(30_000))).encode())
+        path = tmp_path / "cut.csv.gz"
+        path.write_bytes(data[: len(data) // 2])
+        with pytest.raises(UnreadableFile) as err:
+            ingestor.ingest([path], org="acme")
+        assert str(err.value) == f"{path} is truncated (its compressed stream ends early)"
+        assert lake.snapshot("acme").is_empty
+
     def test_last_line_without_line_break_is_fine_when_whole(
         self, tmp_path: Path, ingestor: Ingestor
     ) -> None:
