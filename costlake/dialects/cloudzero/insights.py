@@ -69,8 +69,8 @@ def window(page: int | None, page_size: int | None) -> tuple[int, int]:
     """(offset, limit) for ``page`` (1-based) and ``page_size``. The document allows any
     integer, so out-of-range values are clamped (page to 1 or more, size to 1-100), never
     refused."""
-    size = min(max(page_size or DEFAULT_PAGE_SIZE, 1), MAX_PAGE_SIZE)
-    number = min(max(page or 1, 1), 10_000_000)
+    size = min(max(DEFAULT_PAGE_SIZE if page_size is None else page_size, 1), MAX_PAGE_SIZE)
+    number = min(max(1 if page is None else page, 1), 10_000_000)
     return (number - 1) * size, size
 
 

@@ -1,6 +1,7 @@
 """Billing: ``POST /v2/billing/costs`` and ``GET /v2/billing/dimensions``."""
 
-from typing import Annotated
+from enum import Enum
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
@@ -20,14 +21,18 @@ from costlake.platform import Platform
 
 PAGES = LinkPages(default_limit=10_000, max_limit=10_000)
 """CloudZero pages cost results in blocks of 10,000 groups."""
-BAD_REQUEST = {400: {"model": ErrorResponse, "description": "Bad request."}}
+BAD_REQUEST: dict[int | str, dict[str, Any]] = {
+    400: {"model": ErrorResponse, "description": "Bad request."}
+}
+
+TAGS: list[str | Enum] = ["Billing"]
 
 
 def add_routes(router: APIRouter, dialect: Dialect) -> None:
     reader = Annotated[Principal, needs(dialect, "costs:read")]
     billing_reader = Annotated[Principal, needs(dialect, "costs:read", rate_class=BILLING)]
 
-    @router.get("/v2/billing/dimensions", response_model=DimensionsResponse, tags=["Billing"])
+    @router.get("/v2/billing/dimensions", response_model=DimensionsResponse, tags=TAGS)
     async def get_billing_dimensions(request: Request, who: reader) -> Response:
         """Returns a list of dimensions available for use in the getBillingCosts API."""
         platform: Platform = request.app.state.platform
@@ -38,7 +43,7 @@ def add_routes(router: APIRouter, dialect: Dialect) -> None:
         return dialect.success({"data": data})
 
     @router.post(
-        "/v2/billing/costs", response_model=CostsResponse, tags=["Billing"], responses=BAD_REQUEST
+        "/v2/billing/costs", response_model=CostsResponse, tags=TAGS, responses=BAD_REQUEST
     )
     async def get_billing_costs(
         request: Request,

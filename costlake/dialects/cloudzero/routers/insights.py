@@ -1,7 +1,8 @@
 """Insights: list, create, get, replace and delete saved cost questions (core:
 :mod:`costlake.insights.service`)."""
 
-from typing import Annotated
+from enum import Enum
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
@@ -17,16 +18,21 @@ from costlake.insights import service
 from costlake.insights.schemas import Insight, InsightPage
 from costlake.platform import Platform
 
-BAD = {400: {"model": ErrorResponse, "description": "Bad request."}}
-MISSING = {404: {"model": ErrorResponse, "description": "Insight not found."}}
+BAD: dict[int | str, dict[str, Any]] = {
+    400: {"model": ErrorResponse, "description": "Bad request."}
+}
+MISSING: dict[int | str, dict[str, Any]] = {
+    404: {"model": ErrorResponse, "description": "Insight not found."}
+}
+
+TAGS: list[str | Enum] = ["Insights"]
 
 
 def add_routes(router: APIRouter, dialect: Dialect) -> None:
     reader = Annotated[Principal, needs(dialect, "insights:read")]
     writer = Annotated[Principal, needs(dialect, "insights:write")]
-    tags = ["Insights"]
 
-    @router.get("/v2/insights", response_model=InsightsResponse, tags=tags)
+    @router.get("/v2/insights", response_model=InsightsResponse, tags=TAGS)
     async def get_insights(
         request: Request,
         who: reader,
@@ -46,7 +52,7 @@ def add_routes(router: APIRouter, dialect: Dialect) -> None:
         url = str(request.url.remove_query_params(["page", "page_size"]))
         return dialect.success(translate.listing(await run_blocking(request, read), url))
 
-    @router.post("/v2/insights", response_model=InsightOut, status_code=201, tags=tags,
+    @router.post("/v2/insights", response_model=InsightOut, status_code=201, tags=TAGS,
                  responses=BAD)  # fmt: skip
     async def create_insight(request: Request, who: writer, body: InsightIn) -> Response:
         """Creates a new insight for tracking cost anomalies and patterns."""
@@ -60,7 +66,7 @@ def add_routes(router: APIRouter, dialect: Dialect) -> None:
         made = await run_blocking(request, write)
         return dialect.success({"data": translate.shape(made)}, status=201)
 
-    @router.get("/v2/insights/{insight_id}", response_model=InsightOut, tags=tags,
+    @router.get("/v2/insights/{insight_id}", response_model=InsightOut, tags=TAGS,
                 responses=MISSING)  # fmt: skip
     async def get_one_insight(request: Request, who: reader, insight_id: str) -> Response:
         """Returns a single insight by its identifier."""
@@ -72,7 +78,7 @@ def add_routes(router: APIRouter, dialect: Dialect) -> None:
 
         return dialect.success({"data": translate.shape(await run_blocking(request, read))})
 
-    @router.put("/v2/insights/{insight_id}", response_model=InsightOut, tags=tags,
+    @router.put("/v2/insights/{insight_id}", response_model=InsightOut, tags=TAGS,
                 responses={**BAD, **MISSING})  # fmt: skip
     async def update_one_insight(
         request: Request, who: writer, insight_id: str, body: InsightIn
@@ -87,7 +93,7 @@ def add_routes(router: APIRouter, dialect: Dialect) -> None:
 
         return dialect.success({"data": translate.shape(await run_blocking(request, write))})
 
-    @router.delete("/v2/insights/{insight_id}", status_code=204, tags=tags,
+    @router.delete("/v2/insights/{insight_id}", status_code=204, tags=TAGS,
                    responses=MISSING)  # fmt: skip
     async def delete_one_insight(request: Request, who: writer, insight_id: str) -> Response:
         """Deletes a single insight by its identifier."""
