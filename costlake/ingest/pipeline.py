@@ -25,7 +25,7 @@ from costlake.errors import IngestError, MalformedFile
 from costlake.focus.schema import COLUMNS, duckdb_type
 from costlake.ingest import commitments, files, registry
 from costlake.ingest.base import Adapter, RawColumns
-from costlake.ingest.files import file_format_of
+from costlake.ingest.files import Skipped, file_format_of
 from costlake.ingest.sql import Expr, ident, lit
 from costlake.kit import clock
 from costlake.kit.duck import connect, parquet_null_counts
@@ -78,7 +78,7 @@ class IngestResult:
     seconds: float
     replaced: tuple[Replaced, ...] = ()
     """Periods this ingest replaced (a restatement or a re-delivery), with their old rows."""
-    skipped_files: tuple[files.Skipped, ...] = ()
+    skipped_files: tuple[Skipped, ...] = ()
     """Files left out on purpose (folders' non-billing files, known sidecars), with why."""
 
     @property

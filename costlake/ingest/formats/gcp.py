@@ -102,6 +102,7 @@ class GcpAdapter:
             f"({', '.join(lit(t) for t in _CUD_TYPES)}))[1]"
         )
         start = self._timestamp(f, "usage_start_time", required=True)
+        assert start is not None  # required: absent raises
         end = self._timestamp(f, "usage_end_time", required=False)
         month = f.text("invoice.month")
         period_start = Expr(
