@@ -19,7 +19,7 @@ from collections.abc import Iterable
 from decimal import Decimal
 
 from costlake.carbon.coefficients import Coefficients
-from costlake.ingest.sql import lit
+from costlake.kit.sql import lit
 
 KINDS = ("compute", "memory", "ssd", "hdd", "network", "gpu")
 

@@ -31,7 +31,7 @@ import duckdb
 from costlake.carbon import rates
 from costlake.carbon.classify import GB_PER_TB, GB_PER_TB_OF_UNIT, UNITS, Classifier
 from costlake.carbon.coefficients import Coefficients, azure_region_aliases, load
-from costlake.ingest.sql import lit
+from costlake.kit.sql import lit
 
 ESTIMATE = "costlake_ccf_estimate"
 

@@ -13,6 +13,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from costlake.kit.sql import ident as ident  # adapters quote through this module
+from costlake.kit.sql import lit as lit
+
 MONEY_SQL = "DECIMAL(38, 18)"
 
 # Timestamp spellings seen in real exports: ISO with or without T/Z/fractions/offset,
@@ -40,18 +43,6 @@ class Expr:
 
     sql: str
     raw: str | None = None
-
-
-def ident(column: str) -> str:
-    """Quote a raw column name for DuckDB SQL (names like ``lineItem/UnblendedCost``)."""
-    return '"' + column.replace('"', '""') + '"'
-
-
-def lit(value: str | None) -> str:
-    """A SQL string literal (or NULL)."""
-    if value is None:
-        return "NULL"
-    return "'" + value.replace("'", "''") + "'"
 
 
 def nullif_blank(sql: str) -> str:

@@ -18,7 +18,7 @@ import pyarrow as pa
 
 from costlake.errors import InvalidInput
 from costlake.focus.commitments import COMMITMENT_COLUMNS, COMMITMENT_SCHEMA
-from costlake.ingest.sql import ident, lit
+from costlake.kit.sql import ident, lit
 from costlake.lake.store import Lake
 
 

@@ -42,8 +42,8 @@ import pyarrow as pa
 
 from costlake.errors import CostlakeError, InvalidInput, NotFound
 from costlake.focus.schema import COLUMNS, Column, duckdb_type
-from costlake.ingest.sql import ident, lit
 from costlake.kit.duck import connect
+from costlake.kit.sql import ident, lit
 from costlake.lake.store import Lake, LakeSnapshot, check_name
 
 FileFormat = Literal["parquet", "csv"]
