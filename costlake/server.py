@@ -13,6 +13,7 @@ from costlake.dialects.framework.mount import mount_dialects
 from costlake.dialects.registry import install
 from costlake.dialects.responses import OrjsonResponse
 from costlake.platform import Platform
+from costlake.web import mount_web
 
 
 def create_app(
@@ -47,6 +48,7 @@ def create_app(
         app.state.platform = platform
     registered = install()
     documents = mount_dialects(app, registered if dialects is None else dialects)
+    mount_web(app, lambda: list(documents))
 
     @app.get("/openapi/{dialect}.json", include_in_schema=False)
     async def dialect_openapi(dialect: str, request: Request) -> OrjsonResponse:
