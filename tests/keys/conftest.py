@@ -1,5 +1,9 @@
-"""Metadata-database fixtures (SQLite and PostgreSQL), shared from tests/db/fixtures.py."""
+"""Metadata-database fixtures (SQLite and PostgreSQL), shared from tests/db/fixtures.py, and
+the vendors' key styles registered as the server and CLI register them."""
 
+import pytest
+
+from costlake.dialects.registry import install
 from tests.db.fixtures import (  # noqa: F401
     db_engine,
     db_session,
@@ -8,12 +12,6 @@ from tests.db.fixtures import (  # noqa: F401
 )
 
 
-import pytest  # noqa: E402
-
-from costlake.dialects.registry import install  # noqa: E402
-
-
 @pytest.fixture(autouse=True, scope="session")
 def dialect_key_styles() -> None:
-    """The vendors' key styles, registered as the server and CLI register them."""
     install()

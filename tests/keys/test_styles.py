@@ -12,8 +12,8 @@ from costlake.keys.styles import (
     display_prefix,
     generate_secret,
     parse_style,
-    shape_ok,
     register_style,
+    shape_ok,
     style_of,
 )
 
