@@ -68,8 +68,13 @@ def dialect_route_class(dialect: Dialect) -> type[APIRoute]:
 def validation_message(error: RequestValidationError) -> str:
     parts = []
     for e in error.errors():
-        loc = [str(x) for x in e.get("loc", ()) if x not in ("query", "body", "path", "header")]
-        parts.append(f"{'.'.join(loc) or 'request'}: {e.get('msg', 'invalid')}")
+        raw = tuple(e.get("loc", ()))
+        if e.get("type") == "json_invalid":
+            parts.append("body: not valid JSON")
+            continue
+        loc = [str(x) for x in raw if x not in ("query", "body", "path", "header")]
+        where = ".".join(loc) or ("body" if raw[:1] == ("body",) else "request")
+        parts.append(f"{where}: {e.get('msg', 'invalid')}")
     return "invalid parameter " + "; ".join(parts)
 
 

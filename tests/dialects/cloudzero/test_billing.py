@@ -64,10 +64,21 @@ class TestRefusals:
         assert r.json()["code"] == "BadRequest"
         assert field in r.json()["message"]
 
-    def test_no_body_is_400(self, cz: World) -> None:
+    @pytest.mark.parametrize(
+        "content, message",
+        [(b"", "body: Field required"), (b"{bad", "body: not valid JSON"),
+         (b"[]", "body: Input should be a valid dictionary")],
+    )  # fmt: skip
+    def test_no_body_or_not_an_object_is_400_naming_the_body(
+        self, cz: World, content: bytes, message: str
+    ) -> None:
+        """Before, the message named "request" or a character position ("1: JSON ...")."""
         with cz.client() as c:
-            r = c.post("/v2/billing/costs")
+            r = c.post(
+                "/v2/billing/costs", content=content, headers={"Content-Type": "application/json"}
+            )
         assert r.status_code == 400 and r.json()["code"] == "BadRequest"
+        assert message in r.json()["message"]
 
     def test_a_forged_cursor_and_a_bad_limit_are_400(self, cz: World) -> None:
         with cz.client() as c:
