@@ -3,6 +3,7 @@ predicate on properties selects, and that granted accounts bound every answer.""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -16,6 +17,7 @@ from costlake.customcosts.service import CATEGORIES, compile_predicate, custom_c
 from costlake.focus.schema import FOCUS_SCHEMA
 from costlake.ingest.pipeline import Ingestor
 from costlake.lake.store import Lake
+from costlake.query.engines import Engine, get_engine
 from costlake.query.service import QueryService
 
 DAY1 = datetime(2024, 5, 1, tzinfo=UTC)
@@ -35,7 +37,7 @@ ROWS = [
 
 
 @pytest.fixture(scope="module")
-def queries(tmp_path_factory: pytest.TempPathFactory) -> QueryService:
+def lake(tmp_path_factory: pytest.TempPathFactory) -> Lake:
     root: Path = tmp_path_factory.mktemp("customcosts")
     cols: dict[str, list[object]] = {f.name: [] for f in FOCUS_SCHEMA}
     for provider, category, account, day, billed, listed, qty, unit in ROWS:
@@ -57,7 +59,25 @@ def queries(tmp_path_factory: pytest.TempPathFactory) -> QueryService:
     pq.write_table(pa.table(cols, schema=FOCUS_SCHEMA), path)
     lake = Lake(root / "lake")
     Ingestor(lake).ingest([path], org="acme", source="t")
-    return QueryService(lake)
+    return lake
+
+
+@pytest.fixture(scope="session")
+def spark() -> Iterator[Engine]:
+    engine = get_engine("spark")
+    yield engine
+    engine.close()
+
+
+@pytest.fixture(
+    scope="module",
+    params=["duckdb", pytest.param("spark", marks=[pytest.mark.spark, pytest.mark.slow])],
+)
+def queries(request: pytest.FixtureRequest, lake: Lake) -> QueryService:
+    """Every custom costs question on every engine."""
+    if request.param == "spark":
+        return QueryService(lake, request.getfixturevalue("spark"))
+    return QueryService(lake, get_engine("duckdb"))
 
 
 def total_by(queries: QueryService, prop: Prop, **kw: object) -> dict[str, Decimal]:
