@@ -115,7 +115,8 @@ def ingest(
     for left_out in result.skipped_files:
         out.print(f"skipped {left_out.path}: {left_out.reason}")
     for old in result.replaced:
-        out.print(f"replaced {old.rows:,} rows of {old.source}/{old.period}")
+        rows = f"{old.rows:,} row{'' if old.rows == 1 else 's'}"
+        out.print(f"replaced {rows} of {old.source}/{old.period}")
     if skip_bad_rows:
         out.print(f"skipped {result.rows_skipped:,} malformed rows")
     if result.rows_written == 0:
