@@ -156,3 +156,55 @@ def test_tag_maps_that_print_alike_stay_apart(tmp_path: Path) -> None:
     assert sorted((repr(sorted(t.items())), n) for t, n in got) == sorted(
         (repr(sorted(dict(t).items())), 1) for t in tags
     )
+
+
+class TestRollupsWorthBuilding:
+    """A rollup by nearly unique keys (random resources or tags) would cost about as much as
+    the line items and save little: it is not built, and queries read the line items."""
+
+    @staticmethod
+    def _partition(tmp_path: Path, resources: int) -> list[str]:
+        path = tmp_path / f"items-{resources}.parquet"
+        duckdb.sql(
+            "COPY (SELECT TIMESTAMP '2024-07-01' + INTERVAL 1 HOUR * (i % 700) "
+            "AS ChargePeriodStart, 'r' || (i % $r) AS ResourceId, "
+            "MAP {'k': CAST(i % $r AS VARCHAR)} AS Tags, "
+            "* EXCLUDE (ChargePeriodStart, ResourceId, Tags) "
+            "FROM range(4000) t(i), (SELECT * FROM read_parquet($f))) "
+            f"TO '{path}' (FORMAT parquet)".replace("$r", str(resources)).replace(
+                "$f", f"'{focus_file(tmp_path / 'one.parquet', month=7, rows=1, cost='1')}'"
+            )
+        )
+        return [str(path)]
+
+    def test_refuses_a_monthly_rollup_of_unique_keys(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        from costlake.lake import rollups
+
+        monkeypatch.setattr(rollups, "CHECK_FROM_ROWS", 0)
+        files = self._partition(tmp_path, resources=4000)
+        con = duckdb.connect()
+        assert not rollups.worth_building(con, rollups.BY_NAME["monthly"], files)
+        made = rollups.write(con, files, tmp_path, tag="t")
+        assert set(made) == {"daily"}
+
+    def test_builds_it_when_keys_repeat(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        from costlake.lake import rollups
+
+        monkeypatch.setattr(rollups, "CHECK_FROM_ROWS", 0)
+        files = self._partition(tmp_path, resources=40)
+        made = rollups.write(duckdb.connect(), files, tmp_path, tag="t")
+        assert set(made) == {"daily", "monthly"}
+        assert _sums([str(made["monthly"])], f"sum({ROW_COUNT})::BIGINT") == _sums(files)
+
+    def test_small_partitions_get_every_rollup_without_asking(self, tmp_path: Path) -> None:
+        from costlake.lake import rollups
+
+        files = self._partition(tmp_path, resources=4000)
+        assert set(rollups.write(duckdb.connect(), files, tmp_path, tag="t")) == {
+            "daily",
+            "monthly",
+        }
