@@ -60,7 +60,9 @@ def raw_copy_sql(path: Path, out: Path) -> str:
     return f"COPY (SELECT * FROM {reader}('{path}')) TO '{out}' (FORMAT parquet)"
 
 
-def run(size: int, results: Results, repeat: int, kinds: set[str] | None = None) -> None:
+def run(
+    size: int, results: Results, repeat: int, kinds: set[str] | None = None, warmup: int = 1
+) -> None:
     for case in CASES:
         key = case.kind + ("-random" if case.random_keys else "")
         if kinds is not None and key not in kinds:
@@ -86,7 +88,7 @@ def run(size: int, results: Results, repeat: int, kinds: set[str] | None = None)
         best = best_of_interleaved(
             {"raw": raw_copy, "carbon": lambda: ours(True), "plain": lambda: ours(False)},
             repeat,
-            warmup=1,
+            warmup=warmup,
         )
         results.add(
             size,

@@ -39,6 +39,7 @@ def main() -> None:
         "aws-focus-random (default: all)",
     )
     parser.add_argument("--out", default="results.json", help="file name under bench/out")
+    parser.add_argument("--warmup", type=int, default=1, help="untimed ingest rounds first")
     args = parser.parse_args()
     skip = set(filter(None, args.skip.split(",")))
     results = Results()
@@ -51,7 +52,7 @@ def main() -> None:
         print(f"\n== {size:,} rows ==", flush=True)
         if "ingest" not in skip:
             kinds = set(filter(None, args.inputs.split(","))) or None
-            ingest_bench.run(size, results, args.repeat, kinds)
+            ingest_bench.run(size, results, args.repeat, kinds, warmup=args.warmup)
         if not {"query", "api"} - skip:
             continue
         files = dataset(size)
