@@ -171,11 +171,12 @@ def series(result: QueryResult, dims: Sequence[Dimension]) -> list[dict[str, Any
         groups.setdefault(key, []).append((at, row["cost"] or Decimal(0)))  # type: ignore[arg-type]
     totals = {k: sum((v for _, v in pts), Decimal(0)) for k, pts in groups.items()}
     order = sorted(groups, key=lambda k: (-totals[k], k))
+    stamps = {at: timestamp(at) for pts in groups.values() for at, _ in pts}  # few buckets
     return [
         {
             "group": {d.id: v for d, v in zip(dims, key, strict=True)},
             "cost": [
-                {"timestamp": timestamp(at), "value": float(v)}
+                {"timestamp": stamps[at], "value": float(v)}
                 for at, v in sorted(groups[key], key=lambda p: p[0])
             ],
         }
