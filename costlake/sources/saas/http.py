@@ -28,6 +28,16 @@ def _wait(response: httpx.Response) -> float:
         return 1.0
 
 
+def _throttled(response: httpx.Response) -> bool:
+    """429, or a 403 that says it is a rate limit (GitHub's secondary limits)."""
+    if response.status_code == 429:
+        return True
+    limited = (
+        "Retry-After" in response.headers or response.headers.get("x-ratelimit-remaining") == "0"
+    )
+    return response.status_code == 403 and limited
+
+
 def get_json(
     client: httpx.Client,
     vendor: str,
@@ -36,13 +46,13 @@ def get_json(
     *,
     sleep: Callable[[float], None] = time.sleep,
 ) -> dict[str, Any]:
-    """One GET, retried after each 429 up to :data:`MAX_RETRIES` times."""
+    """One GET, retried after each rate-limit answer up to :data:`MAX_RETRIES` times."""
     for _ in range(MAX_RETRIES + 1):
         try:
             response = client.get(path, params=tuple(params))
         except httpx.HTTPError as e:
             raise VendorError(f"{vendor}: {path} failed: {type(e).__name__}") from None
-        if response.status_code == 429:
+        if _throttled(response):
             sleep(_wait(response))
             continue
         if response.status_code >= 400:

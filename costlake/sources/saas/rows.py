@@ -39,6 +39,7 @@ class FocusRow:
     quantity: Decimal | None = None
     unit: str | None = None
     region: str | None = None
+    resource: str | None = None
     charge_category: str = "Usage"
 
 
@@ -68,6 +69,8 @@ def focus_table(rows: Iterable[FocusRow], source: str) -> pa.Table:
             "ProviderName": r.provider,
             "PublisherName": r.provider,
             "RegionId": r.region,
+            "ResourceId": r.resource,
+            "ResourceName": r.resource,
             "ServiceCategory": r.category,
             "ServiceName": r.service,
             "SkuId": r.sku,
