@@ -157,9 +157,7 @@ class ApiKey(Base):
     """
 
     __tablename__ = "api_keys"
-    __table_args__ = (
-        Index("ix_api_keys_lookup", "lookup"),
-    )
+    __table_args__ = (Index("ix_api_keys_lookup", "lookup"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     org_id: Mapped[int] = mapped_column(ForeignKey("orgs.id", ondelete="CASCADE"), index=True)

@@ -8,13 +8,15 @@ pysqlite's implicit transactions make unreliable).
 
 from __future__ import annotations
 
-from sqlalchemy import Table
+from typing import cast
+
+from sqlalchemy import FromClause, Table
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 
-def insert(session: Session, table: Table) -> sqlite.Insert | postgresql.Insert:
+def insert(session: Session, table: Table | FromClause) -> sqlite.Insert | postgresql.Insert:
     """An insert into ``table`` supporting ``on_conflict_do_nothing/do_update``."""
     if session.get_bind().dialect.name == "sqlite":
-        return sqlite.insert(table)
-    return postgresql.insert(table)
+        return sqlite.insert(cast(Table, table))
+    return postgresql.insert(cast(Table, table))

@@ -11,7 +11,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Literal
+from typing import Literal, cast
 
 from costlake.errors import InvalidInput, UnknownDimension
 from costlake.focus.schema import COLUMNS, MONEY, QUANTITY, STRING
@@ -255,4 +255,5 @@ class QueryResult:
     def total(self, column: str = "cost") -> object:
         from decimal import Decimal
 
-        return sum((r[column] for r in self.rows if r[column] is not None), Decimal(0))
+        values = (r[column] for r in self.rows if r[column] is not None)
+        return sum((cast(Decimal, v) for v in values), Decimal(0))

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import Update, and_, or_, select, update
 from sqlalchemy.orm import Session
 
 from costlake.db import upsert
@@ -20,31 +20,37 @@ from costlake.tasks.registry import Job
 ERROR_CHARS = 2000
 """A failure's text is kept up to this length (the start of it says what went wrong)."""
 
-_T = JobLease.__table__
+
+def _update() -> Update:
+    """An UPDATE of ``job_leases`` that leaves the session's objects alone (rows are read
+    fresh by :func:`records`)."""
+    return update(JobLease).execution_options(synchronize_session=False)
 
 
 def ensure_rows(session: Session, names: Iterable[str]) -> None:
     """A row for each job (created idle), so a lease can be taken with an UPDATE."""
     rows = [{"name": n, "attempts": 0} for n in names]
     if rows:
-        session.execute(upsert.insert(session, _T).values(rows).on_conflict_do_nothing())
+        session.execute(
+            upsert.insert(session, JobLease.__table__).values(rows).on_conflict_do_nothing()
+        )
 
 
 def take(session: Session, job: Job, holder: str, now: datetime, *, force: bool = False) -> bool:
     """Take ``job``'s lease for ``holder`` if nobody holds it and the job is due: a retry
     whose time has come, or (no retry pending) its last run at least ``min_gap`` ago.
     ``force`` skips the due check (``costlake worker --run NAME``), never the lease."""
-    free = or_(_T.c.lease_until.is_(None), _T.c.lease_until <= now)
+    free = or_(JobLease.lease_until.is_(None), JobLease.lease_until <= now)
     due = or_(
-        and_(_T.c.next_retry_at.is_not(None), _T.c.next_retry_at <= now),
+        and_(JobLease.next_retry_at.is_not(None), JobLease.next_retry_at <= now),
         and_(
-            _T.c.next_retry_at.is_(None),
-            or_(_T.c.last_run_at.is_(None), _T.c.last_run_at <= now - job.min_gap(now)),
+            JobLease.next_retry_at.is_(None),
+            or_(JobLease.last_run_at.is_(None), JobLease.last_run_at <= now - job.min_gap(now)),
         ),
     )
     result = session.execute(
-        update(_T)
-        .where(_T.c.name == job.name, free, *([] if force else [due]))
+        _update()
+        .where(JobLease.name == job.name, free, *([] if force else [due]))
         .values(holder=holder, lease_until=now + job.lease, last_run_at=now, last_status="running")
     )
     return result.rowcount == 1  # type: ignore[attr-defined]
@@ -53,7 +59,7 @@ def take(session: Session, job: Job, holder: str, now: datetime, *, force: bool 
 def renew(session: Session, name: str, holder: str, until: datetime) -> bool:
     """Extend a lease ``holder`` still holds; False if it was lost (it had expired)."""
     result = session.execute(
-        update(_T).where(_T.c.name == name, _T.c.holder == holder).values(lease_until=until)
+        _update().where(JobLease.name == name, JobLease.holder == holder).values(lease_until=until)
     )
     return result.rowcount == 1  # type: ignore[attr-defined]
 
@@ -61,8 +67,8 @@ def renew(session: Session, name: str, holder: str, until: datetime) -> bool:
 def succeeded(session: Session, name: str, holder: str, now: datetime) -> None:
     """Release the lease and record a success (which ends a run of failures)."""
     session.execute(
-        update(_T)
-        .where(_T.c.name == name, _T.c.holder == holder)
+        _update()
+        .where(JobLease.name == name, JobLease.holder == holder)
         .values(
             holder=None,
             lease_until=None,
@@ -78,12 +84,14 @@ def succeeded(session: Session, name: str, holder: str, now: datetime) -> None:
 def failed(session: Session, job: Job, holder: str, now: datetime, error: str) -> datetime | None:
     """Release the lease and record a failure; returns when the job may be retried (None
     when its attempts are used up: it then waits for its next regular turn)."""
-    attempts = session.execute(select(_T.c.attempts).where(_T.c.name == job.name)).scalar_one() + 1
+    attempts = (
+        session.execute(select(JobLease.attempts).where(JobLease.name == job.name)).scalar_one() + 1
+    )
     delay = job.retry_delay(attempts, now)
     retry_at = None if delay is None else now + delay
     session.execute(
-        update(_T)
-        .where(_T.c.name == job.name, _T.c.holder == holder)
+        _update()
+        .where(JobLease.name == job.name, JobLease.holder == holder)
         .values(
             holder=None,
             lease_until=None,
