@@ -44,6 +44,10 @@ register("accounts:read", "List the cloud accounts and sources seen in the org's
 register("keys:write", "Create and revoke API keys of the org.")
 register("insights:read", "Read the org's saved insights (named filters and groupings).")
 register("insights:write", "Create, change and delete the org's saved insights.")
+register("line_items:read", "Read raw cost line items page by page (StackSpend).")
+register("rollups:read", "Read daily cost totals per provider, service or category.")
+register("anomalies:read", "Read detected cost anomalies.")
+register("usage:write", "Send usage to be priced and stored (OpenTelemetry ingest).")
 
 
 def registered() -> list[Scope]:

@@ -10,8 +10,9 @@ def dialects() -> list[Dialect]:
     from costlake.dialects.cloudexpat import CloudExpat
     from costlake.dialects.cloudzero import CloudZero
     from costlake.dialects.kubecost.dialect import Kubecost
+    from costlake.dialects.stackspend import StackSpend
 
-    return [CloudExpat(), CloudZero(), Kubecost()]
+    return [CloudExpat(), CloudZero(), Kubecost(), StackSpend()]
 
 
 def install() -> list[Dialect]:

@@ -23,6 +23,13 @@ class Engine(Protocol):
         """The same, as a list of rows keyed by column name."""
         ...
 
+    def numbered_rows(self, sql: str, file: str) -> list[dict[str, object]]:
+        """Like ``rows`` over one Parquet file, whose ``costs`` relation also has
+        ``file_row_number``: each row's 0-based position in the file. Lake files never
+        change once written, so (file, row number) is a stable key to page by
+        (``costlake.lineitems``), and the engine prunes row groups by it."""
+        ...
+
     def close(self) -> None: ...
 
 

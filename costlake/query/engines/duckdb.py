@@ -47,6 +47,14 @@ class DuckDBEngine:
         names = [d[0] for d in result.description]
         return [dict(zip(names, row, strict=True)) for row in result.fetchall()]
 
+    def numbered_rows(self, sql: str, file: str) -> list[dict[str, object]]:
+        relation = f"read_parquet([{lit(file)}], file_row_number=true)"
+        result = self.cursor().execute(
+            sql.replace(f"FROM {TABLE} ", f"FROM {relation} AS {TABLE} ")
+        )
+        names = [d[0] for d in result.description]
+        return [dict(zip(names, row, strict=True)) for row in result.fetchall()]
+
     def interrupt_thread(self, thread_id: int) -> None:
         """Cancel whatever the given thread's cursor runs (used when a client goes away)."""
         with self._lock:

@@ -48,6 +48,16 @@ class SparkEngine:
     def rows(self, sql: str, files: list[str]) -> list[dict[str, object]]:
         return self.execute(sql, files).to_pylist()
 
+    def numbered_rows(self, sql: str, file: str) -> list[dict[str, object]]:
+        """Spark numbers a Parquet file's rows in its hidden ``_metadata.row_index``."""
+        spark_sql = to_dialect(sql, "spark")
+        with self._lock:
+            frame = self.spark.read.parquet(file)
+            frame.select("*", "_metadata.row_index").withColumnRenamed(
+                "row_index", "file_row_number"
+            ).createOrReplaceTempView(TABLE)
+            return _naive_utc(self.spark.sql(spark_sql).toArrow()).to_pylist()
+
     def close(self) -> None:
         if self._session is not None:
             self._session.stop()

@@ -42,6 +42,14 @@ def routes(dialect: Dialect) -> list[tuple[str, str, str]]:
 
 
 def probe(dialect: Dialect) -> tuple[str, str, str]:
+    """The request to check credentials with: the dialect's example when it needs no body
+    (a request that works as is, where every route has required parameters, as
+    StackSpend's dates), else its first route with no parameters."""
+    if dialect.example is not None and dialect.example[2] is None:  # type: ignore[attr-defined]
+        method, path, _ = dialect.example  # type: ignore[attr-defined]
+        for m, p, scope in routes(dialect):
+            if (m, p) == (method, path.partition("?")[0]):
+                return method, path, scope
     return routes(dialect)[0]
 
 
@@ -176,10 +184,11 @@ class TestScopes:
             for method, path, scope in routes(dialect):
                 for scopes in ([scope], ["*"]):
                     r = c.request(method, path, headers=present(scheme, world.key(dialect, scopes)))
-                    if r.status_code in (400, 404):
+                    if r.status_code in (400, 404, dialect.status_for(InvalidInput("bare"))):
                         # Past authentication and scopes: the bare request lacks the body or
                         # names no real object (CloudZero's POST /v2/billing/costs needs start
-                        # and end; GET /v2/insights/{insight_id} a real id).
+                        # and end; GET /v2/insights/{insight_id} a real id; StackSpend answers
+                        # a missing required date with its 422).
                         assert_error(dialect, r, r.status_code)
                     else:
                         assert r.status_code < 400, r.text
@@ -208,7 +217,9 @@ class TestPathsAndMethods:
         gets = [(p, s) for m, p, s in routes(dialect) if m == "GET"]
         if not gets:
             pytest.skip(f"{dialect.name} has no GET route")  # pragma: no cover
-        path, scope = gets[0]
+        method, path, scope = probe(dialect)
+        if method != "GET":
+            path, scope = gets[0]
         key = world.key(dialect, [scope])
         headers = present(first_key_scheme(dialect), key)
         with world.client() as c:

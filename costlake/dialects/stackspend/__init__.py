@@ -1,0 +1,5 @@
+"""The StackSpend public API (``/api/v1/public/...``), served by costlake."""
+
+from costlake.dialects.stackspend.dialect import StackSpend
+
+__all__ = ["StackSpend"]

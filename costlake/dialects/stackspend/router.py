@@ -1,0 +1,93 @@
+"""StackSpend's public endpoints, paths and parameters verbatim from the document."""
+
+from datetime import date
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import Response
+
+from costlake.auth.principals import Principal
+from costlake.dialects.framework.dialect import Dialect
+from costlake.dialects.framework.routing import dialect_route_class, needs
+from costlake.dialects.runner import run_blocking
+from costlake.dialects.stackspend import translate
+from costlake.dialects.stackspend.schemas import ErrorResponse, LineItemsResponse, RollupsResponse
+from costlake.lineitems import service
+from costlake.platform import Platform
+
+StartParam = Annotated[date, Query(description="Start of date range (YYYY-MM-DD, inclusive)")]
+EndParam = Annotated[date, Query(description="End of date range (YYYY-MM-DD, inclusive)")]
+LimitParam = Annotated[
+    int, Query(ge=1, le=1000, description="Records per page. Integer 1-1000, default 50.")
+]
+CursorParam = Annotated[
+    str | None,
+    Query(
+        max_length=1000,
+        description="Opaque cursor from meta.next_cursor of the previous page. It expires "
+        "(VALIDATION_ERROR) when the data is re-ingested during the walk.",
+    ),
+]
+GroupByParam = Annotated[
+    Literal["provider", "service", "category"],
+    Query(description="Dimension to group by: provider, service, or category"),
+]
+ERRORS: dict[int | str, dict[str, Any]] = {
+    401: {"model": ErrorResponse, "description": "No API key provided, or it is malformed"},
+    403: {
+        "model": ErrorResponse,
+        "description": "FORBIDDEN (revoked key), INVALID_SCOPE or PLAN_RESTRICTED",
+    },
+    422: {"model": ErrorResponse, "description": "A parameter is missing or invalid"},
+    429: {"model": ErrorResponse, "description": "Too many requests"},
+    500: {"model": ErrorResponse, "description": "Unexpected server error"},
+}
+
+
+def build_router(dialect: Dialect) -> APIRouter:
+    router = APIRouter(
+        route_class=dialect_route_class(dialect), tags=["StackSpend"], responses=ERRORS
+    )
+
+    @router.get("/api/v1/public/rollups/daily", response_model=RollupsResponse)
+    async def rollups_daily(
+        request: Request,
+        who: Annotated[Principal, needs(dialect, "rollups:read")],
+        start_date: StartParam,
+        end_date: EndParam,
+        group_by: GroupByParam,
+    ) -> Response:
+        """Returns pre-aggregated daily cost totals."""
+        platform: Platform = request.app.state.platform
+        totals = await run_blocking(
+            request,
+            lambda: service.daily_totals(
+                platform.queries, who.org, start_date, end_date, group_by,
+                account_ids=who.account_ids,
+            ),
+        )  # fmt: skip
+        return dialect.success([translate.rollup(t, group_by) for t in totals])
+
+    @router.get("/api/v1/public/line-items", response_model=LineItemsResponse)
+    async def line_items(
+        request: Request,
+        who: Annotated[Principal, needs(dialect, "line_items:read")],
+        start_date: StartParam,
+        end_date: EndParam,
+        limit: LimitParam = 50,
+        cursor: CursorParam = None,
+    ) -> Response:
+        """Returns cursor-paginated raw cost line items for the requested date range."""
+        platform: Platform = request.app.state.platform
+        after = translate.decode_cursor(cursor) if cursor else None
+        page = await run_blocking(
+            request,
+            lambda: service.line_items(
+                platform.queries, who.org, start_date, end_date, limit=limit, after=after,
+                account_ids=who.account_ids,
+            ),
+        )  # fmt: skip
+        items = [translate.line_item(i) for i in page.items]
+        return dialect.success(items, meta=translate.line_items_meta(page))
+
+    return router
