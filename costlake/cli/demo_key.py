@@ -23,27 +23,29 @@ from costlake.kit.secretbox import SecretBox, UndecryptableSecret
 DEMO_KEY_NAME = "demo"
 
 
-def demo_key_file(settings: Settings) -> Path:
-    return settings.home / "demo-key"
+def demo_key_file(settings: Settings, style: str = "cloudexpat") -> Path:
+    return settings.home / ("demo-key" if style == "cloudexpat" else f"demo-key-{style}")
 
 
-def demo_key(session: Session, settings: Settings, org: str) -> str:
-    """The working demo key of ``org``: the stored one, or a new one that replaces it."""
+def demo_key(session: Session, settings: Settings, org: str, style: str = "cloudexpat") -> str:
+    """The working demo key of ``org`` in ``style`` (one per dialect's key shape): the stored
+    one, or a new one that replaces it."""
     box = SecretBox.from_settings(settings)
-    path = demo_key_file(settings)
+    path = demo_key_file(settings, style)
+    name = DEMO_KEY_NAME if style == "cloudexpat" else f"{DEMO_KEY_NAME}-{style}"
     stored = _read(box, path)
     if stored is not None:
         key = authenticate(session, stored)
-        if key is not None and key.org.slug == org and key.name == DEMO_KEY_NAME:
+        if key is not None and key.org.slug == org and key.name == name:
             return stored
     try:
         active = list_keys(session, org, include_revoked=False)
     except NotFound:
         active = []
     for old in active:
-        if old.name == DEMO_KEY_NAME:
+        if old.name == name:
             revoke_key(session, org, old.id)
-    _, secret = create_key(session, org, DEMO_KEY_NAME, ["*"], "cloudexpat")
+    _, secret = create_key(session, org, name, ["*"], style)
     _write_private(path, box.encrypt(secret))
     return secret
 

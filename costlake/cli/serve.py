@@ -158,6 +158,7 @@ def demo(
     """Load demo data if COSTLAKE_HOME has none, serve it, print the URL and the demo key."""
     from costlake.accounts.discovery import sync_accounts
     from costlake.cli.demo_key import demo_key
+    from costlake.dialects.registry import install
 
     settings = load_settings(host=host, port=port)
     sock = bind(settings.host, settings.port)
@@ -167,7 +168,11 @@ def demo(
             _load_demo_data(platform, rows, days)
             with platform.session() as session:
                 sync_accounts(session, platform.lake, DEMO_ORG)
-                secret = demo_key(session, settings, DEMO_ORG)
+                keys = [
+                    (d, demo_key(session, settings, DEMO_ORG, d.key_styles[0].name))
+                    for d in install()
+                    if d.key_styles
+                ]
         except BaseException:
             platform.close()
             raise
@@ -176,10 +181,11 @@ def demo(
         raise
     url = display_url(settings)
     out.print(f"\ncostlake is serving org [bold]{DEMO_ORG}[/] at [bold]{url}[/]")
-    out.print(f"API key: [bold]{secret}[/]")
-    out.print(
-        f'try: curl "{url}/v1/costs/summary?period=month" -H "Authorization: Bearer {secret}"'
-    )
+    for dialect, secret in keys:
+        out.print(f"{dialect.title.split(' (')[0]}: API key: [bold]{secret}[/]")
+        example = dialect.curl_example(url, secret)
+        if example:
+            out.print(f"  try: {example}", markup=False)
     out.print(f"API documents: {url}/docs\n")
     console.print("(Ctrl-C stops the server)")
     run(platform, sock)

@@ -32,7 +32,7 @@ def test_demo_serves_demo_data_with_a_working_key_and_reuses_it(tmp_path: Path) 
     proc = start([*DEMO, "--port", str(port)], env)
     try:
         url, _ = read_until(proc, r"at (http://\S+)")
-        key, _ = read_until(proc, r"API key: (ce_live_\w{32})", seconds=10)
+        key, shown = read_until(proc, r"API key: (ce_live_\w{32})", seconds=10)
         assert url == f"http://127.0.0.1:{port}"
         # Sent the moment the key is printed, with no retry: the socket already listens.
         with httpx.Client(base_url=url, headers={"Authorization": f"Bearer {key}"}) as c:
@@ -45,6 +45,7 @@ def test_demo_serves_demo_data_with_a_working_key_and_reuses_it(tmp_path: Path) 
     finally:
         code, log = stop(proc, signal.SIGINT)
     assert code == 0 and "Traceback" not in log, log
+    first_log = shown + log
 
     # A second run serves the same key, and Ctrl-C right after it is printed stops it cleanly.
     again = start([*DEMO, "--port", str(port)], env)
@@ -58,7 +59,10 @@ def test_demo_serves_demo_data_with_a_working_key_and_reuses_it(tmp_path: Path) 
         [COSTLAKE, "keys", "list", "--org", "demo", "--output", "json"],
         capture_output=True, text=True, env=env, check=True,
     ).stdout  # fmt: skip
-    assert [k["status"] for k in json.loads(listing)] == ["active"]
+    keys = json.loads(listing)  # one demo key per dialect, the same on every run
+    assert [k["status"] for k in keys] == ["active"] * len(keys)
+    assert len({k["style"] for k in keys}) == len(keys) == len(install())
+    assert all(f"{d.title.split(' (')[0]}: API key: " in first_log for d in install())
 
 
 def test_demo_on_a_busy_port_fails_before_creating_anything(tmp_path: Path) -> None:

@@ -39,6 +39,12 @@ class CloudZero(DialectBase):
         ),
     }
     codes: ClassVar = {**DialectBase.codes, **errors.CODES}
+    example = (
+        "POST",
+        "/v2/billing/costs",
+        '{"start": "2020-01-01", "end": "2030-01-01", "group_by": ["Provider"], '
+        '"granularity": "monthly"}',
+    )
 
     def routes(self) -> APIRouter:
         from costlake.dialects.cloudzero.routers import build_router

@@ -26,6 +26,7 @@ class Kubecost(DialectBase):
     version = "v1"
     path_prefixes = ("/model/customCost",)
     schemes = (ApiKeyScheme("bearer", (KUBECOST_KEY, PLAIN)),)
+    example = ("GET", "/model/customCost/total?window=30d&aggregate=domain", None)
     envelope = CodeData()
     anonymous_allowed = True
     rate_limits: ClassVar = {

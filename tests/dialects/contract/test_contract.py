@@ -267,6 +267,22 @@ class TestDocuments:
             assert op["security"] and all(set(req) <= set(schemes) for req in op["security"])
             assert op["x-required-scope"] == scope
 
+    def test_the_example_shown_to_new_users_works(self, world: World, dialect: Dialect) -> None:
+        from costlake.dialects.registry import dialects
+
+        if dialect.name not in {d.name for d in dialects()}:
+            pytest.skip("a made-up vendor shows no example")
+        assert dialect.example is not None, "costlake demo prints an example for every dialect"
+        method, path, body = dialect.example
+        key = world.key(dialect, ["*"])
+        headers = present(first_key_scheme(dialect), key)
+        if body is not None:
+            headers["Content-Type"] = "application/json"
+        with world.client() as c:
+            r = c.request(method, path, headers=headers, content=body)
+        assert r.status_code < 400, r.text
+        assert dialect.curl_example("http://h", key) is not None
+
 
 CORE_ERRORS = [
     (InvalidInput("bad"), "invalid"),
