@@ -1,0 +1,1 @@
+"""Anomalies: unusual days of daily usage cost series, merged into episodes people act on."""
