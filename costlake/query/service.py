@@ -8,9 +8,10 @@ from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from typing import TypeVar
 
+import duckdb
 import pyarrow as pa
 
-from costlake.errors import NotFound
+from costlake.errors import LakeDamaged, NotFound
 from costlake.lake.manifest import MANIFEST_NAME
 from costlake.lake.store import Lake, LakeSnapshot
 from costlake.query.compile import compile_query, result_columns
@@ -141,7 +142,15 @@ class QueryService:
             rollup, files = None, snap.files(query.scan_start, query.end, query.sources)
         if not files:
             return QueryResult(query, cols, [], self.engine.name, 0)
-        rows = self.engine.rows(compile_query(query), files)
+        try:
+            rows = self.engine.rows(compile_query(query), files)
+        except (duckdb.IOException, duckdb.InvalidInputException) as e:
+            if "parquet" not in str(e).lower() and "magic" not in str(e).lower():
+                raise
+            raise LakeDamaged(
+                f"a lake file of org {snap.org!r} cannot be read (changed on disk since it "
+                "was written); run `costlake check` to find it and re-ingest its period"
+            ) from None
         return QueryResult(
             query, cols, rows, self.engine.name, len(files), rollup.name if rollup else None
         )

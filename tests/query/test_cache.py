@@ -77,3 +77,17 @@ class TestAnswerCache:
         for months in (9, 10, 11):
             queries.run("acme", CostQuery(datetime(2024, 8, 1), datetime(2024, months, 1)))
         assert len(queries._answers) == 2
+
+
+class TestAlteredFiles:
+    def test_a_file_changed_in_place_is_a_damaged_lake_not_an_engine_error(
+        self, lake: Lake
+    ) -> None:
+        from costlake.errors import LakeDamaged
+
+        path = Path(lake.snapshot("acme").files()[0])
+        data = bytearray(path.read_bytes())
+        data[-4:] = b"XXXX"  # same size, so only `costlake check` or the reader notices
+        path.write_bytes(bytes(data))
+        with pytest.raises(LakeDamaged, match="costlake check"):
+            QueryService(lake, DuckDBEngine(threads=1), use_rollups=False).run("acme", Q)
