@@ -108,6 +108,29 @@ class Settings(BaseSettings):
     serve``; ``off`` leaves them to a separate ``costlake worker``. Any number of servers
     and workers may run them: a lease in the metadata database runs each job once."""
 
+    anomaly_min_impact: float = Field(default=25.0, ge=0)
+    """An anomalous day must differ from its expected cost by at least this much (in the
+    billing currency); episodes' severity is counted in multiples of it."""
+
+    anomaly_min_percent: float = Field(default=20.0, ge=0)
+    """An anomalous day must also differ from its expected cost by at least this percentage
+    (a new service, expected at zero, passes it)."""
+
+    anomaly_min_daily_cost: float = Field(default=5.0, ge=0)
+    """Cost floor: a day whose actual and expected costs are both below this is never
+    anomalous, so tiny series do not alarm."""
+
+    anomaly_sensitivity: float = Field(default=4.0, gt=0)
+    """How many robust standard deviations of a series' own day-to-day noise a deviation
+    must exceed. Higher means fewer, surer anomalies."""
+
+    anomaly_min_history_days: int = Field(default=14, ge=7)
+    """Days of data a series needs before any of its days can be anomalous."""
+
+    anomaly_lookback_days: int = Field(default=90, ge=1)
+    """Days (up to the last day with data) each detection run evaluates again, so a
+    restated billing period is re-evaluated; older anomalies are left as they are."""
+
     @field_validator("home", mode="after")
     @classmethod
     def _expand_home(cls, value: Path) -> Path:

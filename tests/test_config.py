@@ -107,6 +107,12 @@ class TestSettings:
             "COSTLAKE_ENGINE": "spark",
             "COSTLAKE_SPARK_MASTER": "spark://spark.example.com:7077",
             "COSTLAKE_SCHEDULER": "off",
+            "COSTLAKE_ANOMALY_MIN_IMPACT": "100",
+            "COSTLAKE_ANOMALY_MIN_PERCENT": "30",
+            "COSTLAKE_ANOMALY_MIN_DAILY_COST": "1.5",
+            "COSTLAKE_ANOMALY_SENSITIVITY": "5",
+            "COSTLAKE_ANOMALY_MIN_HISTORY_DAYS": "21",
+            "COSTLAKE_ANOMALY_LOOKBACK_DAYS": "30",
         }
         assert set(values) == {doc.env_var for doc in settings_doc()}, "a setting is untested"
         for name, value in values.items():
@@ -130,6 +136,11 @@ class TestSettings:
         assert settings.engine == "spark"
         assert settings.spark_master == "spark://spark.example.com:7077"
         assert settings.scheduler is False
+        assert (settings.anomaly_min_impact, settings.anomaly_min_percent) == (100, 30)
+        assert settings.anomaly_min_daily_cost == 1.5
+        assert settings.anomaly_sensitivity == 5
+        assert settings.anomaly_min_history_days == 21
+        assert settings.anomaly_lookback_days == 30
 
     def test_secrets_never_show_in_the_repr(
         self, clean_env: Path, monkeypatch: pytest.MonkeyPatch

@@ -243,3 +243,52 @@ class Insight(Base):
 
     def __repr__(self) -> str:
         return f"Insight(id={self.id!r}, name={self.name!r})"
+
+
+class Anomaly(Base):
+    """One anomaly episode of an org's daily cost series (``costlake.anomalies``): the
+    series (monitor and dimension values), the days it spans, its costs, and the feedback
+    people gave. Costs are exact decimals kept as text (SQLite has no decimal type); a
+    restatement updates the row of the same episode instead of adding another."""
+
+    __tablename__ = "anomalies"
+    __table_args__ = (
+        Index("ix_anomalies_org_id_series", "org_id", "monitor", "series_key"),
+        Index("ix_anomalies_org_id_detected_date", "org_id", "detected_date"),
+        CheckConstraint(
+            "alert_type IN ('spend_spike', 'spend_drop', 'new_service')", name="alert_type"
+        ),
+        CheckConstraint("severity IN ('low', 'medium', 'high', 'critical')", name="severity"),
+        CheckConstraint(
+            "status IN ('new', 'acknowledged', 'resolved', 'false_positive', 'dismissed')",
+            name="status",
+        ),
+    )
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    org_id: Mapped[int] = mapped_column(ForeignKey("orgs.id", ondelete="CASCADE"))
+    monitor: Mapped[str] = mapped_column(String(64))
+    series_key: Mapped[str] = mapped_column(String(1024))
+    provider_type: Mapped[str] = mapped_column(String(64))
+    service: Mapped[str | None] = mapped_column(String(255))
+    sub_account_id: Mapped[str | None] = mapped_column(String(255))
+    currency: Mapped[str | None] = mapped_column(String(16))
+    alert_type: Mapped[str] = mapped_column(String(16))
+    severity: Mapped[str] = mapped_column(String(16))
+    status: Mapped[str] = mapped_column(String(16))
+    start_date: Mapped[date] = mapped_column(Date)
+    end_date: Mapped[date] = mapped_column(Date)
+    detected_date: Mapped[date] = mapped_column(Date)
+    expected_cost: Mapped[str] = mapped_column(String(64))
+    actual_cost: Mapped[str] = mapped_column(String(64))
+    deviation_percent: Mapped[float | None] = mapped_column(Float)
+    contributors: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    status_changed_by: Mapped[str | None] = mapped_column(String(320))
+    status_changed_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=now)
+    updated_at: Mapped[datetime] = mapped_column(default=now)
+
+    org: Mapped[Org] = relationship(lazy="raise")
+
+    def __repr__(self) -> str:
+        return f"Anomaly(id={self.id!r}, alert_type={self.alert_type!r})"
