@@ -1,4 +1,5 @@
-"""A platform on a fresh home (SQLite metadata database), and jobs that tell on themselves."""
+"""A platform on a fresh metadata database (SQLite and PostgreSQL), and jobs that tell on
+themselves."""
 
 from __future__ import annotations
 
@@ -11,7 +12,11 @@ import pytest
 
 from costlake.config import Settings
 from costlake.platform import Platform
-from tests.db.fixtures import empty_db_url  # noqa: F401 - shared fixture
+from tests.db.fixtures import (
+    BACKENDS,
+    empty_db_url,  # noqa: F401 - shared fixture
+    fresh_database,
+)
 
 
 @pytest.fixture
@@ -19,9 +24,17 @@ def home(tmp_path: Path) -> Path:
     return tmp_path / "home"
 
 
+@pytest.fixture(params=BACKENDS)
+def settings(request: pytest.FixtureRequest, home: Path, tmp_path: Path) -> Iterator[Settings]:
+    """A fresh metadata database (SQLite file or PostgreSQL schema); scheduler off, so a
+    test starts one only when it means to."""
+    with fresh_database(request.param, tmp_path) as url:
+        yield Settings(home=home, database_url=url, scheduler=False)
+
+
 @pytest.fixture
-def platform(home: Path) -> Iterator[Platform]:
-    p = Platform.start(Settings(home=home, scheduler=False))
+def platform(settings: Settings) -> Iterator[Platform]:
+    p = Platform.start(settings)
     yield p
     p.close()
 

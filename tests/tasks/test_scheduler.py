@@ -24,17 +24,17 @@ def only(job: Job) -> JobRegistry:
 
 class TestTwoSchedulers:
     def test_two_platforms_on_one_database_never_run_a_job_at_once(
-        self, home: Path, tmp_path: Path
+        self, settings: Settings, tmp_path: Path
     ) -> None:
         """Both fire the job every 50 ms; each run takes 200 ms. Without the lease they
         overlap on nearly every turn."""
         body = Exclusive(tmp_path, hold=0.2)
         job = Job("x", body, every=timedelta(milliseconds=50), lease=timedelta(seconds=5))
-        platforms = [Platform.start(Settings(home=home)) for _ in range(2)]
+        platforms = [Platform.start(settings) for _ in range(2)]
         try:
             for p in platforms:
                 p.jobs = only(job)
-                assert p.start_scheduler()
+                assert p.start_scheduler(force=True)
             wait_until(lambda: len(body.notes()) >= 6)
         finally:
             for p in platforms:
@@ -44,13 +44,15 @@ class TestTwoSchedulers:
         assert notes.count("run") >= 6
 
     def test_two_processes_on_one_database_never_run_a_job_at_once(
-        self, home: Path, tmp_path: Path
+        self, settings: Settings, tmp_path: Path
     ) -> None:
         """Forked processes start together and race for the job 15 times each."""
-        Platform.start(Settings(home=home)).close()  # migrate once, up front
+        Platform.start(settings).close()  # migrate once, up front
         fork = multiprocessing.get_context("fork")
         barrier = fork.Barrier(2)
-        children = [fork.Process(target=_race, args=(home, tmp_path, barrier)) for _ in range(2)]
+        children = [
+            fork.Process(target=_race, args=(settings, tmp_path, barrier)) for _ in range(2)
+        ]
         for child in children:
             child.start()
         for child in children:
@@ -64,9 +66,9 @@ class TestTwoSchedulers:
         assert notes.count("run") >= 2
 
 
-def _race(home: Path, folder: Path, barrier: Barrier) -> None:
+def _race(settings: Settings, folder: Path, barrier: Barrier) -> None:
     """A child process: its own platform and holder; run the job as often as it can."""
-    platform = Platform.start(Settings(home=home, scheduler=False))
+    platform = Platform.start(settings)
     job = Job("x", Exclusive(folder, hold=0.05), every=timedelta(hours=1))
     holder = new_holder()
     barrier.wait(timeout=60)
@@ -111,8 +113,10 @@ class TestPlatformScheduler:
         assert platform.start_scheduler() is False
         assert platform._scheduler is None
 
-    def test_starting_twice_keeps_one_scheduler_and_close_stops_it(self, home: Path) -> None:
-        platform = Platform.start(Settings(home=home))
+    def test_starting_twice_keeps_one_scheduler_and_close_stops_it(
+        self, settings: Settings
+    ) -> None:
+        platform = Platform.start(settings.model_copy(update={"scheduler": True}))
         platform.jobs = JobRegistry()
         assert platform.start_scheduler()
         first = platform._scheduler
