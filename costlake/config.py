@@ -76,6 +76,10 @@ class Settings(BaseSettings):
     ``{"kubecost": "acme"}`` (Kubecost clients inside a cluster send none). Off by default;
     only dialects whose vendor runs unauthenticated accept it; read scopes only."""
 
+    api_access_off: list[str] = Field(default_factory=list)
+    """Orgs whose API access is switched off, as JSON, e.g. ``["acme"]``: every dialect
+    refuses their credentials with its "forbidden" error (StackSpend's ``PLAN_RESTRICTED``)."""
+
     query_cache_size: int = Field(default=2048, ge=0)
     """Query answers each server process keeps, keyed by the lake version they were read
     from (a new ingest makes them unreachable, never stale). 0 turns the cache off."""

@@ -10,7 +10,8 @@
     ├── NotFound                an org, key or object does not exist
     ├── Unauthenticated         no credential, or one of the wrong shape
     ├── PermissionDenied        a credential that is valid but not allowed to do this
-    │   └── MissingScope        ... because its scopes do not include what is needed
+    │   ├── MissingScope        ... because its scopes do not include what is needed
+    │   └── ApiAccessOff        ... because the org's API access is switched off
     ├── RateLimited             too many requests for the credential's policy
     ├── QueryCancelled          the caller went away or the query was interrupted
     ├── LakeDamaged             a file of the lake is missing, cut short or altered
@@ -111,6 +112,12 @@ class MissingScope(PermissionDenied):
     def __init__(self, scope: str) -> None:
         super().__init__(f"this credential lacks the scope {scope!r} that this operation needs")
         self.scope = scope
+
+
+class ApiAccessOff(PermissionDenied):
+    """The org's API access is switched off by the operator (``COSTLAKE_API_ACCESS_OFF``)."""
+
+    code = "api_access_off"
 
 
 class RateLimited(CostlakeError):

@@ -25,6 +25,7 @@ from costlake.dialects.framework.dialect import Dialect
 from costlake.dialects.framework.ratelimit import DEFAULT, effective_limit
 from costlake.dialects.framework.schemes import Credential, read_credential
 from costlake.errors import (
+    ApiAccessOff,
     CostlakeError,
     InvalidInput,
     MissingScope,
@@ -90,6 +91,8 @@ def needs(dialect: Dialect, scope: str, *, rate_class: str = DEFAULT) -> Any:
         platform: Platform = request.app.state.platform
         who = await authenticate(dialect, platform, request)
         count(dialect, platform, request, who, rate_class)
+        if who.org in platform.settings.api_access_off:
+            raise ApiAccessOff(f"API access is switched off for the org {who.org!r}")
         if not who.allows(scope):
             raise MissingScope(scope)
         return who

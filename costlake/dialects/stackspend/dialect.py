@@ -2,7 +2,8 @@
 (``ss_live_`` + 40 characters, or costlake's plain keys), the ``{data, error, meta}``
 envelope on every answer, 60 requests per minute per key, and the document's error codes:
 ``VALIDATION_ERROR`` is 422, a missing scope ``INVALID_SCOPE`` and a revoked key
-``FORBIDDEN`` (both 403)."""
+``FORBIDDEN``, an org whose API access is switched off (``COSTLAKE_API_ACCESS_OFF``)
+``PLAN_RESTRICTED`` (all 403)."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from costlake.dialects.framework.envelopes import DataErrorMeta
 from costlake.dialects.framework.errors import STATUS
 from costlake.dialects.framework.ratelimit import DEFAULT, RateLimitClass
 from costlake.dialects.framework.schemes import ApiKeyScheme
-from costlake.errors import MissingScope, Unauthenticated
+from costlake.errors import ApiAccessOff, MissingScope, Unauthenticated
 from costlake.keys.styles import ALPHANUMERIC, PLAIN, StyleSpec
 
 STACKSPEND_KEY = StyleSpec(
@@ -62,6 +63,8 @@ class StackSpend(DialectBase):
             return "FORBIDDEN"
         if isinstance(error, MissingScope):
             return "INVALID_SCOPE"
+        if isinstance(error, ApiAccessOff):
+            return "PLAN_RESTRICTED"
         return super().error_code(kind, error)
 
     def routes(self) -> APIRouter:
