@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from costlake.cli import demo_data, export, ingest, keys, optimize, query, serve, worker
+from costlake.cli import anomalies, demo_data, export, ingest, keys, optimize, query, serve, worker
 from costlake.cli.check import check as check_command
 from costlake.cli.context import HELP_OPTIONS, handle_errors
 from costlake.cli.help import Command, Group
@@ -56,6 +56,7 @@ app.command("check")(check_command)
 app.command("serve", cls=Command)(serve.serve)
 app.command("demo", cls=Command)(serve.demo)
 app.add_typer(keys.app, name="keys")
+app.add_typer(anomalies.app, name="anomalies")
 app.command("worker", cls=Command)(worker.worker)
 app.command("jobs", cls=Command)(worker.jobs)
 

@@ -1,0 +1,177 @@
+"""``costlake anomalies``: detect cost anomalies in the lake, list them, record feedback."""
+
+from __future__ import annotations
+
+import sys
+from datetime import date
+from typing import TYPE_CHECKING, Annotated, Any
+
+import orjson
+import typer
+from rich.table import Table
+
+from costlake.cli.context import HELP_OPTIONS, db_session, handle_errors, open_platform, out
+from costlake.cli.help import Command, Group
+from costlake.cli.table import money
+from costlake.errors import InvalidInput
+from costlake.kit.jsonout import decimal_text
+
+if TYPE_CHECKING:
+    from costlake.anomalies.schemas import Anomaly
+
+app = typer.Typer(
+    help="Find and review cost anomalies.",
+    no_args_is_help=True,
+    context_settings=HELP_OPTIONS,
+    cls=Group,
+)
+
+
+@app.command("detect", cls=Command)
+@handle_errors
+def detect(
+    org: Annotated[str | None, typer.Option(help="Tenant to examine (default: every org)")] = None,
+) -> None:
+    """Evaluate the last days of usage cost (COSTLAKE_ANOMALY_LOOKBACK_DAYS) and store the
+    anomalies found. Running it again over unchanged data changes nothing."""
+    from costlake.anomalies.tasks import detect_for_org
+    from costlake.query.service import require_data
+
+    with open_platform() as platform:
+        if org is not None:
+            require_data(platform.lake, org)
+        for name in [org] if org else platform.lake.orgs():
+            s = detect_for_org(platform, name)
+            days = f"{s.first_day} to {s.last_day}" if s.first_day else "no usage charges"
+            out.print(
+                f"org {name}: {days}; {s.series} series; {s.created} new, {s.updated} updated, "
+                f"{s.withdrawn} withdrawn anomalies"
+            )
+
+
+@app.command("list", cls=Command)
+@handle_errors
+def list_(
+    org: Annotated[str, typer.Option(help="Tenant whose anomalies to list")] = "default",
+    status: Annotated[
+        str | None,
+        typer.Option(
+            metavar="STATUS",
+            help="Only this status: new, acknowledged, resolved, false_positive, dismissed",
+        ),
+    ] = None,
+    since: Annotated[
+        str | None, typer.Option(metavar="DATE", help="Only those detected on or after DATE")
+    ] = None,
+    limit: Annotated[int | None, typer.Option(min=1, help="At most this many")] = None,
+    output: Annotated[str, typer.Option(metavar="FORMAT", help="table or json")] = "table",
+) -> None:
+    """List an org's anomalies, the most recently detected first."""
+    from costlake.anomalies.service import list_anomalies
+
+    if output not in ("table", "json"):
+        raise InvalidInput("--output must be table or json")
+    day = _date(since, "--since") if since else None
+    with db_session() as session:
+        found = list_anomalies(session, org, status=status, since=day, limit=limit)
+    if output == "json":
+        sys.stdout.buffer.write(_json([_record(a) for a in found]) + b"\n")
+        return
+    table = Table("id", "detected", "days", "type", "severity", "status", "provider", "service")
+    table.add_column("account")
+    table.add_column("expected", justify="right")
+    table.add_column("actual", justify="right")
+    table.add_column("change", justify="right")
+    for a in found:
+        days = (a.end_date - a.start_date).days + 1
+        change = f"{a.deviation_percent:+.0f}%" if a.deviation_percent is not None else "new"
+        table.add_row(
+            a.id[:8],
+            a.detected_date.isoformat(),
+            str(days),
+            a.alert_type.value,
+            a.severity.value,
+            a.status.value,
+            a.provider_type,
+            a.service or "",
+            a.sub_account_id or "",
+            f"{money(a.expected_cost)} {a.currency or ''}".strip(),
+            f"{money(a.actual_cost)} {a.currency or ''}".strip(),
+            change,
+        )
+    out.print(table)
+
+
+@app.command("status", cls=Command)
+@handle_errors
+def status(
+    anomaly: Annotated[str, typer.Argument(help="Anomaly id (as listed in JSON)")],
+    new_status: Annotated[
+        str,
+        typer.Argument(
+            metavar="STATUS", help="new, acknowledged, resolved, false_positive or dismissed"
+        ),
+    ],
+    by: Annotated[str, typer.Option(help="Who gives this feedback (name or email)")],
+    org: Annotated[str, typer.Option(help="Tenant the anomaly belongs to")] = "default",
+) -> None:
+    """Record feedback on an anomaly; a dismissed one is never raised again."""
+    from costlake.anomalies.service import set_status
+
+    with db_session() as session:
+        a = set_status(session, org, anomaly, new_status, by)
+    out.print(f"anomaly {a.id}: {a.status.value} (by {a.status_changed_by})")
+
+
+def _date(value: str, option: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise InvalidInput(f"{option} must be a date such as 2024-09-01, not {value!r}") from None
+
+
+def _record(a: Anomaly) -> dict[str, Any]:
+    return {
+        "id": a.id,
+        "org": a.org,
+        "monitor": a.monitor,
+        "alert_type": a.alert_type.value,
+        "severity": a.severity.value,
+        "status": a.status.value,
+        "provider_type": a.provider_type,
+        "service": a.service,
+        "sub_account_id": a.sub_account_id,
+        "currency": a.currency,
+        "start_date": a.start_date,
+        "end_date": a.end_date,
+        "detected_date": a.detected_date,
+        "expected_cost": a.expected_cost,
+        "actual_cost": a.actual_cost,
+        "deviation_percent": a.deviation_percent,
+        "top_contributors": [
+            {
+                "dimension": c.dimension,
+                "value": c.value,
+                "actual_cost": c.actual_cost,
+                "change": c.change,
+            }
+            for c in a.contributors
+        ],
+        "status_changed_by": a.status_changed_by,
+        "status_changed_at": a.status_changed_at,
+    }
+
+
+def _json(value: object) -> bytes:
+    """JSON with decimals as exact numbers (never through a float)."""
+    from decimal import Decimal
+
+    if isinstance(value, Decimal):
+        return decimal_text(value).encode()
+    if isinstance(value, dict):
+        return b"{" + b",".join(orjson.dumps(k) + b":" + _json(v) for k, v in value.items()) + b"}"
+    if isinstance(value, list):
+        return b"[" + b",".join(_json(v) for v in value) + b"]"
+    if isinstance(value, date):  # datetimes too
+        return orjson.dumps(value.isoformat())
+    return orjson.dumps(value)
