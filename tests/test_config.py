@@ -99,6 +99,7 @@ class TestSettings:
             "COSTLAKE_RATE_LIMITS": '{"cloudexpat": 1000, "xplorr.login": 5}',
             "COSTLAKE_RATE_LIMIT_STORE": "redis://localhost:6379/0",
             "COSTLAKE_ANONYMOUS_ORGS": '{"kubecost": "acme"}',
+            "COSTLAKE_API_ACCESS_OFF": '["frozen", "gone"]',
             "COSTLAKE_SESSION_TTL_MINUTES": "30",
             "COSTLAKE_QUERY_CACHE_SIZE": "0",
             "COSTLAKE_CREDENTIAL_CACHE_SECONDS": "0.5",
@@ -128,6 +129,7 @@ class TestSettings:
         assert settings.rate_limits == {"cloudexpat": 1000, "xplorr.login": 5}
         assert settings.rate_limit_store == "redis://localhost:6379/0"
         assert settings.anonymous_orgs == {"kubecost": "acme"}
+        assert settings.api_access_off == ["frozen", "gone"]
         assert settings.session_ttl_minutes == 30
         assert settings.query_cache_size == 0
         assert settings.credential_cache_seconds == 0.5
