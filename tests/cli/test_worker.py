@@ -64,18 +64,30 @@ def test_serve_runs_the_scheduled_jobs(tmp_path: Path) -> None:
     proc = start(["serve", "--port", str(free_port())], environment(home))
     try:
         read_until(proc, r"serving at (http://\S+)", seconds=120)
-
-        def states() -> dict[str, str]:
-            listing = subprocess.run(
-                [COSTLAKE, "jobs", "--output", "json"],
-                env=environment(home),
-                capture_output=True,
-                text=True,
-                check=True,
-            )
-            return {j["name"]: j["state"] for j in json.loads(listing.stdout)}
-
-        wait_until(lambda: set(states().values()) == {"succeeded"}, timeout=120)
+        wait_until(lambda: set(_states(home).values()) == {"succeeded"}, timeout=120)
     finally:
         code, log = stop(proc, signal.SIGINT)
     assert code == 0 and "Traceback" not in log, log
+
+
+def test_worker_runs_the_jobs_until_sigterm(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    proc = start(["worker"], environment(home, COSTLAKE_SCHEDULER="off"))
+    try:
+        read_until(proc, r"(worker running \d+ job)", seconds=120)
+        wait_until(lambda: set(_states(home).values()) == {"succeeded"}, timeout=120)
+    finally:
+        code, log = stop(proc, signal.SIGTERM)
+    assert code == 0 and "Traceback" not in log, log
+
+
+def _states(home: Path) -> dict[str, str]:
+    """``costlake jobs --output json`` as job name -> state, from a process of its own."""
+    listing = subprocess.run(
+        [COSTLAKE, "jobs", "--output", "json"],
+        env=environment(home),
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return {j["name"]: j["state"] for j in json.loads(listing.stdout)}
