@@ -25,7 +25,10 @@ def create(
     name: Annotated[str, typer.Option(help="A name to recognise the key by")],
     scopes: Annotated[str, typer.Option(help="Comma-separated scopes")] = "*",
     style: Annotated[
-        str, typer.Option(help="Key format: cloudexpat (ce_live_...), xplorr or plain")
+        str,
+        typer.Option(
+            help="Key format: cloudexpat (ce_live_...), cloudzero (czk_...), xplorr or plain"
+        ),
     ] = "cloudexpat",
 ) -> None:
     """Create a key; its secret is printed once, on the last line."""
