@@ -3,10 +3,12 @@ retried with backoff, visible in the status listing."""
 
 from __future__ import annotations
 
+import logging
 import threading
 from datetime import timedelta
 from pathlib import Path
 
+import pytest
 from sqlalchemy import update
 
 from costlake.db.models import JobLease
@@ -68,11 +70,16 @@ class TestRunJob:
         assert run_job(platform, job, "b", force=True).ok
         assert calls == [1, 1]
 
-    def test_a_failure_is_recorded_shown_and_retried_with_backoff(self, platform: Platform) -> None:
+    def test_a_failure_is_logged_recorded_shown_and_retried_with_backoff(
+        self, platform: Platform, caplog: pytest.LogCaptureFixture
+    ) -> None:
         flaky = Flaky(failures=2)
         job = Job("x", flaky, every=HOUR, retry_after=timedelta(minutes=1), max_attempts=3)
-        first = run_job(platform, job, "me")
+        with caplog.at_level(logging.INFO, logger="costlake.tasks"):
+            first = run_job(platform, job, "me")
         assert first.ran and not first.ok
+        [logged] = [r for r in caplog.records if r.levelno == logging.ERROR]
+        assert logged.getMessage() == "job x failed" and logged.exc_info is not None
         assert first.error == "RuntimeError: source unreachable (call 1)"
         [status] = job_statuses_of(platform, job)
         assert (status.state, status.attempts) == ("retrying", 1)
