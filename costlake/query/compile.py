@@ -99,7 +99,7 @@ def compile_query(q: CostQuery, *, ordered: bool = True) -> str:
     current = f"ChargePeriodStart >= {ts(q.start)}"
     where = [f"ChargePeriodStart >= {ts(q.scan_start)}", f"ChargePeriodStart < {ts(q.end)}"]
     where += [filter_expr(f) for f in q.filters]
-    if q.account_ids:
+    if q.account_ids is not None:
         where.append(account_predicate(q.account_ids))
     if q.sources is not None:
         where.append(f"x_SourceId IN ({', '.join(lit(s) for s in q.sources) or 'NULL'})")

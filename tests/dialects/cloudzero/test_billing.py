@@ -354,3 +354,18 @@ def test_totals_are_exact_decimals_of_the_engine(cz: World) -> None:
     with cz.client() as c:
         value = one_value(costs(c, {**EVERYTHING, "granularity": "cumulative"}).json())
     assert Decimal(repr(value)) != Decimal(repr(value)).quantize(Decimal("0.01"))
+
+
+def test_a_user_key_with_no_grant_sees_nothing(cz: World) -> None:
+    """An empty grant is no account, not every account (``if q.account_ids:`` let it see
+    the whole org)."""
+    from costlake.orgs.service import get_or_create_user, get_org
+
+    with cz.platform.session() as s:
+        user = get_or_create_user(s, get_org(s, "globex"), "nobody@globex.test")
+    key = cz.key("globex", ["*"], user=user)
+    body = {**EVERYTHING, "granularity": "cumulative", "group_by": ["Account"]}
+    with cz.server.client(Authorization=key) as c:
+        assert costs(c, body).json() == {"data": [], "pagination": {"total": 0}}
+        tags = [d for d in c.get("/v2/billing/dimensions").json()["data"] if d["type"] == "Tag"]
+    assert tags == []
