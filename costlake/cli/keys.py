@@ -27,7 +27,8 @@ def create(
     style: Annotated[
         str,
         typer.Option(
-            help="Key format: cloudexpat (ce_live_...), cloudzero (czk_...), xplorr or plain"
+            help="Key format: cloudexpat (ce_live_...), cloudzero (czk_...), stackspend "
+            "(ss_live_...), kubecost (kc_...), xplorr or plain"
         ),
     ] = "cloudexpat",
 ) -> None:

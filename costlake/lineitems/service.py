@@ -26,12 +26,13 @@ MAX_DAYS = 366
 """The longest range one request may cover (a year, as the rollups allow)."""
 
 PROJECT_ID = (
-    "COALESCE(Tags['project_id'], Tags['project'], "
-    "CASE WHEN lower(SubAccountType) = 'project' THEN SubAccountId END)"
+    "COALESCE(Tags['project_id'], Tags['project'], CASE WHEN lower(SubAccountType) = "
+    "'project' OR ServiceCategory = 'AI and Machine Learning' THEN SubAccountId END)"
 )
 """AI and cloud projects: a ``project_id`` or ``project`` tag (what OpenTelemetry and
 allocation rules write), else the sub account when the provider calls it a project
-(OpenAI and Google Cloud projects)."""
+(``SubAccountType``: Google Cloud, OpenAI's FOCUS export) or the charge is AI spend (the
+OpenAI costs connector puts the project there without a type)."""
 USER_EMAIL = "COALESCE(Tags['user_email'], Tags['user.email'])"
 """Who spent it: the ``user_email`` tag, or OpenTelemetry's ``user.email`` attribute."""
 

@@ -24,7 +24,7 @@ def ai_rows(n: int, *, cost: str = "1") -> pa.Table:
             "ChargePeriodEnd": start + timedelta(hours=1), "InvoiceIssuerName": "OpenAI",
             "ProviderName": "OpenAI", "PublisherName": "OpenAI", "ServiceName": "gpt-4o",
             "ServiceCategory": "AI and Machine Learning",
-            "SubAccountId": f"proj_{i % 3}", "SubAccountType": "Project",
+            "SubAccountId": f"proj_{i % 3}", "SubAccountType": "Project" if i % 3 else None,
             "Tags": [("user_email", f"u{i % 2}@example.com")] if i % 4 else
             [("project_id", "proj_tagged")],
             "x_SourceId": "openai", "x_SourceFormat": "focus", "x_IngestedAt": start,

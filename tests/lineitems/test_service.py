@@ -58,6 +58,7 @@ class TestLineItems:
         keys = [i.key for i in items]
         assert keys == sorted(keys) and len(set(keys)) == len(keys)
         assert len({i.row_id for i in items}) == len(items)
+        assert {i.project_id for i in items} == {None}  # cloud sub accounts are not projects
         (count, total), = direct(
             queries.lake, "acme",
             "SELECT count(*), sum(BilledCost) FROM costs WHERE ChargePeriodStart >= "
