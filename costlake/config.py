@@ -92,6 +92,20 @@ class Settings(BaseSettings):
     session_ttl_minutes: int = Field(default=15, ge=1, le=1440)
     """Lifetime of a user-session access token (JWT)."""
 
+    signup_mode: Literal["open", "invite-only", "off"] | None = None
+    """Who may sign up over HTTP (Xplorr ``POST /auth/signup``): ``open``, ``invite-only``
+    or ``off``; unset, sign-up is open until some org has an admin, invite-only after."""
+
+    smtp_host: str | None = None
+    """SMTP server that mails leave through (e-mail verification, password resets); unset,
+    no mail is sent and a warning is logged."""
+
+    smtp_port: int = Field(default=25, ge=1, le=65535)
+    """Port of the SMTP server (plain SMTP; use a local relay for TLS and credentials)."""
+
+    smtp_from: str = "costlake@localhost"
+    """The From address of the mails costlake sends."""
+
     query_threads: int = Field(default=4, ge=1)
     """Threads each lake query may use; bounds one request's share of the machine."""
 

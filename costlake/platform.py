@@ -27,6 +27,7 @@ from costlake.ratelimits.store import store_from_settings
 from costlake.tasks.catalog import default_jobs
 from costlake.tasks.registry import JobRegistry
 from costlake.tasks.scheduler import Scheduler
+from costlake.users.signin import SignIn
 
 
 def query_engine(settings: Settings, name: str | None = None) -> Engine:
@@ -92,6 +93,20 @@ class Platform:
 
         key = SecretBox.key_bytes(self.settings)
         return SessionTokens(key, ttl=timedelta(minutes=self.settings.session_ttl_minutes))
+
+    @functools.cached_property
+    def signin(self) -> SignIn:
+        """The users' sign-in flows, with this platform's token signer, secret box and mail."""
+        from costlake.kit.secretbox import SecretBox
+        from costlake.users.mail import Mailer
+
+        return SignIn(
+            self.session_tokens,
+            SecretBox.from_settings(self.settings),
+            Mailer(self.settings),
+            self.base_url,
+            self.settings.signup_mode,
+        )
 
     def ingestor(self) -> Ingestor:
         """An ingestor into this platform's lake, with its enrichers and DuckDB threads."""

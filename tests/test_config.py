@@ -101,6 +101,10 @@ class TestSettings:
             "COSTLAKE_ANONYMOUS_ORGS": '{"kubecost": "acme"}',
             "COSTLAKE_API_ACCESS_OFF": '["frozen", "gone"]',
             "COSTLAKE_SESSION_TTL_MINUTES": "30",
+            "COSTLAKE_SIGNUP_MODE": "invite-only",
+            "COSTLAKE_SMTP_HOST": "mail.example.com",
+            "COSTLAKE_SMTP_PORT": "2525",
+            "COSTLAKE_SMTP_FROM": "costs@example.com",
             "COSTLAKE_QUERY_CACHE_SIZE": "0",
             "COSTLAKE_CREDENTIAL_CACHE_SECONDS": "0.5",
             "COSTLAKE_QUERY_THREADS": "8",
@@ -131,6 +135,9 @@ class TestSettings:
         assert settings.anonymous_orgs == {"kubecost": "acme"}
         assert settings.api_access_off == ["frozen", "gone"]
         assert settings.session_ttl_minutes == 30
+        assert settings.signup_mode == "invite-only"
+        assert (settings.smtp_host, settings.smtp_port) == ("mail.example.com", 2525)
+        assert settings.smtp_from == "costs@example.com"
         assert settings.query_cache_size == 0
         assert settings.credential_cache_seconds == 0.5
         assert settings.query_threads == 8

@@ -31,6 +31,15 @@ class Principal:
     account_ids: tuple[str, ...] | None
     key_id: int | None = None
     user_id: int | None = None
+    role: str | None = None
+    """The user's role (``admin`` or ``member``); None for an org-wide credential, which
+    acts for the org as its operator does."""
+    session_id: str | None = None
+
+    @property
+    def is_admin(self) -> bool:
+        """Whether org administration is allowed: an admin user, or an org-wide key."""
+        return self.role == "admin" or (self.user_id is None and self.kind is PrincipalKind.API_KEY)
 
     def allows(self, scope: str) -> bool:
         return grants(self.scopes, scope)

@@ -13,7 +13,7 @@ from costlake.accounts.service import list_accounts
 from costlake.auth.principals import Principal, PrincipalKind
 from costlake.auth.scopes import registered
 from costlake.auth.sessions import SessionTokens
-from costlake.db.models import Org, User
+from costlake.db.models import ApiKey, Org, RefreshToken, User
 from costlake.errors import Unauthenticated
 from costlake.keys.service import authenticate, refusal
 from costlake.orgs.service import get_org
@@ -36,6 +36,8 @@ def principal_for_key(session: Session, secret: str) -> Principal | None:
         if why == "unknown":
             return None
         raise Unauthenticated(f"the API key was {why}", reason=why)
+    if key.user is not None and not key.user.is_active:
+        raise Unauthenticated("the API key's user is deactivated", reason="revoked")
     return Principal(
         kind=PrincipalKind.API_KEY,
         org=key.org.slug,
@@ -44,17 +46,27 @@ def principal_for_key(session: Session, secret: str) -> Principal | None:
         account_ids=_granted(session, key.org, key.user),
         key_id=key.key_id,
         user_id=key.user.id if key.user is not None else None,
+        role=key.user.role if key.user is not None else None,
     )
 
 
 def principal_for_session(session: Session, tokens: SessionTokens, token: str) -> Principal:
-    """The principal of a valid session token whose user still belongs to its org."""
+    """The principal of a valid session token whose user still belongs to its org, is
+    active, and whose sign-in (or exchanged key) was not revoked since."""
     claims = tokens.verify(token)
     user = session.scalars(
         select(User).where(User.id == claims.user_id).options(joinedload(User.org))
     ).one_or_none()
     if user is None or user.org.slug != claims.org:
         raise Unauthenticated("the session's user no longer exists", reason="unknown")
+    if not user.is_active:
+        raise Unauthenticated("the session's user is deactivated", reason="revoked")
+    if claims.session_id is not None and not session_alive(session, claims.session_id):
+        raise Unauthenticated("the session was signed out", reason="revoked")
+    if claims.key_id is not None:
+        key = session.get(ApiKey, claims.key_id)
+        if key is None or key.revoked_at is not None:
+            raise Unauthenticated("the API key this token came from was revoked", reason="revoked")
     return Principal(
         kind=PrincipalKind.USER_SESSION,
         org=user.org.slug,
@@ -62,7 +74,20 @@ def principal_for_session(session: Session, tokens: SessionTokens, token: str) -
         scopes=claims.scopes,
         account_ids=_granted(session, user.org, user),
         user_id=user.id,
+        role=user.role,
+        session_id=claims.session_id,
+        key_id=claims.key_id,
     )
+
+
+def session_alive(session: Session, family_id: str) -> bool:
+    """Whether the sign-in ``family_id`` still has a token that was not revoked."""
+    row = session.scalars(
+        select(RefreshToken.id).where(
+            RefreshToken.family_id == family_id, RefreshToken.revoked_at.is_(None)
+        )
+    ).first()
+    return row is not None
 
 
 def anonymous_principal(session: Session, org_slug: str) -> Principal:

@@ -28,6 +28,10 @@ class SessionClaims:
     org: str
     scopes: frozenset[str]
     expires_at: datetime
+    session_id: str | None = None
+    """The sign-in (refresh-token family) this token belongs to; revoking it ends the token."""
+    key_id: int | None = None
+    """The API key this token was exchanged for; revoking the key ends the token."""
 
 
 class SessionTokens:
@@ -39,9 +43,17 @@ class SessionTokens:
         self._key = hashlib.sha256(b"costlake session tokens\0" + secret).digest()
         self.ttl = ttl
 
-    def issue(self, user_id: int, org: str, scopes: frozenset[str] | set[str]) -> str:
+    def issue(
+        self,
+        user_id: int,
+        org: str,
+        scopes: frozenset[str] | set[str],
+        *,
+        session_id: str | None = None,
+        key_id: int | None = None,
+    ) -> str:
         moment = now()
-        claims = {
+        claims: dict[str, object] = {
             "iss": ISSUER,
             "sub": str(user_id),
             "org": org,
@@ -49,6 +61,10 @@ class SessionTokens:
             "iat": int(moment.timestamp()),
             "exp": int((moment + self.ttl).timestamp()),
         }
+        if session_id is not None:
+            claims["sid"] = session_id
+        if key_id is not None:
+            claims["kid"] = key_id
         return jwt.encode(claims, self._key, algorithm=ALGORITHM)
 
     def verify(self, token: str) -> SessionClaims:
@@ -72,6 +88,8 @@ class SessionTokens:
                 org=str(claims["org"]),
                 scopes=frozenset(claims.get("scopes", ())),
                 expires_at=datetime.fromtimestamp(claims["exp"], tz=now().tzinfo),
+                session_id=str(claims["sid"]) if "sid" in claims else None,
+                key_id=int(claims["kid"]) if "kid" in claims else None,
             )
         except (KeyError, TypeError, ValueError):
             raise Unauthenticated("the session token is invalid", reason="unknown") from None

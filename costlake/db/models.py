@@ -28,6 +28,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    true,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -130,11 +131,58 @@ class User(Base):
     email: Mapped[str] = mapped_column(String(320))
     name: Mapped[str | None] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(default=now)
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    """argon2id; None for a user who cannot sign in with a password (grants only)."""
+    role: Mapped[str] = mapped_column(String(16), default="member", server_default="member")
+    is_active: Mapped[bool] = mapped_column(default=True, server_default=true())
+    email_verified_at: Mapped[datetime | None]
+    totp_secret: Mapped[str | None] = mapped_column(String(255))
+    """The TOTP seed, encrypted with the deployment's secret key (SecretBox)."""
+    totp_enabled_at: Mapped[datetime | None]
+    totp_last_step: Mapped[int | None] = mapped_column(BigInteger)
+    """The last TOTP time step accepted, so one code is never accepted twice."""
+    recovery_codes: Mapped[list[str] | None] = mapped_column(JSON)
+    """argon2id hashes of the unused recovery codes."""
 
     org: Mapped[Org] = relationship(lazy="raise")
 
     def __repr__(self) -> str:
         return f"User(id={self.id!r}, email={self.email!r})"
+
+
+class RefreshToken(Base):
+    """One refresh token of a sign-in (``family_id``). Only its SHA-256 is stored (the
+    token is 256 random bits, so a slow hash adds nothing). A token is used once: the
+    rotation stamps ``used_at`` and issues the family's next token; presenting a used
+    token again revokes the whole family."""
+
+    __tablename__ = "refresh_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    family_id: Mapped[str] = mapped_column(String(36), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=now)
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]
+    revoked_at: Mapped[datetime | None]
+
+
+class UserToken(Base):
+    """A single-use, expiring token sent to or held by a user: ``verify_email``,
+    ``reset_password`` or ``login_challenge`` (the second step of a 2FA sign-in).
+    Only its SHA-256 is stored; ``attempts`` counts wrong codes against a challenge."""
+
+    __tablename__ = "user_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    purpose: Mapped[str] = mapped_column(String(32))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=now)
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]
+    attempts: Mapped[int] = mapped_column(default=0)
 
 
 class UserAccountGrant(Base):
