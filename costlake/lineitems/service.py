@@ -152,10 +152,12 @@ def daily_totals(
     )
     sums: dict[tuple[date, str | None], Decimal] = {}
     for r in queries.run(org, query).rows:
-        value = r[column]
-        key = provider_slug(value) if group_by == "provider" else value  # type: ignore[arg-type]
-        day = r["period"].date() if isinstance(r["period"], datetime) else r["period"]
-        sums[(day, key)] = sums.get((day, key), Decimal(0)) + Decimal(r["cost"] or 0)  # type: ignore[arg-type]
+        value = None if r[column] is None else str(r[column])
+        key = provider_slug(value) if group_by == "provider" else value
+        period = r["period"]
+        day: date = period.date() if isinstance(period, datetime) else period  # type: ignore[assignment]
+        cost = Decimal(str(r["cost"] or 0))
+        sums[(day, key)] = sums.get((day, key), Decimal(0)) + cost
     totals = [DailyTotal(day, key, cost) for (day, key), cost in sums.items()]
     totals.sort(key=lambda t: (t.day, -t.cost, t.key or ""))
     return totals

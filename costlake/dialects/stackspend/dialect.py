@@ -7,6 +7,7 @@ envelope on every answer, 60 requests per minute per key, and the document's err
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import ClassVar
 
 from fastapi import APIRouter
@@ -18,6 +19,7 @@ from costlake.dialects.framework.ratelimit import DEFAULT, RateLimitClass
 from costlake.dialects.framework.schemes import ApiKeyScheme
 from costlake.errors import ApiAccessOff, MissingScope, Unauthenticated
 from costlake.keys.styles import ALPHANUMERIC, PLAIN, StyleSpec
+from costlake.kit import clock
 
 STACKSPEND_KEY = StyleSpec(
     "stackspend",
@@ -47,11 +49,14 @@ class StackSpend(DialectBase):
     }
     codes: ClassVar = {**DialectBase.codes, "invalid": "VALIDATION_ERROR"}
     statuses: ClassVar = {"invalid": 422}
-    example = (
-        "GET",
-        "/api/v1/public/rollups/daily?start_date=2025-01-01&end_date=2025-01-31&group_by=service",
-        None,
-    )
+
+    @property
+    def example(self) -> tuple[str, str, str | None]:  # type: ignore[override]
+        """The last 30 days by service: dates the demo's data (which ends today) covers."""
+        end = clock.today()
+        start = end - timedelta(days=29)
+        query = f"start_date={start}&end_date={end}&group_by=service"
+        return ("GET", f"/api/v1/public/rollups/daily?{query}", None)
 
     def status_for(self, error: Exception) -> int:
         if isinstance(error, Unauthenticated) and error.reason in WITHDRAWN:
