@@ -32,7 +32,7 @@ def decode_cursor(cursor: str) -> RowKey:
     except (binascii.Error, ValueError, TypeError, KeyError, AttributeError):
         raise InvalidInput(f"invalid cursor {cursor[:40]!r}") from None
     parts = (key.generation, key.file_index, key.row)
-    if not all(isinstance(p, int) and not isinstance(p, bool) for p in parts) or min(parts) < -1:
+    if not all(isinstance(p, int) and not isinstance(p, bool) for p in parts) or min(parts) < 0:
         raise InvalidInput(f"invalid cursor {cursor[:40]!r}")
     return key
 

@@ -1,0 +1,73 @@
+"""StackSpend's translations without a server: the cursor round trip and its refusals,
+line items and rollup rows in the document's shape."""
+
+from __future__ import annotations
+
+import base64
+from datetime import date
+from decimal import Decimal
+
+import orjson
+import pytest
+
+from costlake.dialects.stackspend import translate
+from costlake.errors import InvalidInput
+from costlake.lineitems.schemas import DailyTotal, LineItem, LineItemPage, RowKey
+
+
+def forged(doc: object) -> str:
+    return base64.urlsafe_b64encode(orjson.dumps(doc)).decode().rstrip("=")
+
+
+class TestCursor:
+    @pytest.mark.parametrize(
+        "cursor",
+        [
+            "%%%",
+            forged([1, 2, 3]),
+            forged({"g": 1, "f": 0}),
+            forged({"g": 1, "f": 0, "r": "7"}),
+            forged({"g": 1, "f": True, "r": 7}),
+            forged({"g": 1, "f": -1, "r": 7}),
+        ],
+    )
+    def test_anything_we_did_not_issue_is_refused(self, cursor: str) -> None:
+        with pytest.raises(InvalidInput, match="invalid cursor"):
+            translate.decode_cursor(cursor)
+
+    def test_a_key_round_trips(self) -> None:
+        key = RowKey(12, 3, 456_789)
+        assert translate.decode_cursor(translate.encode_cursor(key)) == key
+
+
+ITEM = LineItem(
+    RowKey(1, 0, 5), "00ff", date(2025, 1, 15), "OpenAI", "gpt-4o",
+    "AI and Machine Learning", Decimal("12.4800004"), "USD", "proj_abc123", "alice@example.com",
+)  # fmt: skip
+
+
+class TestShapes:
+    def test_a_line_item_is_the_documents_record(self) -> None:
+        assert translate.line_item(ITEM) == {
+            "id": "li_00ff",
+            "usage_date": "2025-01-15",
+            "provider_type": "openai",
+            "provider_service": "gpt-4o",
+            "net_amount_usd": 12.48,
+            "currency_original": "USD",
+            "project_id": "proj_abc123",
+            "user_email": "alice@example.com",
+        }
+
+    def test_the_last_page_has_no_cursor(self) -> None:
+        meta = translate.line_items_meta(LineItemPage([ITEM], 1, None))
+        assert meta == {"next_cursor": None, "has_more": False}
+        more = translate.line_items_meta(LineItemPage([ITEM], 1, ITEM.key))
+        assert more["has_more"] and translate.decode_cursor(more["next_cursor"]) == ITEM.key
+
+    def test_a_rollup_row_fills_only_its_dimension(self) -> None:
+        row = translate.rollup(DailyTotal(date(2025, 1, 15), "aws", Decimal("248.3")), "provider")
+        assert row == {
+            "date": "2025-01-15", "cost_usd": 248.3, "provider_type": "aws",
+            "service": None, "category": None,
+        }  # fmt: skip
