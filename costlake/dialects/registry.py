@@ -11,18 +11,16 @@ def dialects() -> list[Dialect]:
     from costlake.dialects.cloudzero import CloudZero
     from costlake.dialects.kubecost.dialect import Kubecost
     from costlake.dialects.stackspend import StackSpend
+    from costlake.dialects.xplorr.dialect import Xplorr
 
-    return [CloudExpat(), CloudZero(), Kubecost(), StackSpend()]
+    return [CloudExpat(), CloudZero(), Kubecost(), StackSpend(), Xplorr()]
 
 
 def install() -> list[Dialect]:
     """The dialects, with their key styles registered (idempotent): what the server and
     the CLI call before creating or checking keys."""
-    from costlake.dialects.xplorr.keys import XPLORR
-
     found = dialects()
     for dialect in found:
         for spec in dialect.key_styles:
             register_style(spec)
-    register_style(XPLORR)  # the Xplorr dialect's key shape, ahead of its endpoints
     return found

@@ -8,6 +8,7 @@ calls one core service and renders.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from collections.abc import Callable, Coroutine
 from typing import Any
@@ -134,6 +135,13 @@ def _anonymous(platform: Platform, org: str) -> Principal:
 def count(
     dialect: Dialect, platform: Platform, request: Request, who: Principal, rate_class: str
 ) -> None:
+    hit(dialect, platform, request, rate_class, who.bucket)
+
+
+def hit(
+    dialect: Dialect, platform: Platform, request: Request, rate_class: str, bucket: str
+) -> None:
+    """Count one request of ``bucket`` in ``rate_class``; :class:`RateLimited` past it."""
     s = platform.settings
     limit, window = effective_limit(
         dialect.name,
@@ -143,7 +151,7 @@ def count(
         s.rate_limit_per_hour,
     )
     decision = platform.rate_limits.hit(
-        f"{dialect.name}:{rate_class}:{who.bucket}", limit=limit, window_seconds=window
+        f"{dialect.name}:{rate_class}:{bucket}", limit=limit, window_seconds=window
     )
     request.state.rate_limit = decision
     if not decision.allowed:
@@ -152,6 +160,57 @@ def count(
             f"{decision.retry_after} seconds",
             retry_after_seconds=decision.retry_after,
         )
+
+
+KeyFn = Callable[[Request], Coroutine[Any, Any, str]]
+
+
+def limited(dialect: Dialect, rate_class: str, key: KeyFn | None = None) -> Any:
+    """The dependency of a public route (sign-up, log-in, a password reset): no
+    credential, but the rate limit of ``rate_class`` counted per ``key(request)``
+    (default: the client's address), and failures in the dialect's body like any route."""
+    if rate_class not in dialect.rate_limits:
+        raise ValueError(f"{dialect.name}: unknown rate-limit class {rate_class!r}")
+    keyer = key or client_address
+
+    async def gate(request: Request) -> None:
+        bucket = await keyer(request)
+        hit(dialect, request.app.state.platform, request, rate_class, bucket)
+
+    gate.public_rate_class = rate_class  # type: ignore[attr-defined]
+    return Depends(gate)
+
+
+async def client_address(request: Request) -> str:
+    """The address the request came from: the socket's peer, which uvicorn replaces by
+    ``X-Forwarded-For`` only for a proxy it trusts (``--forwarded-allow-ips``, loopback by
+    default)."""
+    return f"ip:{request.client.host if request.client else 'unknown'}"
+
+
+def address_and(field: str) -> KeyFn:
+    """A key of the client's address and the JSON body's ``field`` (lower-cased), so
+    failures against one account from one address never block that account elsewhere."""
+
+    async def key(request: Request) -> str:
+        try:
+            body = await request.json()
+        except ValueError:
+            body = None
+        value = body.get(field) if isinstance(body, dict) else None
+        who = value.strip().lower() if isinstance(value, str) else ""
+        digest = hashlib.sha256(who.encode()).hexdigest()[:32]  # short, and no e-mail in the store
+        return f"{await client_address(request)}:{field}:{digest}"
+
+    return key
+
+
+def route_public_rate_class(route: APIRoute) -> str | None:
+    """The rate-limit class of a public route (:func:`limited`), if it is one."""
+    for dep in route.dependant.dependencies:
+        if hasattr(dep.call, "public_rate_class"):
+            return dep.call.public_rate_class  # type: ignore[union-attr]
+    return None
 
 
 def route_needs(route: APIRoute) -> tuple[str, str] | None:

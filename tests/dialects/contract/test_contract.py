@@ -74,7 +74,8 @@ def first_key_scheme(dialect: Dialect) -> ApiKeyScheme:
 
 
 def other_scope(scope: str) -> str:
-    return "keys:write" if scope != "keys:write" else "carbon:read"
+    """A scope that does not grant ``scope`` (``keys:write`` grants ``keys:read``)."""
+    return "keys:write" if not scope.startswith("keys:") else "carbon:read"
 
 
 @pytest.mark.parametrize("dialect", DIALECTS, ids=IDS)
