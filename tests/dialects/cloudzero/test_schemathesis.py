@@ -4,8 +4,6 @@ document does not allow, schema-invalid requests refused, deleted insights gone.
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,8 +13,8 @@ from costlake.config import Settings
 from costlake.ingest.pipeline import Ingestor
 from costlake.keys.service import create_key
 from costlake.platform import Platform
-from tests.dialects.cloudexpat.test_schemathesis import Unlimited
 from tests.dialects.cloudzero.conftest import FOCUS_SAMPLE, SEED_OPENAPI
+from tests.dialects.fuzz import Unlimited, schemathesis
 from tests.dialects.live import LiveServer, live_server
 
 OPERATIONS = [
@@ -50,29 +48,13 @@ def test_the_seed_document_holds_for_every_generated_request(
     fuzz_server: tuple[LiveServer, str],
 ) -> None:
     server, key = fuzz_server
-    selected = [arg for op in OPERATIONS for arg in ("--include-operation-id", op)]
-    result = subprocess.run(
-        [
-            str(Path(sys.executable).parent / "schemathesis"),
-            "--config-file",
-            str(CONFIG),
-            "--no-color",
-            "run",
-            str(SEED_OPENAPI),
-            "--url",
-            server.url,
-            "--checks",
-            "all",
-            "-H",
-            f"Authorization: {key}",
-            *selected,
-            "--max-examples",
-            "60",
-            "--generation-deterministic",
-        ],
-        capture_output=True,
-        text=True,
-        timeout=900,
+    output = schemathesis(
+        str(SEED_OPENAPI),
+        url=server.url,
+        headers={"Authorization": key},
+        checks="all",
+        before=["--config-file", str(CONFIG)],
+        after=[arg for op in OPERATIONS for arg in ("--include-operation-id", op)],
+        summary=f"{len(OPERATIONS)} selected",
     )
-    assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-2000:]
-    assert "7 selected" in result.stdout, result.stdout[-3000:]
+    assert " failed" not in output, output[-3000:]
