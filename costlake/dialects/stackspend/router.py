@@ -1,17 +1,23 @@
 """StackSpend's public endpoints, paths and parameters verbatim from the document."""
 
-from datetime import date
+from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
+from costlake.anomalies.service import list_anomalies
 from costlake.auth.principals import Principal
 from costlake.dialects.framework.dialect import Dialect
 from costlake.dialects.framework.routing import dialect_route_class, needs
 from costlake.dialects.runner import run_blocking
 from costlake.dialects.stackspend import translate
-from costlake.dialects.stackspend.schemas import ErrorResponse, LineItemsResponse, RollupsResponse
+from costlake.dialects.stackspend.schemas import (
+    AnomaliesResponse,
+    ErrorResponse,
+    LineItemsResponse,
+    RollupsResponse,
+)
 from costlake.lineitems import service
 from costlake.platform import Platform
 
@@ -32,6 +38,8 @@ GroupByParam = Annotated[
     Literal["provider", "service", "category"],
     Query(description="Dimension to group by: provider, service, or category"),
 ]
+Severity = Literal["low", "medium", "high", "critical"]
+Status = Literal["new", "acknowledged", "resolved", "false_positive", "dismissed"]
 ERRORS: dict[int | str, dict[str, Any]] = {
     401: {"model": ErrorResponse, "description": "No API key provided, or it is malformed"},
     403: {
@@ -89,5 +97,39 @@ def build_router(dialect: Dialect) -> APIRouter:
         )  # fmt: skip
         items = [translate.line_item(i) for i in page.items]
         return dialect.success(items, meta=translate.line_items_meta(page))
+
+    @router.get("/api/v1/public/anomalies", response_model=AnomaliesResponse)
+    async def anomalies(
+        request: Request,
+        who: Annotated[Principal, needs(dialect, "anomalies:read")],
+        limit: Annotated[int, Query(ge=1, le=500, description="default 50, max 500")] = 50,
+        since: Annotated[
+            datetime | None,
+            Query(description="ISO 8601 timestamp: only anomalies detected after it"),
+        ] = None,
+        provider_type: Annotated[
+            str | None, Query(max_length=64, description="Provider slug (openai, aws)")
+        ] = None,
+        severity: Annotated[Severity | None, Query()] = None,
+        status: Annotated[Status | None, Query()] = None,
+    ) -> Response:
+        """Returns anomaly alerts detected by the anomaly engine."""
+        platform: Platform = request.app.state.platform
+
+        def read() -> list[dict[str, Any]]:
+            with platform.session() as s:
+                found = list_anomalies(
+                    s,
+                    who.org,
+                    status=status,
+                    since=translate.as_utc(since).date() if since else None,
+                )
+            chosen = translate.select_anomalies(
+                found, since=since, provider_type=provider_type, severity=severity,
+                account_ids=who.account_ids, limit=limit,
+            )  # fmt: skip
+            return [translate.anomaly(a) for a in chosen]
+
+        return dialect.success(await run_blocking(request, read))
 
     return router

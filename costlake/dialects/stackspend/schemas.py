@@ -44,6 +44,25 @@ class RollupsResponse(BaseModel):
     meta: dict[str, object]
 
 
+class AnomalyAlert(BaseModel):
+    id: str = Field(examples=["anom_09abc"])
+    provider_type: str = Field(examples=["openai"])
+    service: str | None = Field(examples=["gpt-4o"])
+    detected_date: str = Field(examples=["2025-01-16T00:00:00Z"])
+    actual_cost: float
+    expected_cost: float
+    deviation_percent: float | None
+    severity: Literal["low", "medium", "high", "critical"]
+    alert_type: Literal["spend_spike", "spend_drop", "new_service"]
+    status: Literal["new", "acknowledged", "resolved", "false_positive", "dismissed"]
+
+
+class AnomaliesResponse(BaseModel):
+    data: list[AnomalyAlert]
+    error: None = None
+    meta: dict[str, object]
+
+
 class Problem(BaseModel):
     code: Literal[
         "UNAUTHORIZED",

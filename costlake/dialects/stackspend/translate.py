@@ -8,10 +8,13 @@ from __future__ import annotations
 
 import base64
 import binascii
+from collections.abc import Sequence
+from datetime import UTC, datetime, time
 from typing import Any
 
 import orjson
 
+from costlake.anomalies.schemas import Anomaly
 from costlake.errors import InvalidInput
 from costlake.kit.providers import provider_slug
 from costlake.lineitems.schemas import DailyTotal, LineItem, LineItemPage, RowKey
@@ -68,3 +71,55 @@ def rollup(total: DailyTotal, group_by: str) -> dict[str, Any]:
     }
     row[GROUP_FIELDS[group_by]] = total.key
     return row
+
+
+def as_utc(moment: datetime) -> datetime:
+    """A client's timestamp in UTC; one without an offset is taken as UTC."""
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+def detected_at(anomaly: Anomaly) -> datetime:
+    """The document's ``detected_date`` timestamp: midnight UTC of the anomalous day (the
+    core dates an anomaly by the day whose cost is unusual, never by the run's clock)."""
+    return datetime.combine(anomaly.detected_date, time(), tzinfo=UTC)
+
+
+def select_anomalies(
+    found: Sequence[Anomaly],
+    *,
+    since: datetime | None,
+    provider_type: str | None,
+    severity: str | None,
+    account_ids: tuple[str, ...] | None,
+    limit: int,
+) -> list[Anomaly]:
+    """The document's filters over the org's anomalies (most recent first), cut to
+    ``limit``. A key limited to some accounts sees only those accounts' series: an
+    org-wide series (no sub account) also holds other accounts' costs.
+
+    Kept here until ``anomalies.service.list_anomalies`` takes these filters itself."""
+    since = as_utc(since) if since is not None else None
+    out = [
+        a
+        for a in found
+        if (since is None or detected_at(a) > since)
+        and (provider_type is None or a.provider_type == provider_type.lower())
+        and (severity is None or a.severity.value == severity)
+        and (account_ids is None or a.sub_account_id in account_ids)
+    ]
+    return out[:limit]
+
+
+def anomaly(a: Anomaly) -> dict[str, Any]:
+    return {
+        "id": a.id if a.id.startswith("anom_") else f"anom_{a.id}",
+        "provider_type": a.provider_type,
+        "service": a.service,
+        "detected_date": detected_at(a).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "actual_cost": round(float(a.actual_cost), PLACES),
+        "expected_cost": round(float(a.expected_cost), PLACES),
+        "deviation_percent": a.deviation_percent,
+        "severity": a.severity.value,
+        "alert_type": a.alert_type.value,
+        "status": a.status.value,
+    }

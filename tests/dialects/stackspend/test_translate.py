@@ -10,6 +10,7 @@ from decimal import Decimal
 import orjson
 import pytest
 
+from costlake.anomalies.schemas import AlertType, Anomaly, Severity, Status
 from costlake.dialects.stackspend import translate
 from costlake.errors import InvalidInput
 from costlake.lineitems.schemas import DailyTotal, LineItem, LineItemPage, RowKey
@@ -71,3 +72,24 @@ class TestShapes:
             "date": "2025-01-15", "cost_usd": 248.3, "provider_type": "aws",
             "service": None, "category": None,
         }  # fmt: skip
+
+
+def alert(sub_account: str | None) -> Anomaly:
+    return Anomaly(
+        "a1", "acme", "account_service", AlertType.SPEND_SPIKE, Severity.HIGH, Status.NEW,
+        "aws", "Amazon EC2", sub_account, "USD", date(2025, 1, 2), date(2025, 1, 2),
+        date(2025, 1, 2), Decimal(1), Decimal(5), 400.0,
+    )  # fmt: skip
+
+
+class TestAnomalySelection:
+    def test_a_key_limited_to_accounts_sees_only_their_series(self) -> None:
+        found = [alert("111"), alert("222"), alert(None)]
+        mine = translate.select_anomalies(
+            found, since=None, provider_type=None, severity=None, account_ids=("111",), limit=50
+        )
+        assert [a.sub_account_id for a in mine] == ["111"]
+        every = translate.select_anomalies(
+            found, since=None, provider_type="AWS", severity="high", account_ids=None, limit=2
+        )
+        assert [a.sub_account_id for a in every] == ["111", "222"]
