@@ -138,7 +138,7 @@ class Settings(BaseSettings):
     """Cost floor: a day whose actual and expected costs are both below this is never
     anomalous, so tiny series do not alarm."""
 
-    anomaly_sensitivity: float = Field(default=4.0, gt=0)
+    anomaly_sensitivity: float = Field(default=5.0, gt=0)
     """How many robust standard deviations of a series' own day-to-day noise a deviation
     must exceed. Higher means fewer, surer anomalies."""
 

@@ -34,6 +34,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 import numpy as np
+from numpy.lib.stride_tricks import sliding_window_view
 
 from costlake.anomalies.schemas import AlertType
 
@@ -55,7 +56,7 @@ class Thresholds:
     min_impact: float = 25.0
     min_percent: float = 20.0
     min_daily_cost: float = 5.0
-    sensitivity: float = 4.0
+    sensitivity: float = 5.0
     min_history_days: int = 14
 
 
@@ -116,7 +117,17 @@ class _Series:
             pairs = regime_idx[np.isin(regime_idx - 7, regime_idx)]
             if len(pairs) >= 7:
                 slope = float(np.median(y[pairs] - y[pairs - 7])) / 7
-        factors, spread = self._weekly_factors(regime_idx if len(regime_idx) >= 7 else idx)
+        fresh = not np.any(y[idx[idx < self.regime]] > 0)
+        # Nothing cost anything before this regime: the series is new (a new service).
+        if fresh and len(regime_idx) < 14:
+            # A series that just began (a new service): too few weeks for a weekly
+            # pattern, so none, and its whole spread (weekends too) counts as noise.
+            factors = np.ones(7)
+            costs = y[regime_idx]
+            middle = float(np.median(costs)) if len(costs) else 0.0
+            spread = float(np.std(costs / middle)) if middle > 0 else 0.0
+        else:
+            factors, spread = self._weekly_factors(regime_idx if fresh else idx)
         recent = regime_idx[-LEVEL_DAYS:] if len(regime_idx) else idx[-LEVEL_DAYS:]
         level_values = (y[recent] + slope * (day - recent)) / factors[self.weekday[recent]]
         level = max(float(np.median(level_values)), 0.0)
@@ -126,7 +137,8 @@ class _Series:
         noise = max(self._noise(regime_idx, factors, level_values) * factor, spread * expected)
         # The expected cost is itself an estimate (a median of seven days): its error adds
         # to the day's noise; more so in a young series or regime.
-        sigma = noise * (1.5 if len(regime_idx) < 14 else PREDICTION_ERROR)
+        young = len(regime_idx)
+        sigma = noise * (2.0 if young < 14 else 1.5 if young < 28 else PREDICTION_ERROR)
         return expected, sigma, by_weekday
 
     def _weekly_factors(self, idx: np.ndarray) -> tuple[np.ndarray, float]:
@@ -142,12 +154,18 @@ class _Series:
         y = self.y
         factors = np.ones(7)
         ratios: list[list[float]] = [[] for _ in range(7)]
-        last = len(idx) - LEVEL_DAYS
-        for k, i in enumerate(idx):
-            lo = min(max(0, k - 3), max(last, 0))
-            local = float(np.median(y[idx[lo : lo + LEVEL_DAYS]]))
-            if local > 0:
-                ratios[self.weekday[i]].append(float(y[i]) / local)
+        costs = y[idx]
+        if len(costs) >= LEVEL_DAYS:
+            medians = np.median(sliding_window_view(costs, LEVEL_DAYS), axis=1)
+            starts = np.clip(np.arange(len(costs)) - 3, 0, len(medians) - 1)
+            local = medians[starts]
+        else:
+            local = np.full(len(costs), float(np.median(costs)) if len(costs) else 0.0)
+        ok = local > 0
+        multiples = costs[ok] / local[ok]
+        days = self.weekday[idx][ok]
+        for w in range(7):
+            ratios[w] = multiples[days == w].tolist()
         for w, values in enumerate(ratios):
             if len(values) >= 3:
                 factors[w] = float(np.median(values))
@@ -157,7 +175,14 @@ class _Series:
                 factors[w] = min(values, key=lambda r: abs(r - 1.0))
         # Never divide by a weekday that costs nothing: treat it as unknown (1).
         factors[factors <= 0.05] = 1.0
-        residuals = [r - factors[w] for w, values in enumerate(ratios) for r in values]
+        # A weekday's multiple is fitted to its own few weeks, which hides some of their
+        # noise: scale each residual back up (sqrt(k / (k - 1)) for k weeks).
+        residuals = [
+            (r - factors[w]) * np.sqrt(len(values) / (len(values) - 1))
+            for w, values in enumerate(ratios)
+            if len(values) >= 2
+            for r in values
+        ]
         if len(residuals) < 7:
             return factors, 0.0
         res = np.asarray(residuals)

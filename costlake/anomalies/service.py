@@ -120,24 +120,9 @@ def find_episodes(
     data_first, last = span
     evaluate_from = max(data_first, last - timedelta(days=lookback_days - 1))
     first = max(data_first, evaluate_from - timedelta(days=SEASON_DAYS + t.min_history_days))
-    n = (last - first).days + 1
-    query = CostQuery(
-        _midnight(first),
-        _midnight(last + timedelta(days=1)),
-        granularity=Granularity.DAY,
-        group_by=SERIES_COLUMNS,
-        filters=USAGE_ONLY,
-        metric=METRIC,
-        order_by_cost=False,
-    )
-    rows = queries.run(org, query).rows
     episodes: list[Episode] = []
     count = 0
-    for monitor in monitors:
-        series: dict[tuple[Any, ...], list[Decimal]] = defaultdict(lambda: [Decimal(0)] * n)
-        for row in rows:
-            key = (*(row[d] for d in monitor.dimensions), row["BillingCurrency"])
-            series[key][(_day(row["period"]) - first).days] += row["cost"] or Decimal(0)
+    for monitor, series in daily_series(queries, org, first, last, monitors).items():
         count += len(series)
         for key, values in series.items():
             flags = detect(np.array([float(v) for v in values]), first, t)
@@ -159,6 +144,40 @@ def find_episodes(
                     )
                 )
     return Detection(episodes, evaluate_from, last, count)
+
+
+Series = dict[tuple[Any, ...], list[Decimal]]
+"""Daily usage cost from a first day on, by the monitor's dimension values and currency."""
+
+
+def daily_series(
+    queries: QueryService,
+    org: str,
+    first: date,
+    last: date,
+    monitors: tuple[Monitor, ...] = DEFAULT_MONITORS,
+) -> dict[Monitor, Series]:
+    """Every monitor's series over ``[first, last]``, from one core query; a day without
+    usage is 0. Keys are the monitor's dimension values, then the currency."""
+    n = (last - first).days + 1
+    query = CostQuery(
+        _midnight(first),
+        _midnight(last + timedelta(days=1)),
+        granularity=Granularity.DAY,
+        group_by=SERIES_COLUMNS,
+        filters=USAGE_ONLY,
+        metric=METRIC,
+        order_by_cost=False,
+    )
+    rows = queries.run(org, query).rows
+    out: dict[Monitor, Series] = {}
+    for monitor in monitors:
+        series: Series = defaultdict(lambda: [Decimal(0)] * n)
+        for row in rows:
+            key = (*(row[d] for d in monitor.dimensions), row["BillingCurrency"])
+            series[key][(_day(row["period"]) - first).days] += row["cost"] or Decimal(0)
+        out[monitor] = dict(series)
+    return out
 
 
 def detect_and_store(
