@@ -112,13 +112,16 @@ class _Series:
         y, normal = self.y, self.normal
         idx = np.arange(lo, day)[normal[lo:day]]
         regime_idx = idx[idx >= self.regime]
+        # Days of the regime whose day a week earlier is a normal day of the regime too.
+        week_before = regime_idx - 7
+        pairs = regime_idx[
+            (week_before >= self.regime) & normal[np.maximum(week_before, 0)] & (week_before >= lo)
+        ]
         slope = 0.0
-        if len(regime_idx) >= 14:
-            pairs = regime_idx[np.isin(regime_idx - 7, regime_idx)]
-            if len(pairs) >= 7:
-                slope = float(np.median(y[pairs] - y[pairs - 7])) / 7
-        fresh = not np.any(y[idx[idx < self.regime]] > 0)
+        if len(regime_idx) >= 14 and len(pairs) >= 7:
+            slope = float(np.median(y[pairs] - y[pairs - 7])) / 7
         # Nothing cost anything before this regime: the series is new (a new service).
+        fresh = not np.any(y[idx[idx < self.regime]] > 0)
         if fresh and len(regime_idx) < 14:
             # A series that just began (a new service): too few weeks for a weekly
             # pattern, so none, and its whole spread (weekends too) counts as noise.
@@ -134,7 +137,7 @@ class _Series:
         by_weekday = level * factors
         expected = float(by_weekday[self.weekday[day]])
         factor = float(factors[self.weekday[day]])
-        noise = max(self._noise(regime_idx, factors, level_values) * factor, spread * expected)
+        noise = max(self._noise(pairs, factors, level_values) * factor, spread * expected)
         # The expected cost is itself an estimate (a median of seven days): its error adds
         # to the day's noise; more so in a young series or regime.
         young = len(regime_idx)
@@ -188,13 +191,10 @@ class _Series:
         res = np.asarray(residuals)
         return factors, MAD_TO_SIGMA * float(np.median(np.abs(res - np.median(res))))
 
-    def _noise(
-        self, regime_idx: np.ndarray, factors: np.ndarray, level_values: np.ndarray
-    ) -> float:
+    def _noise(self, pairs: np.ndarray, factors: np.ndarray, level_values: np.ndarray) -> float:
         """The noise of one day at the level, as a standard deviation: week-over-week
         differences of the deseasonalised costs (so neither the weekly pattern nor a slow
         trend counts as noise), or for a young regime the spread around its level."""
-        pairs = regime_idx[np.isin(regime_idx - 7, regime_idx)]
         if len(pairs) >= 5:
             flat = self.y / factors[self.weekday]
             diffs = flat[pairs] - flat[pairs - 7]
@@ -233,6 +233,8 @@ def detect(values: np.ndarray | list[float], first_day: date, t: Thresholds) -> 
     """The anomalous days of a daily series starting on ``first_day`` (no gaps: a day
     without cost is 0). Days before ``min_history_days`` are never flagged."""
     y = np.asarray(values, dtype=float)
+    if not len(y) or float(y.max()) < t.min_daily_cost:
+        return []  # every day under the floor
     s = _Series(y, first_day, t)
     flags: dict[int, Flag] = {}
     run: list[int] = []

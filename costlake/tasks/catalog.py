@@ -7,10 +7,11 @@ its ``register`` is added here, and this list is the one place to read them all.
 from __future__ import annotations
 
 from costlake.accounts import tasks as accounts_tasks
+from costlake.anomalies import tasks as anomalies_tasks
 from costlake.tasks import housekeeping
 from costlake.tasks.registry import JobRegistry
 
-REGISTRARS = (accounts_tasks.register, housekeeping.register)
+REGISTRARS = (accounts_tasks.register, housekeeping.register, anomalies_tasks.register)
 
 
 def default_jobs() -> JobRegistry:

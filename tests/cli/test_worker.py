@@ -27,7 +27,10 @@ def cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> CliRunner:
 def test_running_an_unknown_job_is_a_clean_error(cli: CliRunner) -> None:
     result = cli.invoke(app, ["worker", "--run", "nope"])
     assert result.exit_code == 2
-    assert "no job named 'nope'; known: accounts.sync, lake.collect_garbage" in result.output
+    assert (
+        "no job named 'nope'; known: accounts.sync, lake.collect_garbage, anomalies.detect"
+        in result.output
+    )
 
 
 def test_jobs_refuses_an_unknown_output(cli: CliRunner) -> None:
@@ -43,6 +46,7 @@ def test_worker_once_runs_the_due_jobs_and_jobs_lists_them(cli: CliRunner, tmp_p
     assert {j["name"]: j["state"] for j in before} == {
         "accounts.sync": "never run",
         "lake.collect_garbage": "never run",
+        "anomalies.detect": "never run",
     }
     ran = cli.invoke(app, ["worker", "--once"])
     assert ran.exit_code == 0, ran.output
@@ -53,6 +57,7 @@ def test_worker_once_runs_the_due_jobs_and_jobs_lists_them(cli: CliRunner, tmp_p
     assert {j["name"]: (j["state"], j["attempts"]) for j in after} == {
         "accounts.sync": ("succeeded", 0),
         "lake.collect_garbage": ("succeeded", 0),
+        "anomalies.detect": ("succeeded", 0),
     }
     table = cli.invoke(app, ["jobs"])
     assert table.exit_code == 0 and "accounts.sync" in table.stdout
