@@ -18,7 +18,7 @@ from datetime import timedelta
 from sqlalchemy.orm import Session
 
 from costlake.auth.sessions import SessionTokens
-from costlake.db.models import RefreshToken, User
+from costlake.db.models import Org, RefreshToken, User
 from costlake.errors import Unauthenticated
 from costlake.kit.clock import now
 from costlake.users.repository import UserRepository
@@ -46,12 +46,14 @@ def _issue(session: Session, tokens: SessionTokens, user: User, family: str) -> 
         )
     )
     session.flush()
-    access = tokens.issue(user.id, user.org.slug, SESSION_SCOPES, session_id=family)
+    org = session.get(Org, user.org_id)
+    assert org is not None, "a user's org cascades with it"
+    access = tokens.issue(user.id, org.slug, SESSION_SCOPES, session_id=family)
     return TokenPair(access, refresh, int(tokens.ttl.total_seconds()), family, user)
 
 
 def start_session(session: Session, tokens: SessionTokens, user: User) -> TokenPair:
-    """A new sign-in of ``user`` (whose ``org`` is loaded)."""
+    """A new sign-in of ``user``."""
     return _issue(session, tokens, user, str(uuid.uuid4()))
 
 
