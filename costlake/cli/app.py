@@ -28,7 +28,7 @@ app = typer.Typer(
 def _print_version(value: bool) -> None:
     if value:
         typer.echo(f"costlake {package_version('costlake')}")
-        raise typer.Exit()
+        raise typer.Exit
 
 
 @app.callback()

@@ -130,8 +130,7 @@ class TestQuery:
     )
     def test_bad_arguments_are_clean_errors(self, cli: CliRunner, args: list[str]) -> None:
         base = {"--start": "2024-09-01", "--end": "2024-11-01"}
-        for k, v in zip(args[::2], args[1::2], strict=True):
-            base[k] = v
+        base.update(zip(args[::2], args[1::2], strict=True))
         result = cli.invoke(app, ["query", *[x for kv in base.items() for x in kv]])
         assert result.exit_code == 2, result.output
         assert "Traceback" not in result.output

@@ -95,8 +95,8 @@ class TestGrouping:
     def test_by_service_and_day(self, queries: QueryService, query_lake: Lake) -> None:
         q = CostQuery(SEP, OCT, granularity=Granularity.DAY, group_by=("ServiceName",))
         got = {(r["period"], r["ServiceName"]): r["cost"] for r in queries.run("acme", q).rows}
-        want = dict(
-            ((d, s), c)
+        want = {
+            (d, s): c
             for d, s, c in oracle(
                 query_lake,
                 (
@@ -106,7 +106,7 @@ class TestGrouping:
                     " GROUP BY 1, 2"
                 ),
             )
-        )
+        }
         assert got == want
 
     @pytest.mark.parametrize("granularity", ["hour", "week", "month"])

@@ -23,7 +23,7 @@ def req(series: bool = False, **params: str | None) -> translate.Request:
 
 
 def line(domain: str, cost: str, zone: str = "") -> Line:
-    props = {p: "" for p in Prop} | {Prop.DOMAIN: domain, Prop.ZONE: zone}
+    props = dict.fromkeys(Prop, "") | {Prop.DOMAIN: domain, Prop.ZONE: zone}
     c = Decimal(cost)
     return Line(props, c, c * 2, c, CostType.BILLED, Decimal(0))
 

@@ -161,10 +161,10 @@ def write_parquet_typed(folder: Path) -> Path:
     """Typed columns: decimals, UTC timestamps with a zone, tags as a map (empty for none)."""
     money = pa.decimal128(38, 18)
     ts = pa.timestamp("us", tz="UTC")
-    types = {c: money for c in ("BilledCost", "ContractedCost", "EffectiveCost", "ListCost")} | {
-        c: ts
-        for c in ("BillingPeriodStart", "BillingPeriodEnd", "ChargePeriodStart", "ChargePeriodEnd")
-    }
+    types = dict.fromkeys(("BilledCost", "ContractedCost", "EffectiveCost", "ListCost"), money)
+    types |= dict.fromkeys(
+        ("BillingPeriodStart", "BillingPeriodEnd", "ChargePeriodStart", "ChargePeriodEnd"), ts
+    )
     types["Tags"] = pa.map_(pa.string(), pa.string())
     schema = pa.schema([(c, types.get(c, pa.string())) for c in HEADER])
     rows = []
