@@ -36,7 +36,7 @@ def upgrade() -> None:
         batch.add_column(sa.Column("totp_last_step", sa.BigInteger(), nullable=True))
         batch.add_column(sa.Column("recovery_codes", sa.JSON(), nullable=True))
     for table in ("refresh_tokens", "user_tokens"):
-        extra = (
+        extra: list[sa.Column[object]] = (
             [
                 sa.Column("family_id", sa.String(36), nullable=False),
                 sa.Column("revoked_at", sa.DateTime(timezone=True), nullable=True),
