@@ -17,4 +17,4 @@ def test_import_contracts_are_kept() -> None:
         [str(lint_imports), "--no-cache"], cwd=REPO, capture_output=True, text=True
     )
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "BROKEN" not in result.stdout and result.stdout.count("KEPT") == 3
+    assert "BROKEN" not in result.stdout and " 0 broken" in result.stdout
