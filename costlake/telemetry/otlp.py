@@ -77,9 +77,12 @@ def _time(value: object, where: str) -> datetime:
         nanos = int(value)  # type: ignore[call-overload]
     except (TypeError, ValueError):
         raise InvalidInput(f"{where}: a time in Unix nanoseconds is required") from None
-    if nanos <= 0:
-        raise InvalidInput(f"{where}: a time in Unix nanoseconds is required")
-    return datetime.fromtimestamp(nanos / 1e9, UTC).replace(tzinfo=None)
+    try:
+        if nanos <= 0:
+            raise ValueError(nanos)
+        return datetime.fromtimestamp(nanos / 1e9, UTC).replace(tzinfo=None)
+    except (ValueError, OverflowError, OSError):
+        raise InvalidInput(f"{where}: a time in Unix nanoseconds is required") from None
 
 
 def _tokens(value: object, where: str) -> int:
@@ -205,5 +208,5 @@ def usage_of(doc: object) -> list[Usage]:
         raise InvalidInput("the payload has neither resourceSpans nor resourceMetrics")
     try:
         return [*spans(doc), *metrics(doc)]
-    except (AttributeError, TypeError) as e:
+    except (AttributeError, TypeError, ValueError, OverflowError) as e:
         raise InvalidInput(f"the payload is not OTLP JSON: {e}") from None

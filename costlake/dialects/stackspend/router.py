@@ -15,11 +15,15 @@ from costlake.dialects.stackspend import translate
 from costlake.dialects.stackspend.schemas import (
     AnomaliesResponse,
     ErrorResponse,
+    IngestResponse,
     LineItemsResponse,
     RollupsResponse,
 )
 from costlake.lineitems import service
 from costlake.platform import Platform
+from costlake.telemetry.otlp import usage_of
+from costlake.telemetry.prices import PriceTable
+from costlake.telemetry.service import record_usage
 
 StartParam = Annotated[date, Query(description="Start of date range (YYYY-MM-DD, inclusive)")]
 EndParam = Annotated[date, Query(description="End of date range (YYYY-MM-DD, inclusive)")]
@@ -40,6 +44,17 @@ GroupByParam = Annotated[
 ]
 Severity = Literal["low", "medium", "high", "critical"]
 Status = Literal["new", "acknowledged", "resolved", "false_positive", "dismissed"]
+OTLP_REQUEST = {
+    "description": "An OTLP/HTTP JSON ExportTraceServiceRequest or ExportMetricsServiceRequest",
+    "anyOf": [
+        {
+            "type": "object",
+            "required": [key],
+            "properties": {key: {"type": "array", "items": {"type": "object"}}},
+        }
+        for key in ("resourceSpans", "resourceMetrics")
+    ],
+}
 ERRORS: dict[int | str, dict[str, Any]] = {
     401: {"model": ErrorResponse, "description": "No API key provided, or it is malformed"},
     403: {
@@ -131,5 +146,41 @@ def build_router(dialect: Dialect) -> APIRouter:
             return [translate.anomaly(a) for a in chosen]
 
         return dialect.success(await run_blocking(request, read))
+
+    async def ingest(request: Request, who: Principal) -> Response:
+        platform: Platform = request.app.state.platform
+        doc = translate.otlp_json(
+            await request.body(),
+            request.headers.get("content-type"),
+            request.headers.get("content-encoding"),
+        )
+        home = platform.settings.home
+        recorded = await run_blocking(
+            request,
+            lambda: record_usage(platform, who.org, usage_of(doc), PriceTable(home), home / "tmp"),
+        )
+        return dialect.success({"accepted": recorded.uses, "unpriced": recorded.unpriced})
+
+    writer = Annotated[Principal, needs(dialect, "usage:write")]
+    body = {
+        "requestBody": {
+            "required": True,
+            "content": {"application/json": {"schema": OTLP_REQUEST}},
+        }
+    }
+    for path in (
+        "/api/v1/otel-ingest",
+        "/api/v1/otel-ingest/v1/traces",
+        "/api/v1/otel-ingest/v1/metrics",
+    ):
+
+        async def otel_ingest(request: Request, who: writer) -> Response:
+            """OpenTelemetry ingest (OTLP/HTTP JSON traces or metrics, GenAI conventions)."""
+            return await ingest(request, who)
+
+        router.add_api_route(
+            path, otel_ingest, methods=["POST"], response_model=IngestResponse,
+            openapi_extra=body,
+        )  # fmt: skip
 
     return router

@@ -63,6 +63,17 @@ class AnomaliesResponse(BaseModel):
     meta: dict[str, object]
 
 
+class Ingested(BaseModel):
+    accepted: int = Field(description="GenAI uses read from the payload")
+    unpriced: int = Field(description="uses of a model the price table does not list (cost 0)")
+
+
+class IngestResponse(BaseModel):
+    data: Ingested
+    error: None = None
+    meta: dict[str, object]
+
+
 class Problem(BaseModel):
     code: Literal[
         "UNAUTHORIZED",

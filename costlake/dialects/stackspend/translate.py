@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import base64
 import binascii
+import gzip
+import zlib
 from collections.abc import Sequence
 from datetime import UTC, datetime, time
 from typing import Any
@@ -15,7 +17,7 @@ from typing import Any
 import orjson
 
 from costlake.anomalies.schemas import Anomaly
-from costlake.errors import InvalidInput
+from costlake.errors import InvalidInput, MissingExtra
 from costlake.kit.providers import provider_slug
 from costlake.lineitems.schemas import DailyTotal, LineItem, LineItemPage, RowKey
 
@@ -123,3 +125,28 @@ def anomaly(a: Anomaly) -> dict[str, Any]:
         "alert_type": a.alert_type.value,
         "status": a.status.value,
     }
+
+
+MAX_BODY = 16 * 1024 * 1024
+
+
+def otlp_json(body: bytes, content_type: str | None, encoding: str | None) -> object:
+    """An OTLP/HTTP request body as JSON. The protobuf encoding is refused with a pointer to
+    the JSON one (costlake ships no protobuf decoder yet)."""
+    if "protobuf" in (content_type or ""):
+        raise MissingExtra(
+            "the OTLP protobuf encoding is not supported yet; configure the exporter for "
+            "OTLP/HTTP JSON (OTEL_EXPORTER_OTLP_PROTOCOL=http/json)",
+            extra="otel",
+        )
+    if (encoding or "").lower() == "gzip":
+        try:
+            body = gzip.decompress(body)
+        except (OSError, EOFError, zlib.error):
+            raise InvalidInput("the body is not valid gzip") from None
+    if len(body) > MAX_BODY:
+        raise InvalidInput(f"the body is larger than {MAX_BODY // 2**20} MiB; send smaller batches")
+    try:
+        return orjson.loads(body)
+    except orjson.JSONDecodeError:
+        raise InvalidInput("the body is not valid JSON (OTLP/HTTP JSON expected)") from None
