@@ -30,6 +30,8 @@ def create_app(
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         owned = platform is None
         app.state.platform = platform or Platform.start(settings)
+        if owned:  # an app that made its platform runs its jobs (COSTLAKE_SCHEDULER)
+            app.state.platform.start_scheduler()
         try:
             yield
         finally:
