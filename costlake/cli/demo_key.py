@@ -10,6 +10,7 @@ missing or its key no longer works (revoked, or the database was reset), the org
 from __future__ import annotations
 
 import os
+import secrets
 import tempfile
 from pathlib import Path
 
@@ -68,3 +69,39 @@ def _write_private(path: Path, text: str) -> None:
     except BaseException:
         os.unlink(temporary)
         raise
+
+
+DEMO_EMAIL = "demo@costlake.example"
+
+
+def demo_login(session: Session, settings: Settings, org: str) -> tuple[str, str]:
+    """(e-mail, password) of the demo org's admin, the same on every run: the password is
+    kept encrypted in ``<home>/demo-login`` like the demo key, and set again when the
+    stored one no longer signs in (a reset database, a changed password)."""
+    from costlake.users import service
+    from costlake.users.passwords import verify_password
+
+    box = SecretBox.from_settings(settings)
+    path = settings.home / "demo-login"
+    stored = _read(box, path)
+    try:
+        user = service.find_user(session, org, DEMO_EMAIL)
+    except NotFound:
+        user = None
+    if (
+        stored is not None
+        and user is not None
+        and user.is_active
+        and verify_password(user.password_hash, stored)
+    ):
+        return DEMO_EMAIL, stored
+    password = "demo-" + secrets.token_urlsafe(12)
+    if user is None:
+        service.create_user(
+            session, org, DEMO_EMAIL, role="admin", password=password, verified=True
+        )
+    else:
+        service.set_password(session, user, password)
+        user.is_active, user.role = True, "admin"
+    _write_private(path, box.encrypt(password))
+    return DEMO_EMAIL, password

@@ -157,7 +157,7 @@ def demo(
 ) -> None:
     """Load demo data if COSTLAKE_HOME has none, serve it, print the URL and the demo key."""
     from costlake.accounts.discovery import sync_accounts
-    from costlake.cli.demo_key import demo_key
+    from costlake.cli.demo_key import demo_key, demo_login
     from costlake.dialects.registry import install
 
     settings = load_settings(host=host, port=port)
@@ -173,6 +173,7 @@ def demo(
                     for d in install()
                     if d.key_styles
                 ]
+                login = demo_login(session, settings, DEMO_ORG)
         except BaseException:
             platform.close()
             raise
@@ -186,6 +187,7 @@ def demo(
         example = dialect.curl_example(url, secret)
         if example:
             out.print(f"  try: {example}", markup=False)
+    out.print(f"Sign in (Xplorr POST /api/v1/auth/login): {login[0]} / {login[1]}", markup=False)
     out.print(f"API documents: {url}/docs\n")
     console.print("(Ctrl-C stops the server)")
     run(platform, sock)

@@ -63,6 +63,7 @@ def test_demo_serves_demo_data_with_a_working_key_and_reuses_it(tmp_path: Path) 
     assert [k["status"] for k in keys] == ["active"] * len(keys)
     assert len({k["style"] for k in keys}) == len(keys) == len(install())
     assert all(f"{d.title.split(' (')[0]}: API key: " in first_log for d in install())
+    assert "Sign in (Xplorr POST /api/v1/auth/login): demo@costlake.example / demo-" in first_log
 
 
 def test_demo_on_a_busy_port_fails_before_creating_anything(tmp_path: Path) -> None:

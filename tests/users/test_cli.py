@@ -68,3 +68,26 @@ class TestUsersCli:
         missing = cli.invoke(app, ["users", "deactivate", "--org", "acme", "--email", "x@acme.io"])
         assert missing.exit_code == 2
         assert "no user 'x@acme.io' in org 'acme'" in missing.output
+
+
+class TestDemoLogin:
+    def test_the_demo_login_signs_in_and_stays_the_same_across_runs(self, tmp_path: Path) -> None:
+        from costlake.cli.demo_key import demo_login
+        from costlake.users.service import find_user, set_password
+
+        platform = Platform.start(Settings(home=tmp_path))
+        try:
+            with platform.session() as s:
+                email, password = demo_login(s, platform.settings, "demo")
+            with platform.session() as s:
+                assert demo_login(s, platform.settings, "demo") == (email, password)
+                assert isinstance(platform.signin.login(s, email, password), TokenPair)
+            with platform.session() as s:  # someone changed it: the demo sets a new one
+                set_password(s, find_user(s, "demo", email), "changed by someone")
+            with platform.session() as s:
+                _, renewed = demo_login(s, platform.settings, "demo")
+            assert renewed != password
+            with platform.session() as s:
+                assert isinstance(platform.signin.login(s, email, renewed), TokenPair)
+        finally:
+            platform.close()
