@@ -8,7 +8,8 @@ to Parquet and ingested into a real lake, so both detectors read the same daily 
 series through the core query engine (usage charges only, as detection does).
 
 Labelled anomalies, each on a series of its own: spikes (1-3 days, 2.5-5x), drops (2-5
-days, to 0-35%), level shifts that last (x1.8-3 or x0.2-0.45) and new services. Traps that
+days, to 0-35%), level shifts that last (x1.8-3 or x0.2-0.45) and new services, on series
+of 100-3,000 a day (so each passes the default thresholds; plain series go down to 30). Traps that
 must *not* be reported: month-start support fees (billed as Recurring, or with no
 ChargeFrequency at all, on the 1st of every month), credits, taxes and refunds on random
 days, and tiny series (under a dollar a day) that jump fivefold. Every other series is
@@ -73,7 +74,10 @@ def generate(n: int, seed: int) -> list[Case]:
     weekday = (np.arange(DAYS) + START.weekday()) % 7
     for i in range(n):
         kind = KINDS[i % 8] if i % 8 < 4 else (TRAPS[(i // 8) % 4] if i % 8 == 4 else "plain")
-        level = float(np.exp(rng.uniform(np.log(30), np.log(3000))))
+        # Labelled anomalies are sized to pass the default absolute threshold (25 a day):
+        # their series cost at least 100 a day. Other series start at 30.
+        low = 100 if kind in KINDS else 30
+        level = float(np.exp(rng.uniform(np.log(low), np.log(3000))))
         dip = rng.uniform(0.0, 0.5)
         trend = rng.uniform(-0.002, 0.004)
         noise = rng.uniform(0.02, 0.10)

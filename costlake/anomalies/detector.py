@@ -17,9 +17,9 @@ Anomalous days are left out of every later baseline, so an anomaly never inflate
 baseline (nor hides the next one). Two exceptions keep one event from being reported again
 and again:
 
-- **level shifts**: after ``SHIFT_DAYS`` anomalous days in a row in one direction, the new
-  level is accepted as normal (the days stay one anomaly, and later days are judged
-  against the new level); if the series comes back to the old level within
+- **level shifts**: after ``SHIFT_DAYS`` days in a row that are anomalous (or nearly) in
+  one direction, the new level is accepted as normal (the days stay one anomaly, and
+  later days are judged against the new level); if the series comes back to the old level within
   ``RETURN_DAYS``, that return is the end of the episode, not a second anomaly;
 - **fixed-day charges**: a spike on the same day of the month as a similar spike a month
   earlier (a support plan, a domain fee billed as usage) is a recurring charge, not an
@@ -141,7 +141,7 @@ class _Series:
         # The expected cost is itself an estimate (a median of seven days): its error adds
         # to the day's noise; more so in a young series or regime.
         young = len(regime_idx)
-        sigma = noise * (2.0 if young < 14 else 1.5 if young < 28 else PREDICTION_ERROR)
+        sigma = noise * (2.0 if young < 21 else 1.5 if young < 35 else PREDICTION_ERROR)
         return expected, sigma, by_weekday
 
     def _weekly_factors(self, idx: np.ndarray) -> tuple[np.ndarray, float]:
@@ -253,7 +253,8 @@ def detect(values: np.ndarray | list[float], first_day: date, t: Thresholds) -> 
             expected, sigma, by_weekday = s.baseline(day, lo)
             dev = actual - expected
             if not _passes(dev, expected, actual, sigma, t):
-                run = []
+                if not (run and _leans(dev, expected, flags[run[-1]].kind, t)):
+                    run = []
                 continue
             if s.returned(day):
                 _undo_shift(s, flags, day)
@@ -271,7 +272,7 @@ def detect(values: np.ndarray | list[float], first_day: date, t: Thresholds) -> 
         flags[day] = Flag(day, kind, expected, actual)
         s.normal[day] = False
         run.append(day)
-        if len(run) >= SHIFT_DAYS:
+        if day - run[0] + 1 >= SHIFT_DAYS:
             first = run[0]
             lo_first = max(0, first - SEASON_DAYS)
             before = (
@@ -280,10 +281,23 @@ def detect(values: np.ndarray | list[float], first_day: date, t: Thresholds) -> 
                 else np.zeros(7)
             )
             s.shift = (first, before, s.regime, flags[first].kind)
-            s.normal[run] = True
+            s.normal[first : day + 1] = True
             s.regime = first
             run = []
     return sorted(flags.values(), key=lambda f: f.index)
+
+
+def _leans(dev: float, expected: float, kind: AlertType, t: Thresholds) -> bool:
+    """Whether a day that is not anomalous still deviates half as much, the same way as
+    the run before it: a level shift on a small series can leave its weekend days under
+    the thresholds, and those days must not cut the shift into pieces."""
+    same_way = dev > 0 if kind.upward else dev < 0
+    size = abs(dev)
+    return (
+        same_way
+        and size >= t.min_impact / 2
+        and (expected <= 0 or size * 100 >= t.min_percent / 2 * expected)
+    )
 
 
 def _undo_shift(s: _Series, flags: dict[int, Flag], day: int) -> None:
@@ -299,7 +313,7 @@ def _undo_shift(s: _Series, flags: dict[int, Flag], day: int) -> None:
     s.shift = None
 
 
-def runs(flags: list[Flag], *, gap: int = 1) -> list[Run]:
+def runs(flags: list[Flag], *, gap: int = 2) -> list[Run]:
     """Flags merged into episodes: consecutive days (at most ``gap`` normal days between)
     in the same direction form one episode; its kind is its first day's."""
     out: list[Run] = []
