@@ -1,5 +1,6 @@
 """StackSpend's public endpoints, paths and parameters verbatim from the document."""
 
+from collections.abc import Awaitable, Callable
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
@@ -42,6 +43,7 @@ GroupByParam = Annotated[
     Literal["provider", "service", "category"],
     Query(description="Dimension to group by: provider, service, or category"),
 ]
+OtlpKind = Literal["traces", "metrics"] | None
 Severity = Literal["low", "medium", "high", "critical"]
 Status = Literal["new", "acknowledged", "resolved", "false_positive", "dismissed"]
 OTLP_REQUEST = {
@@ -147,12 +149,13 @@ def build_router(dialect: Dialect) -> APIRouter:
 
         return dialect.success(await run_blocking(request, read))
 
-    async def ingest(request: Request, who: Principal) -> Response:
+    async def ingest(request: Request, who: Principal, kind: OtlpKind) -> Response:
         platform: Platform = request.app.state.platform
-        doc = translate.otlp_json(
+        doc = translate.otlp_request(
             await request.body(),
             request.headers.get("content-type"),
             request.headers.get("content-encoding"),
+            kind,
         )
         home = platform.settings.home
         recorded = await run_blocking(
@@ -168,18 +171,23 @@ def build_router(dialect: Dialect) -> APIRouter:
             "content": {"application/json": {"schema": OTLP_REQUEST}},
         }
     }
-    for path in (
-        "/api/v1/otel-ingest",
-        "/api/v1/otel-ingest/v1/traces",
-        "/api/v1/otel-ingest/v1/metrics",
-    ):
+    paths: tuple[tuple[str, OtlpKind], ...] = (
+        ("/api/v1/otel-ingest", None),
+        ("/api/v1/otel-ingest/v1/traces", "traces"),
+        ("/api/v1/otel-ingest/v1/metrics", "metrics"),
+    )
 
+    def endpoint(kind: OtlpKind) -> Callable[..., Awaitable[Response]]:
         async def otel_ingest(request: Request, who: writer) -> Response:
-            """OpenTelemetry ingest (OTLP/HTTP JSON traces or metrics, GenAI conventions)."""
-            return await ingest(request, who)
+            """OpenTelemetry ingest: OTLP/HTTP traces or metrics (JSON or protobuf) by the
+            GenAI semantic conventions."""
+            return await ingest(request, who, kind)
 
+        return otel_ingest
+
+    for path, kind in paths:
         router.add_api_route(
-            path, otel_ingest, methods=["POST"], response_model=IngestResponse,
+            path, endpoint(kind), methods=["POST"], response_model=IngestResponse,
             openapi_extra=body,
         )  # fmt: skip
 

@@ -12,14 +12,15 @@ import gzip
 import zlib
 from collections.abc import Sequence
 from datetime import UTC, datetime, time
-from typing import Any
+from typing import Any, Literal
 
 import orjson
 
 from costlake.anomalies.schemas import Anomaly
-from costlake.errors import InvalidInput, MissingExtra
+from costlake.errors import InvalidInput
 from costlake.kit.providers import provider_slug
 from costlake.lineitems.schemas import DailyTotal, LineItem, LineItemPage, RowKey
+from costlake.telemetry.protobuf import request_of
 
 PLACES = 6
 
@@ -130,15 +131,14 @@ def anomaly(a: Anomaly) -> dict[str, Any]:
 MAX_BODY = 16 * 1024 * 1024
 
 
-def otlp_json(body: bytes, content_type: str | None, encoding: str | None) -> object:
-    """An OTLP/HTTP request body as JSON. The protobuf encoding is refused with a pointer to
-    the JSON one (costlake ships no protobuf decoder yet)."""
-    if "protobuf" in (content_type or ""):
-        raise MissingExtra(
-            "the OTLP protobuf encoding is not supported yet; configure the exporter for "
-            "OTLP/HTTP JSON (OTEL_EXPORTER_OTLP_PROTOCOL=http/json)",
-            extra="otel",
-        )
+def otlp_request(
+    body: bytes,
+    content_type: str | None,
+    encoding: str | None,
+    kind: Literal["traces", "metrics"] | None,
+) -> object:
+    """An OTLP/HTTP request body (JSON or protobuf, maybe gzip) as OTLP JSON. A protobuf
+    body says what it is only by its path: ``/v1/traces`` or ``/v1/metrics``."""
     if (encoding or "").lower() == "gzip":
         try:
             body = gzip.decompress(body)
@@ -146,6 +146,13 @@ def otlp_json(body: bytes, content_type: str | None, encoding: str | None) -> ob
             raise InvalidInput("the body is not valid gzip") from None
     if len(body) > MAX_BODY:
         raise InvalidInput(f"the body is larger than {MAX_BODY // 2**20} MiB; send smaller batches")
+    if "protobuf" in (content_type or ""):
+        if kind is None:
+            raise InvalidInput(
+                "send OTLP protobuf to /api/v1/otel-ingest/v1/traces or /v1/metrics "
+                "(the bare path takes JSON)"
+            )
+        return request_of(body, kind)
     try:
         return orjson.loads(body)
     except orjson.JSONDecodeError:

@@ -10,6 +10,7 @@ from datetime import datetime
 import pytest
 
 from tests.dialects.stackspend.conftest import World
+from tests.telemetry import protowire
 from tests.telemetry.payloads import span, token_metric, traces
 
 AT = datetime(2025, 2, 3, 12)
@@ -76,7 +77,7 @@ class TestOtelIngest:
         [
             (b"{not json", "application/json", 422, "VALIDATION_ERROR"),
             (b'{"resourceSpans": 3}', "application/json", 422, "VALIDATION_ERROR"),
-            (b"\x0a\x02\x08\x01", "application/x-protobuf", 501, "NOT_IMPLEMENTED"),
+            (b"\x0a\x02\x08\x01", "application/x-protobuf", 422, "VALIDATION_ERROR"),
         ],
     )
     def test_malformed_payloads_are_refused_and_nothing_is_stored(
@@ -85,8 +86,24 @@ class TestOtelIngest:
         headers = {**world.headers(["usage:write"], org="otelbad"), "Content-Type": content_type}
         with world.client() as c:
             r = c.post("/api/v1/otel-ingest", content=content, headers=headers)
-        assert r.status_code == status and r.json()["error"]["code"] == code, r.text
+            assert r.status_code == status and r.json()["error"]["code"] == code, r.text
+            pb = {**headers, "Content-Type": "application/x-protobuf"}
+            cut = c.post("/api/v1/otel-ingest/v1/traces", content=b"\x0a\x80", headers=pb)
+            assert cut.status_code == 422 and "protobuf" in cut.json()["error"]["message"]
         assert world.platform.lake.snapshot("otelbad").is_empty
+
+    def test_protobuf_spans_are_stored_as_their_json_would_be(self, world: World) -> None:
+        doc = traces(span("00000000000000c1", AT, "gpt-4o", 1_000_000, 0, project_id="p1"))
+        headers = {**world.headers(["*"], org="otelpb"), "Content-Type": "application/x-protobuf"}
+        with world.client() as c:
+            r = c.post(
+                "/api/v1/otel-ingest/v1/traces", content=protowire.traces(doc), headers=headers
+            )
+            assert r.status_code == 200 and r.json()["data"]["accepted"] == 1, r.text
+            items = c.get("/api/v1/public/line-items", params=DAY, headers=headers).json()["data"]
+        assert [(i["provider_service"], i["net_amount_usd"], i["project_id"]) for i in items] == [
+            ("gpt-4o", 2.5, "p1")
+        ]
 
     def test_a_key_without_usage_write_gets_invalid_scope(self, world: World) -> None:
         with world.client() as c:
