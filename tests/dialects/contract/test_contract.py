@@ -13,7 +13,7 @@ from pydantic import ValidationError
 
 from costlake.dialects.framework.dialect import Dialect
 from costlake.dialects.framework.errors import STATUS
-from costlake.dialects.framework.routing import route_needs
+from costlake.dialects.framework.routing import route_needs, route_public_rate_class
 from costlake.dialects.framework.schemes import ApiKeyScheme, SessionScheme
 from costlake.errors import (
     CorruptManifest,
@@ -252,6 +252,29 @@ class TestRateLimits:
         assert [a.status_code < 400 for a in answers] == [True, True, False]
         assert_error(dialect, answers[2], 429)
         assert int(answers[2].headers["Retry-After"]) >= 0
+
+    def test_public_routes_are_limited_per_client_address_in_the_dialects_body(
+        self, tight_world: World, dialect: Dialect
+    ) -> None:
+        public = [
+            (m, r.path)
+            for r in dialect.routes().routes
+            if isinstance(r, APIRoute) and route_public_rate_class(r) is not None
+            for m in sorted(r.methods)
+        ]
+        if not public:
+            pytest.skip(f"{dialect.name} has no public route")
+        with tight_world.client() as c:
+            for n, (method, path) in enumerate(public):
+                ip = {"X-Forwarded-For": f"192.0.2.{n + 1}"}  # one bucket per route
+                answers = [c.request(method, path, json={}, headers=ip) for _ in range(3)]
+                assert [a.status_code == 429 for a in answers] == [False, False, True], path
+                assert_error(dialect, answers[2], 429)
+                assert int(answers[2].headers["Retry-After"]) >= 0
+                other = c.request(
+                    method, path, json={}, headers={"X-Forwarded-For": f"198.51.100.{n + 1}"}
+                )
+                assert other.status_code != 429, f"{path}: another address shares the count"
 
 
 @pytest.mark.parametrize("dialect", DIALECTS, ids=IDS)
