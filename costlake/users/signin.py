@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
+from costlake.auth.principals import Principal
 from costlake.auth.sessions import SessionTokens
 from costlake.db.models import User
 from costlake.errors import InvalidInput, PermissionDenied, Unauthenticated
@@ -18,7 +19,7 @@ from costlake.keys.service import authenticate as authenticate_key
 from costlake.kit.clock import now
 from costlake.kit.secretbox import SecretBox
 from costlake.orgs.service import get_or_create_org
-from costlake.users import onetime, passwords, sessions, signup, totp
+from costlake.users import invitations, onetime, passwords, sessions, signup, totp
 from costlake.users.mail import Mailer
 from costlake.users.repository import UserRepository
 from costlake.users.schemas import Challenge, Mail, TokenPair
@@ -152,6 +153,26 @@ class SignIn:
             raise PermissionDenied("the current password is wrong")
         user.password_hash = passwords.hash_password(new)
         sessions.end_other_sessions(session, user, keep=keep_session)
+
+    # invitations
+
+    def invite(self, session: Session, who: Principal, email: str, role: str) -> User:
+        """Invite ``email`` into ``who``'s org (admins only); the link goes by mail."""
+        user, token = invitations.invite(session, who, email, role)
+        org = who.org
+        link = f"{self.base_url}/accept-invitation?token={token}"
+        body = (
+            f"You are invited to the costlake organization {org} as {user.role}.\n\n"
+            f"{link}\n\ntoken: {token}\n\nThe invitation works once, within 7 days.\n"
+        )
+        self.mailer.send(Mail(user.email, f"You are invited to {org} on costlake", body))
+        return user
+
+    def accept_invitation(
+        self, session: Session, token: str, password: str, name: str | None
+    ) -> TokenPair:
+        user = invitations.accept(session, token, password, name)
+        return sessions.start_session(session, self.tokens, user)
 
     # API keys
 

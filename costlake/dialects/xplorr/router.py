@@ -27,7 +27,7 @@ from costlake.dialects.xplorr.keys import XPLORR
 from costlake.errors import CostlakeError, NotFound, Unauthenticated
 from costlake.kit.pagination import page_of
 from costlake.platform import Platform
-from costlake.users import sessions, tokens, totp
+from costlake.users import invitations, sessions, tokens, totp
 from costlake.users.service import get_user, list_users
 
 T = TypeVar("T")
@@ -186,6 +186,42 @@ def build_router(dialect: Dialect) -> APIRouter:  # noqa: C901, PLR0915 - one ro
         flows = signin(request)
         await work(request, lambda x: flows.resend_verification(x, body.email))
         return dialect.success({"message": SAME_ANSWER})
+
+    @router.post("/api/v1/auth/invite", status_code=201, response_model=s.InvitationOut)
+    async def invite(
+        request: Request,
+        who: Annotated[Principal, needs(dialect, "users:write", rate_class="write")],
+        body: s.InviteBody,
+    ) -> Response:
+        """Invite user to org (admin only); the invitation goes by e-mail."""
+        flows = signin(request)
+        user = await work(request, lambda x: flows.invite(x, who, body.email, body.role))
+        invited = {"email": user.email, "organization": who.org, "role": user.role}
+        return dialect.success({**invited, "status": "pending"}, status=201)
+
+    @router.get(
+        "/api/v1/auth/invitation/{token}", response_model=s.InvitationOut,
+        dependencies=[limited(dialect, "auth")],
+    )  # fmt: skip
+    async def invitation(request: Request, token: str) -> Response:
+        """Check invitation status."""
+        found = await work(request, lambda x: invitations.status(x, token))
+        return dialect.success(translate.invitation(found))
+
+    @router.post(
+        "/api/v1/auth/accept-invitation", status_code=201, response_model=s.TokensOut,
+        dependencies=[limited(dialect, "auth")],
+    )  # fmt: skip
+    async def accept_invitation(request: Request, body: s.AcceptInvitationBody) -> Response:
+        """Accept invite and create account (signed in at once)."""
+        flows = signin(request)
+        pair = await work(
+            request,
+            lambda x: translate.tokens(
+                flows.accept_invitation(x, body.token, body.password, body.name)
+            ),
+        )
+        return dialect.success(pair, status=201)
 
     @router.post("/api/v1/auth/2fa/setup", response_model=s.TwoFactorSetupOut)
     async def twofa_setup(

@@ -59,6 +59,25 @@ class CreateTokenBody(BaseModel):
     expires_at: datetime | None = None
 
 
+class InviteBody(BaseModel):
+    email: str = Field(max_length=320)
+    role: str = Field(default="member", description="admin or member")
+
+
+class AcceptInvitationBody(BaseModel):
+    token: str = Field(max_length=200)
+    password: str = Field(max_length=1024)
+    name: str | None = Field(default=None, max_length=200)
+
+
+class InvitationOut(BaseModel):
+    email: str
+    organization: str
+    role: str
+    status: str = Field(description="pending, accepted or expired")
+    expires_at: datetime | None = None
+
+
 class Organization(BaseModel):
     slug: str
     name: str

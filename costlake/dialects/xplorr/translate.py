@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from costlake.db.models import ApiKey, User
+from costlake.users.invitations import InvitationStatus
 from costlake.users.schemas import Challenge, TokenPair
 
 
@@ -57,4 +58,14 @@ def api_token(key: ApiKey, emails: dict[int, str]) -> dict[str, Any]:
         "last_used_at": _when(key.last_used_at),
         "expires_at": _when(key.expires_at),
         "revoked_at": _when(key.revoked_at),
+    }
+
+
+def invitation(found: InvitationStatus) -> dict[str, Any]:
+    return {
+        "email": found.email,
+        "organization": found.organization,
+        "role": found.role,
+        "status": found.status,
+        "expires_at": found.expires_at.isoformat(),
     }
