@@ -20,7 +20,6 @@ from pathlib import Path
 
 import duckdb
 import pyarrow as pa
-import pyarrow.parquet as pq
 
 from costlake.focus.schema import FOCUS_SCHEMA
 from costlake.query.compile import lit
@@ -85,27 +84,35 @@ def _row(u: Usage, prices: PriceTable) -> tuple[dict[str, object], bool]:
     return row, price is None
 
 
-def _stored(deps: IngestDeps, org: str, periods: set[str]) -> list[dict[str, object]]:
+def _stored_files(deps: IngestDeps, org: str, periods: set[str]) -> list[str]:
     snap = deps.lake.snapshot(org)
-    files = [
+    return [
         str(snap.root / f"org={org}" / f)
         for p in snap.partitions
         if p.source == SOURCE and p.period in periods
         for f in p.files
     ]
-    if not files:
-        return []
+
+
+def _merge(fresh: pa.Table, stored: list[str], out: Path) -> int:
+    """Write the stored rows and ``fresh`` to ``out``, one row per use id (the latest), in
+    one DuckDB statement: a month of usage is never walked in Python."""
     columns = ", ".join(f'"{f.name}"' for f in FOCUS_SCHEMA)
-    listing = ", ".join(lit(f) for f in files)
+    parts = ["SELECT *, 1 AS _fresh FROM fresh"]
+    if stored:
+        listing = ", ".join(lit(f) for f in stored)
+        parts.insert(0, f"SELECT {columns}, 0 AS _fresh FROM read_parquet([{listing}])")
     with duckdb.connect() as con:
-        table = con.sql(f"SELECT {columns} FROM read_parquet([{listing}])").to_arrow_table()
-    return table.cast(FOCUS_SCHEMA).to_pylist()
-
-
-def _event(row: dict[str, object]) -> str:
-    tags = row.get("Tags") or []
-    pairs: list[tuple[object, object]] = list(tags.items() if isinstance(tags, dict) else tags)  # type: ignore[call-overload]
-    return next((str(v) for k, v in pairs if k == EVENT_TAG), "")
+        con.register("fresh", fresh)
+        con.execute(
+            f"COPY (SELECT {columns} FROM ({' UNION ALL BY NAME '.join(parts)}) "
+            f"QUALIFY row_number() OVER (PARTITION BY Tags[{lit(EVENT_TAG)}] "
+            f"ORDER BY ChargePeriodEnd DESC, _fresh DESC) = 1) TO {lit(str(out))} "
+            "(FORMAT parquet)"
+        )
+        return int(
+            con.execute(f"SELECT count(*) FROM read_parquet({lit(str(out))})").fetchall()[0][0]
+        )
 
 
 def record_usage(
@@ -122,17 +129,10 @@ def record_usage(
         fresh[u.event_id] = row
     periods = {f"{_month(u.start):%Y-%m}" for u in uses}
     with _locks[org]:
-        merged: dict[str, dict[str, object]] = {}
-        for row in [*_stored(deps, org, periods), *fresh.values()]:
-            key = _event(row)
-            old = merged.get(key)
-            if old is None or row["ChargePeriodEnd"] >= old["ChargePeriodEnd"]:  # type: ignore[operator]
-                merged[key] = row
-        rows = list(merged.values())
         work.mkdir(parents=True, exist_ok=True)
         with tempfile.TemporaryDirectory(dir=work) as tmp:
             path = Path(tmp) / "otel.parquet"
-            table = pa.Table.from_pylist(rows, schema=FOCUS_SCHEMA)
-            pq.write_table(table, path)
+            table = pa.Table.from_pylist(list(fresh.values()), schema=FOCUS_SCHEMA)
+            rows = _merge(table, _stored_files(deps, org, periods), path)
             ingest_files(deps, [path], org=org, source=SOURCE, format="focus")
-    return Recorded(len(uses), len(rows), unpriced)
+    return Recorded(len(uses), rows, unpriced)
