@@ -106,7 +106,8 @@ def _merge(fresh: pa.Table, stored: list[str], out: Path) -> int:
         con.register("fresh", fresh)
         con.execute(
             f"COPY (SELECT {columns} FROM ({' UNION ALL BY NAME '.join(parts)}) "
-            f"QUALIFY row_number() OVER (PARTITION BY Tags[{lit(EVENT_TAG)}] "
+            f"QUALIFY Tags[{lit(EVENT_TAG)}] IS NULL "  # rows not ours (a file ingested by hand)
+            f"OR row_number() OVER (PARTITION BY Tags[{lit(EVENT_TAG)}] "
             f"ORDER BY ChargePeriodEnd DESC, _fresh DESC) = 1) TO {lit(str(out))} "
             "(FORMAT parquet)"
         )

@@ -9,6 +9,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import duckdb
+import pyarrow.parquet as pq
 import pytest
 
 from costlake.config import Settings
@@ -17,6 +18,7 @@ from costlake.platform import Platform
 from costlake.telemetry.otlp import usage_of
 from costlake.telemetry.prices import PriceTable
 from costlake.telemetry.service import record_usage
+from tests.lineitems.rows import ai_rows
 from tests.telemetry.payloads import span, token_metric, traces
 
 AT = datetime(2025, 1, 15, 10, 30)
@@ -112,3 +114,11 @@ class TestRecording:
             sum(r[3] for r in rows)
             == Decimal(3000) * Decimal("0.15") / 10**6 + Decimal(200) * Decimal("0.6") / 10**6
         )
+
+    def test_rows_of_the_source_without_a_use_id_are_kept(
+        self, platform: Platform, tmp_path: Path
+    ) -> None:
+        pq.write_table(ai_rows(40), tmp_path / "by-hand.parquet")
+        platform.ingestor().ingest([tmp_path / "by-hand.parquet"], org="acme", source="otel")
+        send(platform, traces(span("0000000000000001", AT, "gpt-4o", 10, 5)))
+        assert len(stored(platform)) == 41
