@@ -33,6 +33,7 @@ class Xplorr(DialectBase):
         DEFAULT: RateLimitClass(60, 60, "Reads: 60 per minute per credential (our choice)"),
         "write": RateLimitClass(30, 60, "Write Operations: 30 per minute per credential"),
         "login": RateLimitClass(20, QUARTER, "Login: 20 per 15 minutes per address and e-mail"),
+        "login_address": RateLimitClass(100, QUARTER, "Login: 100 per 15 min per address"),
         "auth": RateLimitClass(20, QUARTER, "Auth: 20 per 15 minutes per address (and e-mail)"),
         "session": RateLimitClass(100, QUARTER, "Refresh, log-out: 100 per 15 min per address"),
         "reset": RateLimitClass(5, 30 * 60, "Reset password: 5 per 30 minutes per address"),

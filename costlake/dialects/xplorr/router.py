@@ -92,7 +92,10 @@ def build_router(dialect: Dialect) -> APIRouter:  # noqa: C901, PLR0915 - one ro
 
     @router.post(
         "/api/v1/auth/login", response_model=s.TokensOut | s.ChallengeOut,
-        dependencies=[limited(dialect, "login", address_and("email"))],
+        dependencies=[
+            limited(dialect, "login", address_and("email")),
+            limited(dialect, "login_address"),  # many e-mails from one address: argon2 costs
+        ],
     )  # fmt: skip
     async def login(request: Request, body: s.LoginBody) -> Response:
         """Log in with email + password. Returns access + refresh tokens (or a 2FA challenge)."""

@@ -3,6 +3,8 @@ signs in from another address with the right one."""
 
 from __future__ import annotations
 
+import pytest
+
 from tests.dialects.xplorr.conftest import PASSWORD, World
 from tests.dialects.xplorr.test_auth import error
 
@@ -35,3 +37,27 @@ def test_a_flood_of_wrong_passwords_is_stopped_but_the_victim_signs_in_elsewhere
         )
     assert r.status_code == 200, r.text
     assert r.json()["user"]["email"] == "victim@acme.io"
+
+
+def test_one_address_trying_many_emails_is_capped_per_address(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from costlake.dialects.framework.ratelimit import RateLimitClass
+    from costlake.dialects.xplorr.dialect import Xplorr
+
+    # the cap is 100 per 15 minutes; a smaller one shows the same rule in fewer requests
+    limits = {**Xplorr.rate_limits, "login_address": RateLimitClass(5, 900)}
+    monkeypatch.setattr(Xplorr, "rate_limits", limits)
+    with world.client("203.0.113.99") as sprayer:
+        answers = [
+            sprayer.post(
+                "/api/v1/auth/login", json={"email": f"u{i}@acme.io", "password": "guess guess"}
+            )
+            for i in range(7)
+        ]
+    assert [a.status_code for a in answers] == [401] * 5 + [429] * 2
+    with world.client("198.51.100.99") as elsewhere:
+        r = elsewhere.post(
+            "/api/v1/auth/login", json={"email": "u1@acme.io", "password": "guess guess"}
+        )
+    error(r, 401, "UNAUTHORIZED")
