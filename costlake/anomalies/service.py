@@ -9,7 +9,7 @@ ones:
   that one: its days and costs are updated, its status and feedback kept, so a dismissed
   episode is never raised again and a restated period never duplicates a record;
 - a stored ``new`` episode whose days were all evaluated again and are no longer anomalous
-  (the period was restated) is marked resolved by ``costlake``.
+  (the period was restated, or the thresholds changed) is marked resolved by ``costlake``.
 
 Only usage counts: ``ChargeCategory`` Usage, neither ``Recurring`` nor ``One-Time``
 ``ChargeFrequency`` (support plans, fees), and no ``Correction`` rows. Purchases, credits,
@@ -230,7 +230,7 @@ def detect_and_store(
         evaluated = row.start_date >= found.first_day
         if row.id not in matched and evaluated and row.status == Status.NEW.value:
             row.status = Status.RESOLVED.value
-            row.status_changed_by = f"{DETECTOR} (the data was restated)"
+            row.status_changed_by = f"{DETECTOR} (not anomalous when evaluated again)"
             row.status_changed_at = moment
             row.updated_at = moment
             withdrawn += 1

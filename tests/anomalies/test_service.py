@@ -186,7 +186,9 @@ class TestRestatement:
         assert (summary.created, summary.withdrawn) == (0, 2)
         found = list_anomalies(db_session, "acme")
         assert [a.status for a in found] == [Status.RESOLVED, Status.RESOLVED]
-        assert all(a.status_changed_by == "costlake (the data was restated)" for a in found)
+        assert all(
+            a.status_changed_by == "costlake (not anomalous when evaluated again)" for a in found
+        )
 
 
 class TestList:
