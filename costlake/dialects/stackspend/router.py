@@ -165,12 +165,14 @@ def build_router(dialect: Dialect) -> APIRouter:
         return dialect.success({"accepted": recorded.uses, "unpriced": recorded.unpriced})
 
     writer = Annotated[Principal, needs(dialect, "usage:write")]
-    body = {
-        "requestBody": {
-            "required": True,
-            "content": {"application/json": {"schema": OTLP_REQUEST}},
-        }
-    }
+
+    def body(kind: OtlpKind) -> dict[str, Any]:
+        content: dict[str, Any] = {"application/json": {"schema": OTLP_REQUEST}}
+        if kind is not None:
+            binary = {"type": "string", "format": "binary"}
+            content["application/x-protobuf"] = {"schema": binary}
+        return {"requestBody": {"required": True, "content": content}}
+
     paths: tuple[tuple[str, OtlpKind], ...] = (
         ("/api/v1/otel-ingest", None),
         ("/api/v1/otel-ingest/v1/traces", "traces"),
@@ -188,7 +190,7 @@ def build_router(dialect: Dialect) -> APIRouter:
     for path, kind in paths:
         router.add_api_route(
             path, endpoint(kind), methods=["POST"], response_model=IngestResponse,
-            openapi_extra=body,
+            openapi_extra=body(kind),
         )  # fmt: skip
 
     return router
