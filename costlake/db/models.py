@@ -28,6 +28,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    false,
     true,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -86,6 +87,8 @@ class Org(Base):
     slug: Mapped[str] = mapped_column(String(63), unique=True)
     name: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(default=now)
+    require_2fa: Mapped[bool] = mapped_column(default=False, server_default=false())
+    """Sessions of a person without 2FA may only set it up (``costlake.users.sessions``)."""
 
     def __repr__(self) -> str:
         return f"Org(id={self.id!r}, slug={self.slug!r})"

@@ -23,6 +23,8 @@ class TokenPair:
     expires_in: int
     session_id: str
     user: User
+    setup_only: bool = False
+    """The org requires 2FA and the person has none: the session may only set it up."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -27,6 +27,9 @@ from costlake.users.schemas import TokenPair
 REFRESH_TTL = timedelta(days=30)
 SESSION_SCOPES = frozenset({"*"})
 """What a signed-in person may do is decided by role and account grants, not scopes."""
+SETUP_ONLY = frozenset({"users:write"})
+"""A person without 2FA in an org that requires it may only see itself and set 2FA up
+(then sign in again); every refresh re-checks, so the rule reaches older sessions too."""
 
 
 def digest(token: str) -> str:
@@ -48,8 +51,10 @@ def _issue(session: Session, tokens: SessionTokens, user: User, family: str) -> 
     session.flush()
     org = session.get(Org, user.org_id)
     assert org is not None, "a user's org cascades with it"
-    access = tokens.issue(user.id, org.slug, SESSION_SCOPES, session_id=family)
-    return TokenPair(access, refresh, int(tokens.ttl.total_seconds()), family, user)
+    scopes = SETUP_ONLY if org.require_2fa and user.totp_enabled_at is None else SESSION_SCOPES
+    access = tokens.issue(user.id, org.slug, scopes, session_id=family)
+    ttl = int(tokens.ttl.total_seconds())
+    return TokenPair(access, refresh, ttl, family, user, setup_only=scopes == SETUP_ONLY)
 
 
 def start_session(session: Session, tokens: SessionTokens, user: User) -> TokenPair:

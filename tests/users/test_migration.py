@@ -58,3 +58,11 @@ def test_downgrade_restores_the_previous_schema_and_keeps_the_user(
         assert current_revision(connection) == PREVIOUS
         assert connection.execute(text("SELECT email FROM users")).scalar_one() == "ana@acme.io"
         assert "refresh_tokens" not in inspect(connection).get_table_names()
+
+
+def test_0007_leaves_existing_orgs_without_a_2fa_requirement(previous_release: Engine) -> None:
+    with previous_release.begin() as connection:
+        command.upgrade(_alembic_config(connection), "0007")
+        assert connection.execute(text("SELECT require_2fa FROM orgs")).scalar_one() in (False, 0)
+        command.downgrade(_alembic_config(connection), REVISION)
+        assert current_revision(connection) == REVISION

@@ -27,7 +27,7 @@ from costlake.dialects.xplorr.keys import XPLORR
 from costlake.errors import CostlakeError, NotFound, Unauthenticated
 from costlake.kit.pagination import page_of
 from costlake.platform import Platform
-from costlake.users import invitations, sessions, tokens, totp
+from costlake.users import invitations, policy, sessions, tokens, totp
 from costlake.users.service import get_user, list_users
 
 T = TypeVar("T")
@@ -273,6 +273,16 @@ def build_router(dialect: Dialect) -> APIRouter:  # noqa: C901, PLR0915 - one ro
         box = signin(request).box
         await work(request, lambda x: totp.disable(x, box, _person(x, who), body.code))
         return dialect.success({"enabled": False, "recovery_codes": []})
+
+    @router.patch("/api/v1/organizations/require-2fa", response_model=s.Require2faOut)
+    async def require_2fa(
+        request: Request,
+        who: Annotated[Principal, needs(dialect, "users:write", rate_class="write")],
+        body: s.Require2faBody,
+    ) -> Response:
+        """Enforce mandatory 2FA (admin)."""
+        on = await work(request, lambda x: policy.require_2fa(x, who, body.enabled))
+        return dialect.success({"require_2fa": on})
 
     @router.get("/api/v1/tokens", response_model=s.ApiTokenPage)
     async def list_tokens(

@@ -78,6 +78,14 @@ class InvitationOut(BaseModel):
     expires_at: datetime | None = None
 
 
+class Require2faBody(BaseModel):
+    enabled: bool
+
+
+class Require2faOut(BaseModel):
+    require_2fa: bool
+
+
 class Organization(BaseModel):
     slug: str
     name: str
@@ -100,6 +108,10 @@ class TokensOut(BaseModel):
     refresh_token: str
     token_type: str = "Bearer"
     expires_in: int
+    two_factor_setup_required: bool = Field(
+        default=False,
+        description="The org requires 2FA: this session may only set it up (then sign in again)",
+    )
     user: UserOut
 
 

@@ -29,6 +29,7 @@ def tokens(pair: TokenPair) -> dict[str, Any]:
         "refresh_token": pair.refresh_token,
         "token_type": "Bearer",
         "expires_in": pair.expires_in,
+        "two_factor_setup_required": pair.setup_only,
         "user": user(pair.user),
     }
 
