@@ -6,7 +6,7 @@ sent by mail; until it is accepted the invited user exists but cannot sign in.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlalchemy.orm import Session
 
@@ -20,8 +20,7 @@ from costlake.users.repository import UserRepository
 from costlake.users.service import parse_role
 from costlake.users.sessions import digest
 
-INVITATION = "invitation"
-onetime.TTL[INVITATION] = timedelta(days=7)
+INVITATION = onetime.INVITATION
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,7 +20,9 @@ from costlake.users.sessions import digest
 VERIFY_EMAIL = "verify_email"
 RESET_PASSWORD = "reset_password"
 LOGIN_CHALLENGE = "login_challenge"
+INVITATION = "invitation"
 TTL = {
+    INVITATION: timedelta(days=7),
     VERIFY_EMAIL: timedelta(days=2),
     RESET_PASSWORD: timedelta(hours=1),
     LOGIN_CHALLENGE: timedelta(minutes=5),
