@@ -27,7 +27,7 @@ from costlake.dialects.xplorr.keys import XPLORR
 from costlake.errors import CostlakeError, NotFound, Unauthenticated
 from costlake.kit.pagination import page_of
 from costlake.platform import Platform
-from costlake.users import invitations, policy, sessions, tokens, totp
+from costlake.users import invitations, people, policy, sessions, tokens, totp
 from costlake.users.service import get_user, list_users
 
 T = TypeVar("T")
@@ -283,6 +283,59 @@ def build_router(dialect: Dialect) -> APIRouter:  # noqa: C901, PLR0915 - one ro
         """Enforce mandatory 2FA (admin)."""
         on = await work(request, lambda x: policy.require_2fa(x, who, body.enabled))
         return dialect.success({"require_2fa": on})
+
+    @router.get("/api/v1/users", response_model=s.UserPage)
+    async def list_people(
+        request: Request,
+        who: Annotated[Principal, needs(dialect, "users:read")],
+        page: Annotated[int | None, Query(ge=1, le=100_000)] = None,
+        limit: Annotated[int | None, Query(ge=1, le=100)] = None,
+    ) -> Response:
+        """List org users (admin: all, member: self)."""
+        wanted = PAGES.request(page, limit)
+
+        def run(x: Session) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+            found = page_of(list(people.visible(x, who)), wanted)
+            return [translate.user(u) for u in found.items], PAGES.meta(found)
+
+        data, meta = await work(request, run)
+        return dialect.success(data, meta=meta)
+
+    @router.get("/api/v1/users/{user_id}", response_model=s.UserOut)
+    async def get_person(
+        request: Request, who: Annotated[Principal, needs(dialect, "users:read")], user_id: int
+    ) -> Response:
+        """Get user details."""
+        found = await work(request, lambda x: translate.user(people.get_person(x, who, user_id)))
+        return dialect.success(found)
+
+    @router.patch("/api/v1/users/{user_id}", response_model=s.UserOut)
+    async def update_person(
+        request: Request,
+        who: Annotated[Principal, needs(dialect, "users:write", rate_class="write")],
+        user_id: int,
+        body: s.UpdateUserBody,
+    ) -> Response:
+        """Update user profile or role."""
+        changed = await work(
+            request,
+            lambda x: translate.user(
+                people.update_person(x, who, user_id, name=body.name, role=body.role)
+            ),
+        )
+        return dialect.success(changed)
+
+    @router.delete("/api/v1/users/{user_id}", response_model=s.UserOut)
+    async def deactivate_person(
+        request: Request,
+        who: Annotated[Principal, needs(dialect, "users:write", rate_class="write")],
+        user_id: int,
+    ) -> Response:
+        """Deactivate user (admin): its sessions, tokens and keys stop."""
+        gone = await work(
+            request, lambda x: translate.user(people.deactivate_person(x, who, user_id))
+        )
+        return dialect.success(gone)
 
     @router.get("/api/v1/tokens", response_model=s.ApiTokenPage)
     async def list_tokens(

@@ -86,6 +86,11 @@ class Require2faOut(BaseModel):
     require_2fa: bool
 
 
+class UpdateUserBody(BaseModel):
+    name: str | None = Field(default=None, max_length=200)
+    role: str | None = Field(default=None, description="admin or member (admins only)")
+
+
 class Organization(BaseModel):
     slug: str
     name: str
@@ -101,6 +106,13 @@ class UserOut(BaseModel):
     two_factor_enabled: bool
     organization: Organization
     created_at: datetime
+
+
+class UserPage(BaseModel):
+    data: list[UserOut]
+    total: int
+    page: int
+    limit: int
 
 
 class TokensOut(BaseModel):
