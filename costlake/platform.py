@@ -76,7 +76,7 @@ class Platform:
             QueryService(lake, engine, cache_size=settings.query_cache_size),
             db,
             sessions,
-            rate_limits or store_from_settings(settings.rate_limit_store, sessions),
+            rate_limits or store_from_settings(settings.rate_limit_store, db),
         )
 
     @functools.cached_property

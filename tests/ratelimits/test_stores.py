@@ -12,8 +12,14 @@ from pathlib import Path
 
 import pytest
 
+from costlake.db import create_engine, migrate
 from costlake.errors import InvalidInput
-from costlake.ratelimits.store import RedisRateLimitStore, store_from_settings
+from costlake.ratelimits.store import (
+    DatabaseRateLimitStore,
+    RedisRateLimitStore,
+    store_from_settings,
+)
+from tests.db.fixtures import BACKENDS, fresh_database
 
 
 @pytest.fixture(scope="module")
@@ -73,3 +79,26 @@ class TestChoice:
     def test_an_unknown_store_is_refused_in_one_line(self, tmp_path: Path) -> None:
         with pytest.raises(InvalidInput, match="use database, memory or a redis:// URL"):
             store_from_settings("memcached://x", None)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+class TestDatabaseStore:
+    def test_two_stores_on_one_database_count_the_same_requests(
+        self, backend: str, tmp_path: Path
+    ) -> None:
+        with fresh_database(backend, tmp_path) as url:
+            engines = [create_engine(url), create_engine(url)]
+            try:
+                migrate(engines[0])
+                one, two = (DatabaseRateLimitStore(e) for e in engines)
+                hits = [
+                    s.hit("k", limit=3, window_seconds=60, now=600.0) for s in (one, two, one, two)
+                ]
+                assert [h.allowed for h in hits] == [True, True, True, False]
+                assert [h.remaining for h in hits] == [2, 1, 0, 0]
+                assert one.used("k", window_seconds=60, now=630.0) == 3
+                assert two.hit("k", limit=3, window_seconds=60, now=660.0).allowed  # next window
+                assert one.hit("other", limit=1, window_seconds=60, now=600.0).allowed
+            finally:
+                for e in engines:
+                    e.dispose()
