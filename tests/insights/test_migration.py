@@ -13,10 +13,10 @@ from costlake.db import (
     session_factory,
 )
 from costlake.db.engine import _alembic_config
-from costlake.db.models import ApiKey, Org
 from costlake.insights import service
 from costlake.insights.schemas import InsightInput
 from costlake.kit.clock import now
+from tests.db.fixtures import API_KEYS_0001, ORGS_0001
 
 
 def test_upgrading_a_previous_release_keeps_its_rows_and_adds_insights(
@@ -28,10 +28,11 @@ def test_upgrading_a_previous_release_keeps_its_rows_and_adds_insights(
             command.upgrade(_alembic_config(connection), "0003")
         with engine.begin() as connection:
             org_id = connection.execute(
-                insert(Org).returning(Org.id), {"slug": "acme", "name": "Acme", "created_at": now()}
+                insert(ORGS_0001).returning(ORGS_0001.c.id),
+                {"slug": "acme", "name": "Acme", "created_at": now()},
             ).scalar_one()
             connection.execute(
-                insert(ApiKey),
+                insert(API_KEYS_0001),
                 {
                     "org_id": org_id,
                     "name": "old",
@@ -47,7 +48,7 @@ def test_upgrading_a_previous_release_keeps_its_rows_and_adds_insights(
         migrate(engine)
         with engine.connect() as connection:
             assert current_revision(connection) == head_revision()
-            assert connection.execute(select(ApiKey.name)).scalars().all() == ["old"]
+            assert connection.execute(select(API_KEYS_0001.c.name)).scalars().all() == ["old"]
         with session_factory(engine)() as session:
             made = service.create(session, "acme", InsightInput(name="kept"))
             session.commit()
@@ -55,6 +56,6 @@ def test_upgrading_a_previous_release_keeps_its_rows_and_adds_insights(
         with engine.begin() as connection:
             command.downgrade(_alembic_config(connection), "0003")
             assert "insights" not in inspect(connection).get_table_names()
-            assert connection.execute(select(Org.slug)).scalars().all() == ["acme"]
+            assert connection.execute(select(ORGS_0001.c.slug)).scalars().all() == ["acme"]
     finally:
         engine.dispose()

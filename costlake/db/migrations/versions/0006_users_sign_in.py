@@ -24,17 +24,22 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("users") as batch:
-        batch.add_column(sa.Column("password_hash", sa.String(255), nullable=True))
-        batch.add_column(sa.Column("role", sa.String(16), nullable=False, server_default="member"))
-        batch.add_column(
-            sa.Column("is_active", sa.Boolean(), nullable=False, server_default=sa.true())
-        )
-        batch.add_column(sa.Column("email_verified_at", sa.DateTime(timezone=True), nullable=True))
-        batch.add_column(sa.Column("totp_secret", sa.String(255), nullable=True))
-        batch.add_column(sa.Column("totp_enabled_at", sa.DateTime(timezone=True), nullable=True))
-        batch.add_column(sa.Column("totp_last_step", sa.BigInteger(), nullable=True))
-        batch.add_column(sa.Column("recovery_codes", sa.JSON(), nullable=True))
+    # Plain ADD COLUMN, never batch mode: on SQLite a batch copies ``users`` and drops the
+    # old table, and with foreign keys on that drop deletes every grant and user-bound key.
+    op.add_column("users", sa.Column("password_hash", sa.String(255), nullable=True))
+    op.add_column(
+        "users", sa.Column("role", sa.String(16), nullable=False, server_default="member")
+    )
+    op.add_column(
+        "users", sa.Column("is_active", sa.Boolean(), nullable=False, server_default=sa.true())
+    )
+    op.add_column(
+        "users", sa.Column("email_verified_at", sa.DateTime(timezone=True), nullable=True)
+    )
+    op.add_column("users", sa.Column("totp_secret", sa.String(255), nullable=True))
+    op.add_column("users", sa.Column("totp_enabled_at", sa.DateTime(timezone=True), nullable=True))
+    op.add_column("users", sa.Column("totp_last_step", sa.BigInteger(), nullable=True))
+    op.add_column("users", sa.Column("recovery_codes", sa.JSON(), nullable=True))
     for table in ("refresh_tokens", "user_tokens"):
         extra: list[sa.Column[object]] = (
             [
@@ -71,15 +76,14 @@ def downgrade() -> None:
     for table in ("user_tokens", "refresh_tokens"):
         op.drop_index(f"ix_{table}_user_id", table)
         op.drop_table(table)
-    with op.batch_alter_table("users") as batch:
-        for column in (
-            "recovery_codes",
-            "totp_last_step",
-            "totp_enabled_at",
-            "totp_secret",
-            "email_verified_at",
-            "is_active",
-            "role",
-            "password_hash",
-        ):
-            batch.drop_column(column)
+    for column in (
+        "recovery_codes",
+        "totp_last_step",
+        "totp_enabled_at",
+        "totp_secret",
+        "email_verified_at",
+        "is_active",
+        "role",
+        "password_hash",
+    ):
+        op.drop_column("users", column)  # SQLite 3.35+ drops a plain column in place

@@ -19,12 +19,12 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("orgs") as batch:
-        batch.add_column(
-            sa.Column("require_2fa", sa.Boolean(), nullable=False, server_default=sa.false())
-        )
+    # Plain ADD COLUMN, never batch mode: on SQLite a batch copies ``orgs`` and drops the
+    # old table, and with foreign keys on that drop deletes every row of every org.
+    op.add_column(
+        "orgs", sa.Column("require_2fa", sa.Boolean(), nullable=False, server_default=sa.false())
+    )
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("orgs") as batch:
-        batch.drop_column("require_2fa")
+    op.drop_column("orgs", "require_2fa")  # SQLite 3.35+ drops a plain column in place
