@@ -12,8 +12,6 @@ timing. The lake lives in ``bench/data/cloudzero-home-<size>``, apart from other
 
 from __future__ import annotations
 
-import argparse
-import json
 import shutil
 from decimal import Decimal
 from pathlib import Path
@@ -22,7 +20,7 @@ import duckdb
 import httpx
 
 from bench.api_bench import Unlimited
-from bench.common import DATA, DEMO_END, OUT, SEED, Results, dataset, median_of
+from bench.common import DATA, DEMO_END, SEED, Results, dataset, median_of, standalone
 from costlake.config import Settings
 from costlake.dialects.cloudzero.dialect import CLOUDZERO_KEY
 from costlake.dialects.registry import install
@@ -102,17 +100,7 @@ def run(size: int, results: Results, repeat: int) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--size", type=int, default=1_000_000)
-    parser.add_argument("--repeat", type=int, default=3)
-    args = parser.parse_args()
-    results = Results()
-    print(f"== {args.size:,} rows: CloudZero billing costs ==", flush=True)
-    run(args.size, results, args.repeat)
-    OUT.mkdir(parents=True, exist_ok=True)
-    out = OUT / f"cloudzero-{args.size}.json"
-    out.write_text(json.dumps(results.rows, indent=2, default=str))
-    print(f"results in {out}")
+    standalone(run, "CloudZero billing costs", "cloudzero", 1_000_000, __doc__ or "")
 
 
 if __name__ == "__main__":

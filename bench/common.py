@@ -107,3 +107,24 @@ class Results:
             f"{baseline * 1000:9.1f} ms   ratio {ratio:6.2f}  (target {target})",
             flush=True,
         )
+
+
+def standalone(
+    run: Callable[[int, Results, int], None], title: str, name: str, default_size: int, doc: str
+) -> None:
+    """The command line of a benchmark run on its own: ``--size`` and ``--repeat``, a
+    heading, and its results written to ``bench/out/<name>-<size>.json``."""
+    import argparse
+    import json
+
+    parser = argparse.ArgumentParser(description=doc)
+    parser.add_argument("--size", type=int, default=default_size)
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+    results = Results()
+    print(f"== {args.size:,} rows: {title} ==", flush=True)
+    run(args.size, results, args.repeat)
+    OUT.mkdir(parents=True, exist_ok=True)
+    out = OUT / f"{name}-{args.size}.json"
+    out.write_text(json.dumps(results.rows, indent=2, default=str))
+    print(f"results in {out}")

@@ -13,8 +13,6 @@ from ``bench.run``'s.
 
 from __future__ import annotations
 
-import argparse
-import json
 import os
 import shutil
 from decimal import Decimal
@@ -24,7 +22,7 @@ import duckdb
 import httpx
 
 from bench.api_bench import Unlimited
-from bench.common import DATA, DEMO_END, OUT, SEED, Results, dataset, median_of
+from bench.common import DATA, DEMO_END, SEED, Results, dataset, median_of, standalone
 from costlake.config import Settings
 from costlake.dialects.kubecost.dialect import KUBECOST_KEY
 from costlake.dialects.registry import install
@@ -123,17 +121,7 @@ def run(size: int, results: Results, repeat: int) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--size", type=int, default=10_000_000)
-    parser.add_argument("--repeat", type=int, default=3)
-    args = parser.parse_args()
-    results = Results()
-    print(f"== {args.size:,} rows: Kubecost External Costs API ==", flush=True)
-    run(args.size, results, args.repeat)
-    OUT.mkdir(parents=True, exist_ok=True)
-    out = OUT / f"customcost-{args.size}.json"
-    out.write_text(json.dumps(results.rows, indent=2, default=str))
-    print(f"results in {out}")
+    standalone(run, "Kubecost External Costs API", "customcost", 10_000_000, __doc__ or "")
 
 
 if __name__ == "__main__":
