@@ -345,3 +345,16 @@ class Anomaly(Base):
 
     def __repr__(self) -> str:
         return f"Anomaly(id={self.id!r}, alert_type={self.alert_type!r})"
+
+
+# Tables of the later domains live in their own modules; importing them here puts them on
+# ``Base.metadata`` for Alembic and the tests.
+from costlake.db.models import (  # noqa: E402, F401
+    anycost,
+    audit,
+    budgets,
+    identity,
+    monitors,
+    sources,
+    telemetry,
+)

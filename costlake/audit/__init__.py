@@ -1,0 +1,2 @@
+"""The audit log: every write of every dialect and of the CLI (who, what, target, when, from
+where)."""

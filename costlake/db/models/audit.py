@@ -1,0 +1,3 @@
+"""The audit log and per-user notification preferences (migration 0014)."""
+
+from __future__ import annotations

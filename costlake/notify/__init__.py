@@ -1,0 +1,1 @@
+"""Notification channels: a Channel protocol and its registry; email over SMTP first."""
