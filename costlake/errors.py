@@ -2,7 +2,8 @@
 
     CostlakeError
     ├── InvalidInput            the caller asked for something malformed (bad query, bad option)
-    │   └── UnknownDimension    a group-by or filter names a column that does not exist
+    │   ├── UnknownDimension    a group-by or filter names a column that does not exist
+    │   └── PayloadTooLarge     what was sent is larger than the operation takes (names the limit)
     ├── IngestError             a billing file cannot be ingested; nothing was written
     │   ├── UnknownFormat       no adapter recognises the file's columns
     │   └── MalformedFile       the file is not what it claims (names file, row/column, problem)
@@ -41,6 +42,17 @@ class InvalidInput(CostlakeError):
 
 class UnknownDimension(InvalidInput):
     code = "unknown_dimension"
+
+
+class PayloadTooLarge(InvalidInput):
+    """A request body (or upload) over the size an operation accepts; ``limit_bytes`` says
+    how much it takes."""
+
+    code = "payload_too_large"
+
+    def __init__(self, message: str, *, limit_bytes: int) -> None:
+        super().__init__(message)
+        self.limit_bytes = limit_bytes
 
 
 class IngestError(CostlakeError):

@@ -20,6 +20,7 @@ CODES = {
     "not_found": "NotFound",
     "method_not_allowed": "MethodNotAllowed",
     "conflict": "Conflict",
+    "too_large": "PayloadTooLarge",
     "rate_limited": "TooManyRequests",
     "cancelled": "RequestCancelled",
     "internal": "InternalServerError",

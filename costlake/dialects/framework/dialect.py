@@ -69,6 +69,7 @@ class DialectBase:
         "not_found": "NOT_FOUND",
         "method_not_allowed": "METHOD_NOT_ALLOWED",
         "conflict": "CONFLICT",
+        "too_large": "PAYLOAD_TOO_LARGE",
         "rate_limited": "RATE_LIMITED",
         "cancelled": "REQUEST_CANCELLED",
         "internal": "INTERNAL_ERROR",

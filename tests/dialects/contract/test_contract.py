@@ -22,6 +22,7 @@ from costlake.errors import (
     MissingExtra,
     MissingScope,
     NotFound,
+    PayloadTooLarge,
     QueryCancelled,
     RateLimited,
     Unauthenticated,
@@ -313,6 +314,7 @@ CORE_ERRORS = [
     (Unauthenticated("who?", reason="missing"), "unauthenticated"),
     (MissingScope("costs:read"), "forbidden"),
     (NotFound("none"), "not_found"),
+    (PayloadTooLarge("over 5 MB", limit_bytes=5_000_000), "too_large"),
     (RateLimited("slow down", retry_after_seconds=7), "rate_limited"),
     (QueryCancelled("gone"), "cancelled"),
     (
