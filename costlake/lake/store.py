@@ -378,6 +378,23 @@ class Lake:
             mf.write_atomically(org_dir, new)
         return new
 
+    def delete_org(self, org: str) -> tuple[Partition, ...]:
+        """Delete everything of ``org`` in the lake (closing the org); returns the
+        partitions (cost and commitments) it held.
+
+        An empty manifest is published first, under the writer lock, so a reader never
+        sees a manifest naming deleted files; then the org's folder goes, with what any
+        ingest had staged there."""
+        org_dir = self.org_dir(org)
+        if not org_dir.exists():
+            return ()
+        with mf.locked(org_dir):
+            current = mf.read(org_dir, org)
+            empty = replace(current, generation=current.generation + 1, partitions=(), retired=())
+            mf.write_atomically(org_dir, empty)
+        shutil.rmtree(org_dir, ignore_errors=True)
+        return current.partitions
+
     def collect_garbage(self, org: str, *, now: datetime | None = None) -> list[str]:
         """Delete retired versions past the retention, and what dead ingests left.
 
