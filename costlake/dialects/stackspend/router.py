@@ -9,6 +9,7 @@ from fastapi.responses import Response
 
 from costlake.anomalies.service import list_anomalies
 from costlake.auth.principals import Principal
+from costlake.dialects.framework.bodies import read_body
 from costlake.dialects.framework.dialect import Dialect
 from costlake.dialects.framework.routing import dialect_route_class, needs
 from costlake.dialects.runner import run_blocking
@@ -152,7 +153,7 @@ def build_router(dialect: Dialect) -> APIRouter:
     async def ingest(request: Request, who: Principal, kind: OtlpKind) -> Response:
         platform: Platform = request.app.state.platform
         doc = translate.otlp_request(
-            await request.body(),
+            await read_body(request, translate.MAX_BODY),
             request.headers.get("content-type"),
             request.headers.get("content-encoding"),
             kind,

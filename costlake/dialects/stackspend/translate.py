@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import gzip
 import zlib
 from collections.abc import Sequence
 from datetime import UTC, datetime, time
@@ -17,6 +16,7 @@ from typing import Any, Literal
 import orjson
 
 from costlake.anomalies.schemas import Anomaly
+from costlake.dialects.framework.bodies import too_large
 from costlake.errors import InvalidInput
 from costlake.kit.providers import provider_slug
 from costlake.lineitems.schemas import DailyTotal, LineItem, LineItemPage, RowKey
@@ -129,6 +129,22 @@ def anomaly(a: Anomaly) -> dict[str, Any]:
 
 
 MAX_BODY = 16 * 1024 * 1024
+"""The most an OTLP request may hold, before and after gzip: 413 ``PAYLOAD_TOO_LARGE``."""
+
+
+def gunzip(body: bytes, limit: int = MAX_BODY) -> bytes:
+    """A gzip body inflated to at most ``limit`` bytes: a small body that inflates past it
+    (a gzip bomb) is refused once ``limit`` bytes are out, never inflated whole."""
+    inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
+    try:
+        out = inflater.decompress(body, limit + 1)
+    except zlib.error:
+        raise InvalidInput("the body is not valid gzip") from None
+    if len(out) > limit:
+        raise too_large(limit)
+    if not inflater.eof:
+        raise InvalidInput("the body is not valid gzip (it is cut short)")
+    return out
 
 
 def otlp_request(
@@ -140,12 +156,7 @@ def otlp_request(
     """An OTLP/HTTP request body (JSON or protobuf, maybe gzip) as OTLP JSON. A protobuf
     body says what it is only by its path: ``/v1/traces`` or ``/v1/metrics``."""
     if (encoding or "").lower() == "gzip":
-        try:
-            body = gzip.decompress(body)
-        except (OSError, EOFError, zlib.error):
-            raise InvalidInput("the body is not valid gzip") from None
-    if len(body) > MAX_BODY:
-        raise InvalidInput(f"the body is larger than {MAX_BODY // 2**20} MiB; send smaller batches")
+        body = gunzip(body)
     if "protobuf" in (content_type or ""):
         if kind is None:
             raise InvalidInput(

@@ -72,6 +72,17 @@ class TestOtelIngest:
             r = c.post("/api/v1/otel-ingest/v1/traces", content=body, headers=headers)
         assert r.status_code == 200 and r.json()["data"]["accepted"] == 1
 
+    def test_a_body_over_16_mib_is_payload_too_large_also_after_gzip(self, world: World) -> None:
+        headers = {**world.headers(["usage:write"], org="otelbig"),
+                   "Content-Type": "application/json"}  # fmt: skip
+        bomb = gzip.compress(b" " * (17 * 2**20))
+        with world.client() as c:
+            for body, extra in ((bomb, {"Content-Encoding": "gzip"}), (b" " * (17 * 2**20), {})):
+                r = c.post("/api/v1/otel-ingest", content=body, headers={**headers, **extra})
+                assert r.status_code == 413, r.text
+                assert r.json()["error"]["code"] == "PAYLOAD_TOO_LARGE"
+        assert world.platform.lake.snapshot("otelbig").is_empty
+
     @pytest.mark.parametrize(
         "content, content_type, status, code",
         [

@@ -4,6 +4,7 @@ line items and rollup rows in the document's shape."""
 from __future__ import annotations
 
 import base64
+import gzip
 from datetime import date
 from decimal import Decimal
 
@@ -12,7 +13,7 @@ import pytest
 
 from costlake.anomalies.schemas import AlertType, Anomaly, Severity, Status
 from costlake.dialects.stackspend import translate
-from costlake.errors import InvalidInput
+from costlake.errors import InvalidInput, PayloadTooLarge
 from costlake.lineitems.schemas import DailyTotal, LineItem, LineItemPage, RowKey
 
 
@@ -93,3 +94,20 @@ class TestAnomalySelection:
             found, since=None, provider_type="AWS", severity="high", account_ids=None, limit=2
         )
         assert [a.sub_account_id for a in every] == ["111", "222"]
+
+
+class TestGzip:
+    def test_a_body_that_inflates_past_the_limit_is_refused_before_it_is_whole(self) -> None:
+        bomb = gzip.compress(b"{" + b" " * 5_000_000 + b"}")
+        assert len(bomb) < 10_000
+        with pytest.raises(PayloadTooLarge) as refused:
+            translate.gunzip(bomb, limit=1_000_000)
+        assert refused.value.limit_bytes == 1_000_000
+
+    @pytest.mark.parametrize("body", [b"not gzip", gzip.compress(b'{"a": 1}')[:-12]])
+    def test_damaged_or_cut_gzip_is_invalid(self, body: bytes) -> None:
+        with pytest.raises(InvalidInput, match="gzip"):
+            translate.gunzip(body)
+
+    def test_gzip_within_the_limit_is_read(self) -> None:
+        assert translate.gunzip(gzip.compress(b'{"a": 1}'), limit=8) == b'{"a": 1}'
