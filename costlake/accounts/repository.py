@@ -6,7 +6,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import case, func, select
+from sqlalchemy import case, delete, func, select
 from sqlalchemy.orm import Session
 
 from costlake.db.models import CloudAccount, UserAccountGrant
@@ -80,6 +80,23 @@ class AccountRepository:
             return
         statement = insert(self.session, UserAccountGrant.__table__).values(values)
         self.session.execute(statement.on_conflict_do_nothing())
+
+    def by_ids(self, org_id: int, ids: Iterable[int]) -> Sequence[CloudAccount]:
+        """The org's accounts among ``ids`` (an id of another org's account is left out)."""
+        query = select(CloudAccount).where(
+            CloudAccount.org_id == org_id, CloudAccount.id.in_(sorted(set(ids)))
+        )
+        return self.session.scalars(_ordered(query)).all()
+
+    def remove_grant(self, user_id: int, cloud_account_id: int) -> bool:
+        """Withdraw one grant; False if it did not exist."""
+        result = self.session.execute(
+            delete(UserAccountGrant).where(
+                UserAccountGrant.user_id == user_id,
+                UserAccountGrant.cloud_account_id == cloud_account_id,
+            )
+        )
+        return result.rowcount == 1  # type: ignore[attr-defined]
 
 
 def _ordered(query: Any) -> Any:

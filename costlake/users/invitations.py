@@ -46,6 +46,29 @@ def invite(session: Session, who: Principal, email: str, role: str) -> tuple[Use
     return user, onetime.issue(session, user, INVITATION)
 
 
+@dataclass(frozen=True, slots=True)
+class PendingInvitation:
+    user_id: int
+    email: str
+    role: str
+    invited_at: datetime
+    expires_at: datetime
+
+
+def pending(session: Session, who: Principal) -> list[PendingInvitation]:
+    """The invitations of the caller's org not accepted and not expired (admins only),
+    newest first: one per invited person (a new invitation voids the earlier one)."""
+    if not who.is_admin:
+        raise PermissionDenied("only an admin can list invitations")
+    org = get_org(session, who.org)
+    rows = UserRepository(session).live_tokens_in_org(org.id, INVITATION, now())
+    return [
+        PendingInvitation(user.id, user.email, user.role, token.created_at, token.expires_at)
+        for token, user in rows
+        if user.password_hash is None
+    ]
+
+
 def status(session: Session, token: str) -> InvitationStatus:
     repository = UserRepository(session)
     row = repository.user_token(INVITATION, digest(str(token)))

@@ -81,6 +81,23 @@ class UserRepository:
             )
         ).one_or_none()
 
+    def live_tokens_in_org(
+        self, org_id: int, purpose: str, moment: datetime
+    ) -> Sequence[tuple[UserToken, User]]:
+        """Unused, unexpired tokens of ``purpose`` held by people of the org, newest first."""
+        rows = self.session.execute(
+            select(UserToken, User)
+            .join(User, User.id == UserToken.user_id)
+            .where(
+                User.org_id == org_id,
+                UserToken.purpose == purpose,
+                UserToken.used_at.is_(None),
+                UserToken.expires_at > moment,
+            )
+            .order_by(UserToken.created_at.desc(), UserToken.id.desc())
+        ).all()
+        return [(token, user) for token, user in rows]
+
     def expire_user_tokens(self, user_id: int, purpose: str, moment: datetime) -> None:
         self.session.execute(
             update(UserToken)
