@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from costlake.db.models import Anomaly
+from costlake.db.models.monitors import AnomalyMonitor
 
 
 class AnomalyRepository:
@@ -39,15 +40,57 @@ class AnomalyRepository:
         *,
         status: str | None = None,
         since: date | None = None,
+        after: date | None = None,
+        provider_type: str | None = None,
+        severity: str | None = None,
+        account_ids: tuple[str, ...] | None = None,
         limit: int | None = None,
     ) -> Sequence[Anomaly]:
-        """The org's episodes, the most recently detected first."""
+        """The org's episodes, the most recently detected first; ``since`` on or after a
+        day, ``after`` strictly after it; ``account_ids`` only the series of those sub
+        accounts."""
         query = select(Anomaly).where(Anomaly.org_id == org_id)
         if status is not None:
             query = query.where(Anomaly.status == status)
         if since is not None:
             query = query.where(Anomaly.detected_date >= since)
+        if after is not None:
+            query = query.where(Anomaly.detected_date > after)
+        if provider_type is not None:
+            query = query.where(Anomaly.provider_type == provider_type)
+        if severity is not None:
+            query = query.where(Anomaly.severity == severity)
+        if account_ids is not None:
+            query = query.where(Anomaly.sub_account_id.in_(account_ids))
         query = query.order_by(Anomaly.detected_date.desc(), Anomaly.id)
         if limit is not None:
             query = query.limit(limit)
         return self.session.scalars(query).all()
+
+
+class MonitorRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def add(self, row: AnomalyMonitor) -> AnomalyMonitor:
+        self.session.add(row)
+        self.session.flush()
+        return row
+
+    def get(self, org_id: int, name: str) -> AnomalyMonitor | None:
+        query = select(AnomalyMonitor).where(
+            AnomalyMonitor.org_id == org_id, AnomalyMonitor.name == name
+        )
+        return self.session.scalars(query).one_or_none()
+
+    def list(self, org_id: int) -> Sequence[AnomalyMonitor]:
+        query = (
+            select(AnomalyMonitor)
+            .where(AnomalyMonitor.org_id == org_id)
+            .order_by(AnomalyMonitor.name)
+        )
+        return self.session.scalars(query).all()
+
+    def delete(self, row: AnomalyMonitor) -> None:
+        self.session.delete(row)
+        self.session.flush()

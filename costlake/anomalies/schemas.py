@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 
+from costlake.query.model import Filter
+
 
 class AlertType(enum.StrEnum):
     SPEND_SPIKE = "spend_spike"
@@ -73,11 +75,14 @@ class Contributor:
 @dataclass(frozen=True, slots=True)
 class Monitor:
     """A monitored family of daily cost series: one series per value of ``dimensions``
-    (FOCUS columns). ``ProviderName`` and ``ServiceName`` are always among them, so every
-    anomaly names its provider and service."""
+    (FOCUS columns or ``tag:<key>``), over the usage charges ``filters`` keep.
+    ``ProviderName`` and ``ServiceName`` are always among the dimensions, so every anomaly
+    names its provider and service. The two built in watch every usage charge; an org adds
+    its own (``costlake.anomalies.monitors``)."""
 
     name: str
     dimensions: tuple[str, ...]
+    filters: tuple[Filter, ...] = ()
 
 
 DEFAULT_MONITORS = (

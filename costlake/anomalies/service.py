@@ -30,26 +30,22 @@ import numpy as np
 from sqlalchemy.orm import Session
 
 from costlake.anomalies.detector import SEASON_DAYS, Thresholds, detect, runs
+from costlake.anomalies.monitors import monitors_of
 from costlake.anomalies.repository import AnomalyRepository
 from costlake.anomalies.schemas import (
     DEFAULT_MONITORS,
     AlertType,
-    Anomaly,
-    Contributor,
     DetectionSummary,
     Episode,
     Monitor,
-    Severity,
     Status,
-    deviation_percent,
     severity_of,
 )
 from costlake.config import Settings
 from costlake.db import models
-from costlake.errors import InvalidInput, NotFound
 from costlake.kit.clock import now
 from costlake.kit.providers import provider_slug
-from costlake.orgs.service import get_or_create_org, get_org
+from costlake.orgs.service import get_or_create_org
 from costlake.query.model import CostQuery, Filter, FilterOp, Granularity, Metric
 from costlake.query.service import QueryService
 
@@ -111,14 +107,18 @@ def find_episodes(
     *,
     lookback_days: int,
     monitors: tuple[Monitor, ...] = DEFAULT_MONITORS,
+    since: date | None = None,
 ) -> Detection:
-    """The anomaly episodes of the org's last ``lookback_days`` days of data (episodes that
-    began earlier and reach into them included), read from the lake alone."""
+    """The anomaly episodes of the org's last ``lookback_days`` days of data, or from
+    ``since`` on when that is earlier (a restated period), episodes that began earlier and
+    reach into them included; read from the lake alone."""
     span = usage_days(queries, org)
     if span is None:
         return Detection([], None, None, 0)
     data_first, last = span
     evaluate_from = max(data_first, last - timedelta(days=lookback_days - 1))
+    if since is not None:
+        evaluate_from = max(data_first, min(evaluate_from, since))
     first = max(data_first, evaluate_from - timedelta(days=SEASON_DAYS + t.min_history_days))
     episodes: list[Episode] = []
     count = 0
@@ -157,26 +157,36 @@ def daily_series(
     last: date,
     monitors: tuple[Monitor, ...] = DEFAULT_MONITORS,
 ) -> dict[Monitor, Series]:
-    """Every monitor's series over ``[first, last]``, from one core query; a day without
-    usage is 0. Keys are the monitor's dimension values, then the currency."""
+    """Every monitor's series over ``[first, last]``; a day without usage is 0. Keys are the
+    monitor's dimension values, then the currency. The monitors without filters over the
+    built-in columns share one core query; any other monitor has its own."""
     n = (last - first).days + 1
-    query = CostQuery(
-        _midnight(first),
-        _midnight(last + timedelta(days=1)),
-        granularity=Granularity.DAY,
-        group_by=SERIES_COLUMNS,
-        filters=USAGE_ONLY,
-        metric=METRIC,
-        order_by_cost=False,
-    )
-    rows = queries.run(org, query).rows
+    shared = [m for m in monitors if not m.filters and set(m.dimensions) <= set(SERIES_COLUMNS)]
+    batches: list[tuple[tuple[str, ...], tuple[Filter, ...], list[Monitor]]] = []
+    if shared:
+        batches.append((SERIES_COLUMNS, (), shared))
+    for m in monitors:
+        if m not in shared:
+            group = tuple(dict.fromkeys((*m.dimensions, "BillingCurrency")))
+            batches.append((group, m.filters, [m]))
     out: dict[Monitor, Series] = {}
-    for monitor in monitors:
-        series: Series = defaultdict(lambda: [Decimal(0)] * n)
-        for row in rows:
-            key = (*(row[d] for d in monitor.dimensions), row["BillingCurrency"])
-            series[key][(_day(row["period"]) - first).days] += row["cost"] or Decimal(0)
-        out[monitor] = dict(series)
+    for group_by, filters, members in batches:
+        query = CostQuery(
+            _midnight(first),
+            _midnight(last + timedelta(days=1)),
+            granularity=Granularity.DAY,
+            group_by=group_by,
+            filters=USAGE_ONLY + filters,
+            metric=METRIC,
+            order_by_cost=False,
+        )
+        rows = queries.run(org, query).rows
+        for monitor in members:
+            series: Series = defaultdict(lambda: [Decimal(0)] * n)
+            for row in rows:
+                key = (*(row[d] for d in monitor.dimensions), row["BillingCurrency"])
+                series[key][(_day(row["period"]) - first).days] += row["cost"] or Decimal(0)
+            out[monitor] = dict(series)
     return out
 
 
@@ -187,16 +197,27 @@ def detect_and_store(
     t: Thresholds,
     *,
     lookback_days: int,
-    monitors: tuple[Monitor, ...] = DEFAULT_MONITORS,
+    monitors: tuple[Monitor, ...] | None = None,
+    since: date | None = None,
 ) -> DetectionSummary:
     """Find the org's anomalies and reconcile them with the stored ones (see the module
-    docstring). The caller's unit of work commits."""
-    found = find_episodes(queries, org, t, lookback_days=lookback_days, monitors=monitors)
+    docstring). ``monitors``: default, the built-in ones and the org's own; ``since``:
+    evaluate from that day on too (a restated period). The caller's unit of work commits."""
+    if monitors is None:
+        monitors = monitors_of(session, org)
+    found = find_episodes(
+        queries, org, t, lookback_days=lookback_days, monitors=monitors, since=since
+    )
     org_row = get_or_create_org(session, org)
     if found.first_day is None:
         return DetectionSummary(org, None, None, 0, 0, 0, 0)
     repo = AnomalyRepository(session)
-    stored = list(repo.ending_since(org_row.id, found.first_day - timedelta(days=1)))
+    watched = {m.name: m for m in monitors}
+    stored = [
+        row
+        for row in repo.ending_since(org_row.id, found.first_day - timedelta(days=1))
+        if row.monitor in watched  # a removed monitor's episodes are left as they are
+    ]
     matched: set[str] = set()
     created = updated = 0
     moment = now()
@@ -210,7 +231,7 @@ def detect_and_store(
                 created_at=moment,
                 **_columns(episode, t),
             )
-            row.contributors = _contributors(queries, org, episode)
+            row.contributors = _contributors(queries, org, episode, watched[episode.monitor])
             repo.add(row)
             stored.append(row)
             created += 1
@@ -221,7 +242,7 @@ def detect_and_store(
             if any(getattr(row, k) != v for k, v in columns.items()):
                 for k, v in columns.items():
                     setattr(row, k, v)
-                row.contributors = _contributors(queries, org, episode)
+                row.contributors = _contributors(queries, org, episode, watched[episode.monitor])
                 row.updated_at = moment
                 updated += 1
         matched.add(row.id)
@@ -289,11 +310,18 @@ def _columns(episode: Episode, t: Thresholds) -> dict[str, Any]:
     }
 
 
-def _contributors(queries: QueryService, org: str, episode: Episode) -> list[dict[str, Any]]:
+def _contributors(
+    queries: QueryService, org: str, episode: Episode, monitor: Monitor
+) -> list[dict[str, Any]]:
     """The values of region, resource and usage type that moved the most within the
     series, against the same number of days just before the episode."""
-    filters = USAGE_ONLY + tuple(
-        Filter.of(k, FilterOp.EQUALS, v if v is not None else "") for k, v in episode.series.items()
+    filters = (
+        USAGE_ONLY
+        + monitor.filters
+        + tuple(
+            Filter.of(k, FilterOp.EQUALS, v if v is not None else "")
+            for k, v in episode.series.items()
+        )
     )
     out: list[dict[str, Any]] = []
     for name, column in CONTRIBUTOR_DIMENSIONS.items():
@@ -322,75 +350,6 @@ def _contributors(queries: QueryService, org: str, episode: Episode) -> list[dic
                 }
             )
     return out
-
-
-def list_anomalies(
-    session: Session,
-    org: str,
-    *,
-    status: str | None = None,
-    since: date | None = None,
-    limit: int | None = None,
-) -> list[Anomaly]:
-    """The org's anomalies, the most recently detected first."""
-    if status is not None:
-        status = _status(status).value
-    rows = AnomalyRepository(session).list(
-        get_org(session, org).id, status=status, since=since, limit=limit
-    )
-    return [_out(row, org) for row in rows]
-
-
-def set_status(session: Session, org: str, anomaly_id: str, status: str, by: str) -> Anomaly:
-    """Record feedback on an anomaly: its new status, who gave it and when."""
-    if not by.strip():
-        raise InvalidInput("say who changes the status")
-    row = AnomalyRepository(session).get(get_org(session, org).id, anomaly_id)
-    if row is None:
-        raise NotFound(f"no anomaly {anomaly_id!r} in org {org!r}")
-    row.status = _status(status).value
-    row.status_changed_by = by.strip()
-    row.status_changed_at = row.updated_at = now()
-    session.flush()
-    return _out(row, org)
-
-
-def _status(value: str) -> Status:
-    try:
-        return Status(value)
-    except ValueError:
-        names = ", ".join(s.value for s in Status)
-        raise InvalidInput(f"unknown status {value!r}; use one of: {names}") from None
-
-
-def _out(row: models.Anomaly, org: str) -> Anomaly:
-    expected, actual = Decimal(row.expected_cost), Decimal(row.actual_cost)
-    return Anomaly(
-        id=row.id,
-        org=org,
-        monitor=row.monitor,
-        alert_type=AlertType(row.alert_type),
-        severity=Severity(row.severity),
-        status=Status(row.status),
-        provider_type=row.provider_type,
-        service=row.service,
-        sub_account_id=row.sub_account_id,
-        currency=row.currency,
-        start_date=row.start_date,
-        end_date=row.end_date,
-        detected_date=row.detected_date,
-        expected_cost=expected,
-        actual_cost=actual,
-        deviation_percent=deviation_percent(expected, actual),
-        contributors=[
-            Contributor(c["dimension"], c["value"], Decimal(c["actual_cost"]), Decimal(c["change"]))
-            for c in row.contributors or []
-        ],
-        status_changed_by=row.status_changed_by,
-        status_changed_at=row.status_changed_at,
-        created_at=row.created_at,
-        updated_at=row.updated_at,
-    )
 
 
 def _day(value: object) -> date:

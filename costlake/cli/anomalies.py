@@ -10,6 +10,7 @@ import orjson
 import typer
 from rich.table import Table
 
+from costlake.cli.audit import audited
 from costlake.cli.context import HELP_OPTIONS, db_session, handle_errors, open_platform, out
 from costlake.cli.help import Command, Group
 from costlake.cli.table import money
@@ -67,7 +68,7 @@ def list_(
     output: Annotated[str, typer.Option(metavar="FORMAT", help="table or json")] = "table",
 ) -> None:
     """List an org's anomalies, the most recently detected first."""
-    from costlake.anomalies.service import list_anomalies
+    from costlake.anomalies.records import list_anomalies
 
     if output not in ("table", "json"):
         raise InvalidInput("--output must be table or json")
@@ -104,6 +105,7 @@ def list_(
 
 @app.command("status", cls=Command)
 @handle_errors
+@audited("anomalies.status", target=lambda kw: f"anomaly {kw['anomaly']}")
 def status(
     anomaly: Annotated[str, typer.Argument(help="Anomaly id (as listed in JSON)")],
     new_status: Annotated[
@@ -116,7 +118,7 @@ def status(
     org: Annotated[str, typer.Option(help="Tenant the anomaly belongs to")] = "default",
 ) -> None:
     """Record feedback on an anomaly; a dismissed one is never raised again."""
-    from costlake.anomalies.service import set_status
+    from costlake.anomalies.records import set_status
 
     with db_session() as session:
         a = set_status(session, org, anomaly, new_status, by)

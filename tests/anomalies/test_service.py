@@ -12,8 +12,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from costlake.anomalies.detector import Thresholds
+from costlake.anomalies.records import list_anomalies, set_status
 from costlake.anomalies.schemas import AlertType, Severity, Status
-from costlake.anomalies.service import detect_and_store, list_anomalies, set_status
+from costlake.anomalies.service import detect_and_store
 from costlake.db.models import Anomaly as AnomalyRow
 from costlake.errors import InvalidInput, NotFound
 from costlake.lake.store import Lake

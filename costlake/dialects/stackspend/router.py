@@ -7,7 +7,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
-from costlake.anomalies.service import list_anomalies
+from costlake.anomalies.records import list_anomalies
 from costlake.auth.principals import Principal
 from costlake.dialects.framework.bodies import read_body
 from costlake.dialects.framework.dialect import Dialect
@@ -134,19 +134,12 @@ def build_router(dialect: Dialect) -> APIRouter:
         """Returns anomaly alerts detected by the anomaly engine."""
         platform: Platform = request.app.state.platform
 
+        where = translate.anomaly_filter(since, provider_type, severity, status, who.account_ids)
+
         def read() -> list[dict[str, Any]]:
             with platform.session() as s:
-                found = list_anomalies(
-                    s,
-                    who.org,
-                    status=status,
-                    since=translate.as_utc(since).date() if since else None,
-                )
-            chosen = translate.select_anomalies(
-                found, since=since, provider_type=provider_type, severity=severity,
-                account_ids=who.account_ids, limit=limit,
-            )  # fmt: skip
-            return [translate.anomaly(a) for a in chosen]
+                found = list_anomalies(s, who.org, where=where, limit=limit)
+            return [translate.anomaly(a) for a in found]
 
         return dialect.success(await run_blocking(request, read))
 

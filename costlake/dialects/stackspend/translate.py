@@ -9,12 +9,12 @@ from __future__ import annotations
 import base64
 import binascii
 import zlib
-from collections.abc import Sequence
 from datetime import UTC, datetime, time
 from typing import Any, Literal
 
 import orjson
 
+from costlake.anomalies.records import AnomalyFilter
 from costlake.anomalies.schemas import Anomaly
 from costlake.dialects.framework.bodies import too_large
 from costlake.errors import InvalidInput
@@ -78,7 +78,10 @@ def rollup(total: DailyTotal, group_by: str) -> dict[str, Any]:
 
 def as_utc(moment: datetime) -> datetime:
     """A client's timestamp in UTC; one without an offset is taken as UTC."""
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+    try:
+        return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+    except OverflowError:
+        raise InvalidInput(f"{moment.isoformat()} is out of range in UTC") from None
 
 
 def detected_at(anomaly: Anomaly) -> datetime:
@@ -87,30 +90,24 @@ def detected_at(anomaly: Anomaly) -> datetime:
     return datetime.combine(anomaly.detected_date, time(), tzinfo=UTC)
 
 
-def select_anomalies(
-    found: Sequence[Anomaly],
-    *,
+def anomaly_filter(
     since: datetime | None,
     provider_type: str | None,
     severity: str | None,
+    status: str | None,
     account_ids: tuple[str, ...] | None,
-    limit: int,
-) -> list[Anomaly]:
-    """The document's filters over the org's anomalies (most recent first), cut to
-    ``limit``. A key limited to some accounts sees only those accounts' series: an
-    org-wide series (no sub account) also holds other accounts' costs.
-
-    Kept here until ``anomalies.service.list_anomalies`` takes these filters itself."""
-    since = as_utc(since) if since is not None else None
-    out = [
-        a
-        for a in found
-        if (since is None or detected_at(a) > since)
-        and (provider_type is None or a.provider_type == provider_type.lower())
-        and (severity is None or a.severity.value == severity)
-        and (account_ids is None or a.sub_account_id in account_ids)
-    ]
-    return out[:limit]
+) -> AnomalyFilter:
+    """The document's filters as the core's. ``detected_date`` is midnight UTC of a day, so
+    "detected after ``since``" is "a day after ``since``'s UTC day". The listing shows each
+    cost event once although two monitors may each keep a record of it (``distinct``)."""
+    return AnomalyFilter(
+        status=status,
+        after=as_utc(since).date() if since is not None else None,
+        provider_type=provider_type,
+        severity=severity,
+        account_ids=account_ids,
+        distinct=True,
+    )
 
 
 def anomaly(a: Anomaly) -> dict[str, Any]:

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import base64
 import gzip
-from datetime import date
+from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
 
 import orjson
 import pytest
 
+from costlake.anomalies.records import AnomalyFilter
 from costlake.anomalies.schemas import AlertType, Anomaly, Severity, Status
 from costlake.dialects.stackspend import translate
 from costlake.errors import InvalidInput, PayloadTooLarge
@@ -83,17 +84,27 @@ def alert(sub_account: str | None) -> Anomaly:
     )  # fmt: skip
 
 
-class TestAnomalySelection:
-    def test_a_key_limited_to_accounts_sees_only_their_series(self) -> None:
-        found = [alert("111"), alert("222"), alert(None)]
-        mine = translate.select_anomalies(
-            found, since=None, provider_type=None, severity=None, account_ids=("111",), limit=50
-        )
-        assert [a.sub_account_id for a in mine] == ["111"]
-        every = translate.select_anomalies(
-            found, since=None, provider_type="AWS", severity="high", account_ids=None, limit=2
-        )
-        assert [a.sub_account_id for a in every] == ["111", "222"]
+class TestAnomalyFilter:
+    def test_the_documents_filters_become_the_cores(self) -> None:
+        since = datetime(2025, 1, 9, 23, tzinfo=timezone(timedelta(hours=-2)))
+        f = translate.anomaly_filter(since, "AWS", "high", "new", ("111",))
+        assert f == AnomalyFilter(
+            status="new", after=date(2025, 1, 10), provider_type="AWS", severity="high",
+            account_ids=("111",), distinct=True,
+        )  # fmt: skip
+
+    def test_an_anomaly_is_the_documents_record(self) -> None:
+        assert translate.anomaly(alert("111")) == {
+            "id": "anom_a1", "provider_type": "aws", "service": "Amazon EC2",
+            "detected_date": "2025-01-02T00:00:00Z", "actual_cost": 5.0, "expected_cost": 1.0,
+            "deviation_percent": 400.0, "severity": "high", "alert_type": "spend_spike",
+            "status": "new",
+        }  # fmt: skip
+
+    def test_a_since_out_of_range_in_utc_is_invalid(self) -> None:
+        late = datetime(9999, 12, 31, 23, tzinfo=timezone(timedelta(hours=-2)))
+        with pytest.raises(InvalidInput, match="out of range"):
+            translate.anomaly_filter(late, None, None, None, None)
 
 
 class TestGzip:
