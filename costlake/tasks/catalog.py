@@ -8,10 +8,18 @@ from __future__ import annotations
 
 from costlake.accounts import tasks as accounts_tasks
 from costlake.anomalies import tasks as anomalies_tasks
+from costlake.budgets import tasks as budgets_tasks
+from costlake.sources import tasks as sources_tasks
 from costlake.tasks import housekeeping
 from costlake.tasks.registry import JobRegistry
 
-REGISTRARS = (accounts_tasks.register, housekeeping.register, anomalies_tasks.register)
+REGISTRARS = (
+    accounts_tasks.register,
+    housekeeping.register,
+    anomalies_tasks.register,
+    budgets_tasks.register,
+    sources_tasks.register,
+)
 
 
 def default_jobs() -> JobRegistry:

@@ -28,8 +28,9 @@ def test_running_an_unknown_job_is_a_clean_error(cli: CliRunner) -> None:
     result = cli.invoke(app, ["worker", "--run", "nope"])
     assert result.exit_code == 2
     assert (
-        "no job named 'nope'; known: accounts.sync, lake.collect_garbage, anomalies.detect"
-        in result.output
+        "no job named 'nope'; known: accounts.sync, lake.collect_garbage, anomalies.detect, "
+        "budgets.evaluate, "
+        "sources.sync" in result.output
     )
 
 
@@ -47,6 +48,8 @@ def test_worker_once_runs_the_due_jobs_and_jobs_lists_them(cli: CliRunner, tmp_p
         "accounts.sync": "never run",
         "lake.collect_garbage": "never run",
         "anomalies.detect": "never run",
+        "budgets.evaluate": "never run",
+        "sources.sync": "never run",
     }
     ran = cli.invoke(app, ["worker", "--once"])
     assert ran.exit_code == 0, ran.output
@@ -58,6 +61,8 @@ def test_worker_once_runs_the_due_jobs_and_jobs_lists_them(cli: CliRunner, tmp_p
         "accounts.sync": ("succeeded", 0),
         "lake.collect_garbage": ("succeeded", 0),
         "anomalies.detect": ("succeeded", 0),
+        "budgets.evaluate": ("succeeded", 0),
+        "sources.sync": ("succeeded", 0),
     }
     table = cli.invoke(app, ["jobs"])
     assert table.exit_code == 0 and "accounts.sync" in table.stdout

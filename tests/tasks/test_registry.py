@@ -73,5 +73,11 @@ class TestJobRegistry:
 
     def test_the_platform_runs_the_domains_jobs(self) -> None:
         names = [job.name for job in default_jobs()]
-        assert names == ["accounts.sync", "anomalies.detect", "lake.collect_garbage"]
+        assert names == [
+            "accounts.sync",
+            "anomalies.detect",
+            "budgets.evaluate",
+            "lake.collect_garbage",
+            "sources.sync",
+        ]
         assert all(job.description for job in default_jobs())

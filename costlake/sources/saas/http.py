@@ -14,6 +14,7 @@ from costlake.errors import CostlakeError
 
 MAX_RETRIES = 5
 MAX_WAIT_SECONDS = 60.0
+MAX_MESSAGE = 300
 
 
 class VendorError(CostlakeError):
@@ -26,6 +27,31 @@ def _wait(response: httpx.Response) -> float:
         return min(max(float(value), 0.0), MAX_WAIT_SECONDS)
     except ValueError:
         return 1.0
+
+
+def _message(response: httpx.Response) -> str:
+    """What the vendor said went wrong, in one short line: OpenAI's ``error.message``,
+    Datadog's ``errors`` list, GitHub's ``message``, else the start of a text body."""
+    try:
+        body: Any = response.json()
+    except ValueError:
+        body = response.text
+    if isinstance(body, dict):
+        error = body.get("error")
+        errors = body.get("errors")
+        if isinstance(error, dict) and error.get("message"):
+            body = error["message"]
+        elif isinstance(errors, list) and errors:
+            body = "; ".join(str(e.get("detail") or e) if isinstance(e, dict) else str(e)
+                             for e in errors)  # fmt: skip
+        elif body.get("message"):
+            body = body["message"]
+        elif isinstance(error, str):
+            body = error
+        else:
+            body = ""
+    text = " ".join(str(body).split())
+    return text[:MAX_MESSAGE] + ("..." if len(text) > MAX_MESSAGE else "")
 
 
 def _throttled(response: httpx.Response) -> bool:
@@ -51,12 +77,17 @@ def get_json(
         try:
             response = client.get(path, params=tuple(params))
         except httpx.HTTPError as e:
-            raise VendorError(f"{vendor}: {path} failed: {type(e).__name__}") from None
+            kind = "timed out" if isinstance(e, httpx.TimeoutException) else "failed"
+            raise VendorError(f"{vendor}: {path} {kind} ({type(e).__name__})") from None
         if _throttled(response):
             sleep(_wait(response))
             continue
         if response.status_code >= 400:
-            raise VendorError(f"{vendor}: {path} answered HTTP {response.status_code}")
+            said = _message(response)
+            raise VendorError(
+                f"{vendor}: {path} answered HTTP {response.status_code}"
+                + (f": {said}" if said else "")
+            )
         try:
             body = response.json()
         except ValueError:

@@ -12,18 +12,29 @@ from __future__ import annotations
 
 import re
 import tempfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
+from typing import Protocol
 
 import pyarrow.parquet as pq
 
-from costlake.ingest.pipeline import Ingestor
 from costlake.sources.saas.rows import FocusRow, focus_table
 
 Fetch = Callable[[date, date], Iterable[FocusRow]]
+MonthDone = Callable[[int, int], None]
+"""Called with (months fetched, months to fetch) after each month."""
+
+
+class Ingests(Protocol):
+    """What a sync writes through: an :class:`~costlake.ingest.pipeline.Ingestor`, or the
+    platform's ingest with its after-ingest steps (:mod:`costlake.sources.stored`)."""
+
+    def ingest(
+        self, paths: Sequence[Path | str], *, org: str, source: str | None, format: str | None
+    ) -> object: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,11 +43,19 @@ class SyncResult:
     months: tuple[str, ...]
     rows: int
     billed: Decimal
+    start: date
+    """The first day fetched (the first of the first month)."""
+    end: date
+    """The day after the last day fetched."""
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days
 
 
 def source_name(vendor: str, account: str) -> str:
     """``openai-org-abc123``: lower-case, one source per vendor account."""
-    return re.sub(r"[^a-z0-9_-]+", "-", f"{vendor}-{account}".lower()).strip("-")[:100]
+    return re.sub(r"[^a-z0-9_-]+", "-", f"{vendor}-{account}".lower()).strip("-")[:63]
 
 
 def month_ranges(start: date, end: date) -> list[tuple[date, date]]:
@@ -51,12 +70,26 @@ def month_ranges(start: date, end: date) -> list[tuple[date, date]]:
 
 
 def sync(
-    ingestor: Ingestor, org: str, vendor: str, account: str, fetch: Fetch, start: date, end: date
+    ingestor: Ingests,
+    org: str,
+    vendor: str,
+    account: str,
+    fetch: Fetch,
+    start: date,
+    end: date,
+    *,
+    source: str | None = None,
+    progress: MonthDone | None = None,
 ) -> SyncResult:
-    """Fetch, then ingest in one commit; nothing is written if any fetch fails."""
-    source = source_name(vendor, account)
+    """Fetch, then ingest in one commit as ``source`` (default ``<vendor>-<account>``);
+    nothing is written if any fetch fails."""
+    source = source or source_name(vendor, account)
     ranges = month_ranges(start, end)
-    rows = [row for a, b in ranges for row in fetch(a, b)]
+    rows: list[FocusRow] = []
+    for done, (a, b) in enumerate(ranges, 1):
+        rows.extend(fetch(a, b))
+        if progress is not None:
+            progress(done, len(ranges))
     months = tuple(f"{a:%Y-%m}" for a, _ in ranges)
     billed = sum((r.billed for r in rows), Decimal(0))
     if rows:
@@ -64,4 +97,5 @@ def sync(
             path = Path(tmp) / f"{source}.parquet"
             pq.write_table(focus_table(rows, source), path)
             ingestor.ingest([path], org=org, source=source, format="focus")
-    return SyncResult(source, months, len(rows), billed)
+    first = ranges[0][0] if ranges else start
+    return SyncResult(source, months, len(rows), billed, first, max(end, first))
