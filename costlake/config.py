@@ -84,9 +84,10 @@ class Settings(BaseSettings):
     """Query answers each server process keeps, keyed by the lake version they were read
     from (a new ingest makes them unreachable, never stale). 0 turns the cache off."""
 
-    credential_cache_seconds: float = Field(default=2.0, ge=0, le=60)
-    """How long a server process trusts a credential it has resolved before looking it up
-    again: a revoked key or a changed grant takes effect within this time. 0 looks every
+    credential_cache_seconds: float = Field(default=60.0, ge=0, le=3600)
+    """How long a server process keeps a credential it has resolved (the key's org, scopes
+    and grants). A revocation, deactivation or grant change takes effect at once all the
+    same: an entry is used only while the credentials epoch has not moved. 0 looks every
     request up."""
 
     session_ttl_minutes: int = Field(default=15, ge=1, le=1440)

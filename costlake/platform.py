@@ -21,6 +21,7 @@ from costlake.ingest.pipeline import Enricher, Ingestor
 from costlake.kit.private import private_dir, private_files
 from costlake.kit.ratelimit import InMemoryRateLimitStore, RateLimitStore
 from costlake.lake.store import Lake
+from costlake.notify.registry import ChannelRegistry, default_channels
 from costlake.query.engines import Engine, get_engine
 from costlake.query.service import QueryService
 from costlake.ratelimits.store import store_from_settings
@@ -81,8 +82,15 @@ class Platform:
 
     @functools.cached_property
     def principals(self) -> PrincipalCache:
-        """Credentials resolved in the last ``COSTLAKE_CREDENTIAL_CACHE_SECONDS``."""
+        """Resolved credentials, valid while the credentials epoch stands still."""
         return PrincipalCache(self.settings.credential_cache_seconds)
+
+    def credentials_epoch(self) -> int:
+        """The credentials epoch now (:mod:`costlake.db.epoch`): one primary-key read."""
+        from costlake.db.epoch import current
+
+        with self.db.connect() as connection:
+            return current(connection)
 
     @functools.cached_property
     def session_tokens(self) -> SessionTokens:
@@ -107,6 +115,11 @@ class Platform:
             self.base_url,
             self.settings.signup_mode,
         )
+
+    @functools.cached_property
+    def channels(self) -> ChannelRegistry:
+        """The notification channels (e-mail over ``COSTLAKE_SMTP_*``) jobs send through."""
+        return default_channels(self.settings)
 
     def ingestor(self) -> Ingestor:
         """An ingestor into this platform's lake, with its enrichers and DuckDB threads."""

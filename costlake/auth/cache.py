@@ -1,9 +1,12 @@
-"""Recently resolved credentials, for a few seconds, so a busy client does not cost a
-database round trip and a hash verification on every request.
+"""Recently resolved credentials, so a busy client does not cost a key lookup, a user check
+and a grants listing on every request.
 
-Keyed by the SHA-256 of the credential (the secret itself is not kept as a key). A revoked
-or expired key, or a user who lost a grant, takes effect within ``ttl`` seconds on every
-process (``COSTLAKE_CREDENTIAL_CACHE_SECONDS``; 0 turns the cache off).
+Keyed by the SHA-256 of the credential (the secret itself is not kept as a key). An entry is
+used only while the credentials epoch (:mod:`costlake.db.epoch`) has not moved since it was
+made, so a revoked key, a deactivated user or a withdrawn grant takes effect on the very next
+request, on every process sharing the metadata database; the check is one primary-key read.
+An entry also ends when its credential expires and after ``ttl`` seconds at most
+(``COSTLAKE_CREDENTIAL_CACHE_SECONDS``; 0 turns the cache off).
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ import threading
 import time
 
 from costlake.auth.principals import Principal
+from costlake.kit.clock import now
 
 MAX_ENTRIES = 10_000
 
@@ -21,27 +25,31 @@ class PrincipalCache:
     def __init__(self, ttl_seconds: float) -> None:
         self.ttl = ttl_seconds
         self._lock = threading.Lock()
-        self._entries: dict[bytes, tuple[float, Principal]] = {}
+        self._entries: dict[bytes, tuple[float, int, Principal]] = {}
 
     @staticmethod
     def _key(kind: str, credential: str) -> bytes:
         return hashlib.sha256(f"{kind}\0{credential}".encode()).digest()
 
-    def get(self, kind: str, credential: str) -> Principal | None:
+    def get(self, kind: str, credential: str, epoch: int) -> Principal | None:
+        """The principal cached for ``credential`` under the current ``epoch``, if any."""
         if self.ttl <= 0:
             return None
         entry = self._entries.get(self._key(kind, credential))
-        if entry is None or entry[0] < time.monotonic():
+        if entry is None or entry[0] < time.monotonic() or entry[1] != epoch:
             return None
-        return entry[1]
+        who = entry[2]
+        if who.expires_at is not None and who.expires_at <= now():
+            return None
+        return who
 
-    def put(self, kind: str, credential: str, principal: Principal) -> None:
+    def put(self, kind: str, credential: str, epoch: int, principal: Principal) -> None:
         if self.ttl <= 0:
             return
-        now = time.monotonic()
+        moment = time.monotonic()
         with self._lock:
             if len(self._entries) >= MAX_ENTRIES:
-                self._entries = {k: v for k, v in self._entries.items() if v[0] >= now}
+                self._entries = {k: v for k, v in self._entries.items() if v[0] >= moment}
                 if len(self._entries) >= MAX_ENTRIES:
                     self._entries.clear()
-            self._entries[self._key(kind, credential)] = (now + self.ttl, principal)
+            self._entries[self._key(kind, credential)] = (moment + self.ttl, epoch, principal)

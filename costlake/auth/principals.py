@@ -8,6 +8,7 @@ principal's org and ``account_ids``, so isolation never depends on how someone s
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from enum import StrEnum
 
 from costlake.auth.scopes import grants
@@ -35,6 +36,8 @@ class Principal:
     """The user's role (``admin`` or ``member``); None for an org-wide credential, which
     acts for the org as its operator does."""
     session_id: str | None = None
+    expires_at: datetime | None = None
+    """When the credential itself stops working (a key's expiry, a session token's)."""
 
     @property
     def is_admin(self) -> bool:

@@ -47,6 +47,7 @@ def principal_for_key(session: Session, secret: str) -> Principal | None:
         key_id=key.key_id,
         user_id=key.user.id if key.user is not None else None,
         role=key.user.role if key.user is not None else None,
+        expires_at=key.expires_at,
     )
 
 
@@ -77,6 +78,7 @@ def principal_for_session(session: Session, tokens: SessionTokens, token: str) -
         role=user.role,
         session_id=claims.session_id,
         key_id=claims.key_id,
+        expires_at=claims.expires_at,
     )
 
 

@@ -6,6 +6,7 @@ run :func:`migrate` at start-up, and open sessions from :func:`session_factory`;
 unit of work commits.
 """
 
+from costlake.db import epoch  # noqa: F401  (registers the credentials-epoch events)
 from costlake.db.engine import (
     create_engine,
     current_revision,

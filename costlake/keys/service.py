@@ -52,6 +52,7 @@ class AuthenticatedKey:
     scopes: frozenset[str]
     org: Org
     user: User | None
+    expires_at: datetime | None = None
 
     def has_scope(self, scope: str) -> bool:
         """Whether the key's scopes grant ``scope`` (see :mod:`costlake.auth.scopes`)."""
@@ -129,6 +130,7 @@ def authenticate(session: Session, secret: str) -> AuthenticatedKey | None:
             scopes=frozenset(key.scopes),
             org=key.org,
             user=key.user,
+            expires_at=key.expires_at,
         )
     return None
 

@@ -353,6 +353,7 @@ from costlake.db.models import (  # noqa: E402, F401
     anycost,
     audit,
     budgets,
+    credentials,
     identity,
     monitors,
     sources,

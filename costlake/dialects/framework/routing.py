@@ -22,6 +22,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from costlake.auth.principals import Principal
 from costlake.auth.scopes import registered
 from costlake.auth.service import anonymous_principal, principal_for_key, principal_for_session
+from costlake.dialects.framework.audit import record_write, route_action
 from costlake.dialects.framework.dialect import Dialect
 from costlake.dialects.framework.ratelimit import DEFAULT, effective_limit
 from costlake.dialects.framework.schemes import Credential, read_credential
@@ -45,6 +46,7 @@ def dialect_route_class(dialect: Dialect) -> type[APIRoute]:
     class DialectRoute(APIRoute):
         def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
             handler = super().get_route_handler()
+            action = route_action(dialect.name, self)  # None: not a write, not audited
 
             async def run(request: Request) -> Response:
                 request.state.dialect = dialect
@@ -57,6 +59,8 @@ def dialect_route_class(dialect: Dialect) -> type[APIRoute]:
                 except Exception as e:  # noqa: BLE001 - never a stack trace to the client
                     log.exception("unexpected error in %s %s", request.method, request.url.path)
                     response = dialect.render_error(e)
+                if action is not None and response.status_code < 400:
+                    await record_write(request, response, action)
                 decision = getattr(request.state, "rate_limit", None)
                 if decision is not None:
                     response.headers.update(dialect.rate_limit_headers.headers(decision))
@@ -96,6 +100,7 @@ def needs(dialect: Dialect, scope: str, *, rate_class: str = DEFAULT) -> Any:
             raise ApiAccessOff(f"API access is switched off for the org {who.org!r}")
         if not who.allows(scope):
             raise MissingScope(scope)
+        request.state.principal = who  # the audit log names it (framework.audit)
         return who
 
     principal.required_scope = scope  # type: ignore[attr-defined]
@@ -110,21 +115,28 @@ async def authenticate(dialect: Dialect, platform: Platform, request: Request) -
         if org is not None and dialect.anonymous_allowed:
             return await run_in_threadpool(_anonymous, platform, org)
         raise Unauthenticated("a credential is required", reason="missing")
-    who = platform.principals.get(credential.kind, credential.value)
-    if who is None:
-        who = await run_in_threadpool(_resolve, platform, credential)
-        if who is not None:
-            platform.principals.put(credential.kind, credential.value, who)
+    who = await run_in_threadpool(_resolve, platform, credential)
     if who is None:
         raise Unauthenticated("the API key is invalid, revoked or expired", reason="unknown")
     return who
 
 
 def _resolve(platform: Platform, credential: Credential) -> Principal | None:
+    """The cached principal while the credentials epoch stands still, else a fresh one (the
+    epoch is read first, so an answer is never filed under a newer epoch than it saw)."""
+    cache = platform.principals
+    epoch = platform.credentials_epoch() if cache.ttl > 0 else 0
+    who = cache.get(credential.kind, credential.value, epoch)
+    if who is not None:
+        return who
     with platform.session() as session:
         if credential.kind == "api_key":
-            return principal_for_key(session, credential.value)
-        return principal_for_session(session, platform.session_tokens, credential.value)
+            who = principal_for_key(session, credential.value)
+        else:
+            who = principal_for_session(session, platform.session_tokens, credential.value)
+    if who is not None:
+        cache.put(credential.kind, credential.value, epoch, who)
+    return who
 
 
 def _anonymous(platform: Platform, org: str) -> Principal:
