@@ -40,10 +40,14 @@ RAW = (
 
 
 def demo_files(size: int) -> list[Path]:
-    """``bench.run``'s demo data when it is complete; else the same data generated into a
+    """``bench.run``'s demo data when it is complete, or the custom-cost benchmark's (the
+    same generator, seed and days) once it is complete; else the same data generated into a
     folder of this benchmark's own (never another benchmark's, which may be mid-write)."""
     if (DATA / f"demo-{size}" / ".complete").exists():
         return dataset(size)
+    shared = DATA / f"customcost-demo-{size}"
+    if (shared / ".complete").exists():
+        return sorted(shared.glob("*.parquet"))
     from costlake.demo.generator import generate
 
     folder = DATA / f"cloudzero-demo-{size}"

@@ -48,6 +48,7 @@ register("line_items:read", "Read raw cost line items page by page (StackSpend).
 register("rollups:read", "Read daily cost totals per provider, service or category.")
 register("anomalies:read", "Read detected cost anomalies.")
 register("usage:write", "Send usage to be priced and stored (OpenTelemetry ingest).")
+register("billing:write", "Send billing line items that replace a source's billing month.")
 register("keys:read", "List the API keys and tokens of the org (a member: its own).")
 register("users:read", "Read the signed-in person's profile.")
 register("users:write", "Change the signed-in person's password and two-factor settings.")
