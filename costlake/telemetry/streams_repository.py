@@ -1,0 +1,95 @@
+"""Reading and writing ``telemetry_streams`` and ``telemetry_records``: only queries, each
+within one org's streams of one kind (``metric`` or ``allocation``)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from costlake.db.models.telemetry import TelemetryRecord, TelemetryStream
+from costlake.kit.clock import now
+
+
+class StreamRepository:
+    def __init__(self, session: Session, org_id: int, kind: str) -> None:
+        self.session, self.org_id, self.kind = session, org_id, kind
+
+    def get(self, name: str) -> TelemetryStream | None:
+        query = select(TelemetryStream).where(
+            TelemetryStream.org_id == self.org_id,
+            TelemetryStream.kind == self.kind,
+            TelemetryStream.name == name,
+        )
+        return self.session.scalars(query).one_or_none()
+
+    def names(self) -> list[str]:
+        query = (
+            select(TelemetryStream.name)
+            .where(TelemetryStream.org_id == self.org_id, TelemetryStream.kind == self.kind)
+            .order_by(TelemetryStream.name)
+        )
+        return list(self.session.scalars(query))
+
+    def claim(self, name: str, target: dict[str, Any] | None = None) -> TelemetryStream:
+        """The stream ``name``, created on first use, touched first thing so that two writers
+        of one stream take turns (the row's write lock is held to the commit)."""
+        stream = self.get(name)
+        moment = now()
+        if stream is None:
+            stream = TelemetryStream(
+                org_id=self.org_id,
+                kind=self.kind,
+                name=name,
+                target=target or {},
+                created_at=moment,
+                updated_at=moment,
+            )
+            self.session.add(stream)
+        else:
+            stream.updated_at = max(moment, stream.created_at)
+            if target is not None:
+                stream.target = target
+        self.session.flush()
+        return stream
+
+    def remove(self, stream: TelemetryStream) -> None:
+        self.session.execute(delete(TelemetryRecord).where(TelemetryRecord.stream_id == stream.id))
+        self.session.delete(stream)
+        self.session.flush()
+
+    def records(
+        self,
+        stream: TelemetryStream,
+        *,
+        start: datetime | None = None,
+        end: datetime | None = None,
+        granularity: str | None = None,
+        period_starts: Sequence[datetime] | None = None,
+    ) -> list[TelemetryRecord]:
+        """The stream's records whose period starts in [start, end), of one granularity,
+        or starting at one of ``period_starts``; in period order."""
+        query = select(TelemetryRecord).where(TelemetryRecord.stream_id == stream.id)
+        if start is not None:
+            query = query.where(TelemetryRecord.period_start >= start)
+        if end is not None:
+            query = query.where(TelemetryRecord.period_start < end)
+        if granularity is not None:
+            query = query.where(TelemetryRecord.granularity == granularity)
+        if period_starts is not None:
+            query = query.where(TelemetryRecord.period_start.in_(period_starts))
+        query = query.order_by(TelemetryRecord.period_start, TelemetryRecord.id)
+        return list(self.session.scalars(query))
+
+    def add(self, rows: Sequence[TelemetryRecord]) -> None:
+        self.session.add_all(rows)
+        self.session.flush()
+
+    def drop(self, rows: Sequence[TelemetryRecord]) -> int:
+        for row in rows:
+            self.session.delete(row)
+        self.session.flush()
+        return len(rows)
