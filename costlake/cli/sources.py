@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import sys
 from collections.abc import Callable, Iterator
-from datetime import date
+from datetime import date, timedelta
 from typing import TYPE_CHECKING, Annotated, Any
 
 import orjson
@@ -28,6 +28,7 @@ app = typer.Typer(
     cls=Group,
 )
 
+_DAY = timedelta(days=1)
 Org = Annotated[str, typer.Option(help="Tenant the source belongs to")]
 
 
@@ -165,7 +166,7 @@ def sync(
                 console.print(f"[bold red]error:[/] {escape(e.message)}", soft_wrap=True)
                 continue
             out.print(
-                f"synced {each}: {r.rows:,} rows, {r.days} days ({r.start} to {r.end}), "
+                f"synced {each}: {r.rows:,} rows, {r.days} days ({r.start} to {r.end - _DAY}), "
                 f"billed {r.billed}; replaced months {', '.join(r.months)}"
             )
     if failures:

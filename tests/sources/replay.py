@@ -62,7 +62,9 @@ def _answer(path: str, query: dict[str, list[str]]) -> tuple[int, object]:
 
 
 def _kind(path: str) -> str:
-    return "openai" if "organization/costs" in path else "datadog" if "usage" in path else "github"
+    if "billing/usage" in path:
+        return "github"
+    return "openai" if "organization/costs" in path else "datadog"
 
 
 @contextmanager
