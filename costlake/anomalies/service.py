@@ -19,8 +19,10 @@ the run: the last evaluated day is the last day with usage in the lake.
 
 from __future__ import annotations
 
+import hashlib
+import threading
 import uuid
-from collections import defaultdict
+from collections import OrderedDict, defaultdict
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
@@ -29,7 +31,7 @@ from typing import Any
 import numpy as np
 from sqlalchemy.orm import Session
 
-from costlake.anomalies.detector import SEASON_DAYS, Thresholds, detect, runs
+from costlake.anomalies.detector import SEASON_DAYS, Run, Thresholds, detect, runs
 from costlake.anomalies.monitors import monitors_of
 from costlake.anomalies.repository import AnomalyRepository
 from costlake.anomalies.schemas import (
@@ -125,8 +127,7 @@ def find_episodes(
     for monitor, series in daily_series(queries, org, first, last, monitors).items():
         count += len(series)
         for key, values in series.items():
-            flags = detect(np.array([float(v) for v in values]), first, t)
-            for run in runs(flags):
+            for run in _runs_of(values, first, t):
                 if first + timedelta(days=run.end) < evaluate_from:
                     continue
                 start, end = first + timedelta(days=run.start), first + timedelta(days=run.end)
@@ -144,6 +145,30 @@ def find_episodes(
                     )
                 )
     return Detection(episodes, evaluate_from, last, count)
+
+
+_memo: OrderedDict[tuple[bytes, date, Thresholds], list[Run]] = OrderedDict()
+_memo_lock = threading.Lock()
+MEMO_SIZE = 20_000
+"""Series whose episodes this process remembers: after an ingest most series are unchanged,
+and an unchanged series costs a hash instead of a pass of the detector."""
+
+
+def _runs_of(values: list[Decimal], first: date, t: Thresholds) -> list[Run]:
+    """The episodes (as day indexes) of one series starting on ``first``."""
+    y = np.array([float(v) for v in values])
+    key = (hashlib.blake2b(y.tobytes(), digest_size=16).digest(), first, t)
+    with _memo_lock:
+        hit = _memo.get(key)
+        if hit is not None:
+            _memo.move_to_end(key)
+            return hit
+    found = runs(detect(y, first, t))
+    with _memo_lock:
+        _memo[key] = found
+        while len(_memo) > MEMO_SIZE:
+            _memo.popitem(last=False)
+    return found
 
 
 Series = dict[tuple[Any, ...], list[Decimal]]

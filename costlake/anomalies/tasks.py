@@ -1,31 +1,80 @@
-"""Scheduled jobs of the anomalies domain: detection over every org's lake."""
+"""Scheduled jobs of the anomalies domain: detection over every org's lake, hourly and right
+after each ingest."""
 
 from __future__ import annotations
 
-from datetime import timedelta
-from typing import TYPE_CHECKING
+import logging
+import threading
+from collections import defaultdict
+from collections.abc import Sequence
+from contextlib import AbstractContextManager
+from datetime import date, timedelta
+from typing import TYPE_CHECKING, Protocol
+
+from sqlalchemy.orm import Session
 
 from costlake.anomalies.schemas import DetectionSummary
 from costlake.anomalies.service import detect_and_store, thresholds
+from costlake.config import Settings
+from costlake.lake.store import Lake
+from costlake.query.service import QueryService
 from costlake.tasks.registry import Job, JobRegistry
 
 if TYPE_CHECKING:
     from costlake.platform import Platform
 
+log = logging.getLogger(__name__)
+_org_locks: defaultdict[str, threading.Lock] = defaultdict(threading.Lock)
+"""One detection at a time per org in this process, so two ingests finishing together
+cannot both add the same new episode."""
 
-def detect_for_org(platform: Platform, org: str) -> DetectionSummary:
+
+class DetectionDeps(Protocol):
+    """What detection needs from the composition root (``costlake.platform.Platform``); its
+    ``queries`` (a query service with the platform's engine and cache) when it has one."""
+
+    settings: Settings
+    lake: Lake
+
+    def session(self) -> AbstractContextManager[Session]: ...
+
+
+def _queries(deps: DetectionDeps) -> QueryService:
+    queries = getattr(deps, "queries", None)
+    return queries if isinstance(queries, QueryService) else QueryService(deps.lake)
+
+
+def detect_for_org(
+    platform: DetectionDeps, org: str, *, since: date | None = None
+) -> DetectionSummary:
     """Detect the org's anomalies and store them, in one unit of work. Ingest of a new
     export and the scheduler both end here; a second run over unchanged data changes
-    nothing."""
+    nothing. ``since``: evaluate from that day on too (the first day an ingest touched)."""
     settings = platform.settings
-    with platform.session() as session:
+    with _org_locks[org], platform.session() as session:
         return detect_and_store(
             session,
-            platform.queries,
+            _queries(platform),
             org,
             thresholds(settings),
             lookback_days=settings.anomaly_lookback_days,
+            since=since,
         )
+
+
+def detect_after_ingest(
+    platform: DetectionDeps, org: str, periods: Sequence[str]
+) -> DetectionSummary | None:
+    """Re-evaluate ``org``'s anomalies after an ingest committed ``periods`` (``YYYY-MM``):
+    the usual last days and every day from the first touched month on, so a restated
+    month updates its episodes. Never raises: the ingest has succeeded whatever happens
+    here; a failure is logged and the hourly job runs detection again."""
+    try:
+        months = [date(int(p[:4]), int(p[5:7]), 1) for p in periods if p[:4].isdigit()]
+        return detect_for_org(platform, org, since=min(months) if months else None)
+    except Exception:
+        log.exception("anomaly detection after ingest into org %r failed (the job retries)", org)
+        return None
 
 
 def detect_all_orgs(platform: Platform) -> None:

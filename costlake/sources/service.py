@@ -1,8 +1,10 @@
-"""Ingest, then record the accounts seen: the one way billing files enter a platform.
+"""Ingest, then record the accounts seen and look for anomalies: the one way billing files
+enter a platform.
 
 The CLI, the server and scheduled source syncs all call :func:`ingest_files`, so none of
 them can forget the second half (an org whose accounts the metadata database does not
-know yet cannot grant them to users).
+know yet cannot grant them to users) nor leave new costs unexamined until the next hourly
+anomaly run.
 """
 
 from __future__ import annotations
@@ -15,6 +17,8 @@ from typing import Protocol
 from sqlalchemy.orm import Session
 
 from costlake.accounts.discovery import sync_accounts
+from costlake.anomalies.tasks import detect_after_ingest
+from costlake.config import Settings
 from costlake.ingest.pipeline import Ingestor, IngestResult, ProgressCallback
 from costlake.lake.store import Lake
 
@@ -23,6 +27,7 @@ class IngestDeps(Protocol):
     """What ingesting needs from the composition root (``costlake.platform.Platform``)."""
 
     lake: Lake
+    settings: Settings
 
     def ingestor(self) -> Ingestor: ...
 
@@ -43,7 +48,9 @@ def ingest_files(
     lake now holds.
 
     The lake commit comes first and stands on its own: if recording the accounts fails, the
-    error is raised, and the next ingest or the ``accounts.sync`` job records them.
+    error is raised, and the next ingest or the ``accounts.sync`` job records them. Anomaly
+    detection then re-evaluates the periods written; its failure is logged, never raised
+    (the ``anomalies.detect`` job runs it again).
     """
     result = deps.ingestor().ingest(
         paths,
@@ -55,4 +62,5 @@ def ingest_files(
     )
     with deps.session() as session:
         sync_accounts(session, deps.lake, org)
+    detect_after_ingest(deps, org, result.periods)
     return result

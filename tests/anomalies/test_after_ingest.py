@@ -1,0 +1,90 @@
+"""Detection right after every ingest (``sources.service.ingest_files``): a new bill's
+anomalies are stored without waiting for the hourly job, a restated month re-evaluates its
+days without duplicates (also a month older than the look-back), unchanged data costs no
+detector pass, and a failing detection never fails the ingest."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from datetime import timedelta
+from pathlib import Path
+
+import pyarrow.parquet as pq
+import pytest
+
+from costlake.anomalies import service
+from costlake.anomalies.records import list_anomalies
+from costlake.anomalies.schemas import Status
+from costlake.config import Settings
+from costlake.platform import Platform
+from costlake.sources.service import ingest_files
+from tests.anomalies.conftest import START, Bill
+from tests.anomalies.test_service import SPIKE_DAY, spiky_bill
+
+
+@pytest.fixture
+def platform(tmp_path: Path) -> Iterator[Platform]:
+    p = Platform.start(Settings(home=tmp_path / "home", anomaly_lookback_days=14))
+    yield p
+    p.close()
+
+
+def ingest(platform: Platform, bill: Bill, tmp: Path, name: str, source: str = "fixture") -> None:
+    path = tmp / f"{name}.parquet"
+    pq.write_table(bill.table(), path)
+    ingest_files(platform, [path], org="acme", source=source)
+
+
+def stored(platform: Platform) -> list[tuple[str, str, object, Status]]:
+    with platform.session() as s:
+        return sorted((a.id, a.monitor, a.start_date, a.status) for a in list_anomalies(s, "acme"))
+
+
+class TestAfterIngest:
+    def test_an_ingest_stores_its_anomalies(self, platform: Platform, tmp_path: Path) -> None:
+        ingest(platform, spiky_bill(), tmp_path, "bill")
+        found = stored(platform)
+        assert sorted(m for _, m, _, _ in found) == ["account_service", "provider_service"]
+        assert {day for _, _, day, _ in found} == {SPIKE_DAY}
+
+    def test_a_restated_month_outside_the_lookback_is_re_evaluated_without_duplicates(
+        self, platform: Platform, tmp_path: Path
+    ) -> None:
+        # the spike (day 50, in July) is older than the 14 days the hourly run looks at
+        ingest(platform, spiky_bill(), tmp_path, "bill")
+        before = stored(platform)
+        ingest(platform, spiky_bill(), tmp_path, "again")  # re-delivered as is
+        assert stored(platform) == before
+        ingest(platform, spiky_bill(factor=6.0), tmp_path, "restated")  # a larger spike
+        assert [(i, d) for i, _, d, _ in stored(platform)] == [(i, d) for i, _, d, _ in before]
+        ingest(platform, spiky_bill(factor=1.0), tmp_path, "restated-away")
+        assert {s for _, _, _, s in stored(platform)} == {Status.RESOLVED}
+        assert len(stored(platform)) == len(before)
+
+    def test_unchanged_series_cost_no_detector_pass(
+        self, platform: Platform, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        ingest(platform, spiky_bill(), tmp_path, "bill")
+        passes: list[int] = []
+        real = service.detect
+        monkeypatch.setattr(service, "detect", lambda *a, **k: passes.append(1) or real(*a, **k))
+        ingest(platform, spiky_bill(), tmp_path, "again")
+        assert passes == []
+        other = Bill().add(START + timedelta(days=60), 1.0, service="AWS Lambda")
+        ingest(platform, other, tmp_path, "lambda", source="other")  # only its series are new
+        assert len(passes) == 1  # Lambda's (both monitors see the same values: one pass)
+
+    def test_a_failing_detection_is_logged_and_the_ingest_stands(
+        self, platform: Platform, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        caplog: pytest.LogCaptureFixture,
+    ) -> None:  # fmt: skip
+        def broken(*args: object, **kwargs: object) -> None:
+            raise RuntimeError("detector down")
+
+        monkeypatch.setattr("costlake.anomalies.tasks.detect_and_store", broken)
+        with caplog.at_level(logging.ERROR, logger="costlake.anomalies.tasks"):
+            ingest(platform, spiky_bill(), tmp_path, "bill")
+        assert not platform.lake.snapshot("acme").is_empty
+        assert stored(platform) == []
+        assert "anomaly detection after ingest into org 'acme' failed" in caplog.text
