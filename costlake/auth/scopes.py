@@ -44,14 +44,20 @@ register("accounts:read", "List the cloud accounts and sources seen in the org's
 register("keys:write", "Create and revoke API keys of the org.")
 register("insights:read", "Read the org's saved insights (named filters and groupings).")
 register("insights:write", "Create, change and delete the org's saved insights.")
+register("budgets:read", "Read the org's budgets and the views they watch.")
+register("budgets:write", "Create, change and delete the org's budgets; create views.")
 register("line_items:read", "Read raw cost line items page by page (StackSpend).")
 register("rollups:read", "Read daily cost totals per provider, service or category.")
 register("anomalies:read", "Read detected cost anomalies.")
 register("usage:write", "Send usage to be priced and stored (OpenTelemetry ingest).")
 register("billing:write", "Send billing line items that replace a source's billing month.")
+register("telemetry:write", "Send and delete unit-metric and allocation telemetry streams.")
 register("keys:read", "List the API keys and tokens of the org (a member: its own).")
 register("users:read", "Read the signed-in person's profile.")
 register("users:write", "Change the signed-in person's password and two-factor settings.")
+register("orgs:read", "Read the org's name, settings and (admins) its statistics.")
+register("orgs:write", "Rename the org, or close it and delete all its data (admins).")
+register("audit:read", "Read and export the org's audit log of writes (admins).")
 
 
 def registered() -> list[Scope]:

@@ -174,11 +174,11 @@ def _item(item: Any, where: str) -> tuple[dict[str, str], str]:
         FIELDS["timestamp"]: at.isoformat(sep=" "),
         FIELDS["cost"]: _number(item["cost"], f"{where}.cost"),
     }
-    for field in ("service", "description"):
-        if item.get(field) is not None:
+    for field in ("service", "description"):  # null is refused, as the document types them
+        if field in item:
             row[FIELDS[field]] = _text(item[field], f"{where}.{field}")
-    metadata = item.get("metadata")
-    if metadata is not None:
+    if "metadata" in item:
+        metadata = item["metadata"]
         if not isinstance(metadata, dict):
             raise InvalidInput(f"{where}.metadata: must be an object of strings")
         for key, value in metadata.items():

@@ -26,7 +26,7 @@ class CloudZero(DialectBase):
     name = "cloudzero"
     title = "CloudZero API (served by costlake)"
     version = "2.0.0"
-    path_prefixes = ("/v2",)
+    path_prefixes = ("/v2", "/v1/telemetry")
     schemes = (
         ApiKeyScheme("raw", (CLOUDZERO_KEY,)),
         ApiKeyScheme("bearer", (CLOUDZERO_KEY,)),

@@ -25,6 +25,7 @@ OPERATIONS = [
     "getOneInsight",
     "updateOneInsight",
     "deleteOneInsight",
+    "createAnyCostBillingDrop",
 ]
 CONFIG = Path(__file__).with_name("schemathesis.toml")
 
