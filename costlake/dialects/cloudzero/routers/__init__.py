@@ -17,11 +17,20 @@ ERRORS: dict[int | str, dict[str, Any]] = {
 
 
 def build_router(dialect: Dialect) -> APIRouter:
-    from costlake.dialects.cloudzero.routers import anycost, billing, insights, telemetry
+    from costlake.dialects.cloudzero.routers import (
+        anycost,
+        billing,
+        budgets,
+        insights,
+        telemetry,
+        views,
+    )
 
     router = APIRouter(route_class=dialect_route_class(dialect), responses=ERRORS)
     billing.add_routes(router, dialect)
     insights.add_routes(router, dialect)
+    budgets.add_routes(router, dialect)
+    views.add_routes(router, dialect)
     anycost.add_routes(router, dialect)
     telemetry.add_routes(router, dialect)
     return router
