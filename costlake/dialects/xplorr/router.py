@@ -69,6 +69,7 @@ def build_router(dialect: Dialect) -> APIRouter:
     from costlake.dialects.xplorr.routes_auth import add_auth_routes
     from costlake.dialects.xplorr.routes_orgs import add_org_routes
     from costlake.dialects.xplorr.routes_people import add_people_routes
+    from costlake.dialects.xplorr.routes_sso import add_sso_routes
     from costlake.dialects.xplorr.routes_twofa import add_two_factor_routes
     from costlake.dialects.xplorr.routes_webauthn import add_webauthn_routes
 
@@ -81,6 +82,7 @@ def build_router(dialect: Dialect) -> APIRouter:
     add_auth_routes(router, dialect, work)
     add_two_factor_routes(router, dialect, work)
     add_webauthn_routes(router, dialect, work)
+    add_sso_routes(router, dialect, work)
     add_org_routes(router, dialect, work)  # before /users/{user_id}
     add_people_routes(router, dialect, work)
     add_audit_routes(router, dialect, work)
