@@ -8,6 +8,7 @@ from typing import Annotated
 import duckdb
 import typer
 
+from costlake.cli.audit import audited
 from costlake.cli.context import console, handle_errors, open_platform, out, row_progress
 from costlake.ingest.files import collect, file_format_of
 from costlake.sources.service import ingest_files
@@ -48,6 +49,7 @@ def estimate_rows(paths: list[Path]) -> int | None:
 
 
 @handle_errors
+@audited("ingest", target=lambda kw: f"source {kw['source'] or '(detected)'}")
 def ingest(
     paths: Annotated[
         list[Path],

@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
+from costlake.cli.audit import audited
 from costlake.cli.context import HELP_OPTIONS, db_session, handle_errors, out
 from costlake.cli.help import Command, Group
 from costlake.errors import InvalidInput
@@ -20,6 +21,7 @@ app = typer.Typer(
 
 @app.command("create", cls=Command)
 @handle_errors
+@audited("keys.create", target=lambda kw: f"key {kw['name']}")
 def create(
     org: Annotated[str, typer.Option(help="Org the key belongs to (created on first use)")],
     name: Annotated[str, typer.Option(help="A name to recognise the key by")],
@@ -89,6 +91,7 @@ def list_(
 
 @app.command("revoke", cls=Command)
 @handle_errors
+@audited("keys.revoke", target=lambda kw: f"key {kw['key']}")
 def revoke(
     key: Annotated[str, typer.Argument(help="Key id or prefix")],
     org: Annotated[str, typer.Option(help="Org the key belongs to")],

@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
+from costlake.cli.audit import audited
 from costlake.cli.context import HELP_OPTIONS, db_session, handle_errors, out
 from costlake.cli.help import Command, Group
 from costlake.errors import InvalidInput
@@ -39,6 +40,7 @@ def _password(from_stdin: bool) -> str:
 
 @app.command("create", cls=Command)
 @handle_errors
+@audited("users.create", target=lambda kw: f"user {kw['email']}")
 def create(
     org: Annotated[str, typer.Option(help="Org the user belongs to (created on first use)")],
     email: Annotated[str, typer.Option(help="The user's e-mail address, used to sign in")],
@@ -93,6 +95,7 @@ def list_(
 
 @app.command("set-password", cls=Command)
 @handle_errors
+@audited("users.set-password", target=lambda kw: f"user {kw['email']}")
 def set_password(
     org: Annotated[str, typer.Option(help="Org of the user")],
     email: Annotated[str, typer.Option(help="The user's e-mail address or id")],
@@ -111,6 +114,7 @@ def set_password(
 
 @app.command("deactivate", cls=Command)
 @handle_errors
+@audited("users.deactivate", target=lambda kw: f"user {kw['email']}")
 def deactivate(
     org: Annotated[str, typer.Option(help="Org of the user")],
     email: Annotated[str, typer.Option(help="The user's e-mail address or id")],
