@@ -18,7 +18,8 @@ from costlake.errors import InvalidInput
 from costlake.kit.jsonout import decimal_text
 
 if TYPE_CHECKING:
-    from costlake.anomalies.schemas import Anomaly
+    from costlake.anomalies.schemas import Anomaly, Monitor
+    from costlake.query.model import Filter
 
 app = typer.Typer(
     help="Find and review cost anomalies.",
@@ -123,6 +124,95 @@ def status(
     with db_session() as session:
         a = set_status(session, org, anomaly, new_status, by)
     out.print(f"anomaly {a.id}: {a.status.value} (by {a.status_changed_by})")
+
+
+monitors_app = typer.Typer(
+    help="Custom monitors: series over any filter, watched beside the two built in.",
+    no_args_is_help=True,
+    context_settings=HELP_OPTIONS,
+    cls=Group,
+)
+app.add_typer(monitors_app, name="monitors")
+
+
+@monitors_app.command("add", cls=Command)
+@handle_errors
+def monitors_add(
+    name: Annotated[str, typer.Argument(help="Monitor name (lower-case, unique in the org)")],
+    org: Annotated[str, typer.Option(help="Tenant to watch")] = "default",
+    dimension: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--dimension",
+            metavar="KEY",
+            help="A series per value of this FOCUS column or tag:<key>, besides provider "
+            "and service; repeatable",
+        ),
+    ] = None,
+    filter_: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--filter",
+            metavar="FILTER",
+            help="KEY=VALUE, KEY=A|B, KEY!=A|B or KEY~TEXT; repeatable",
+        ),
+    ] = None,
+    by: Annotated[str | None, typer.Option(help="Who adds it (name or email)")] = None,
+) -> None:
+    """Add a monitor; the next detection (after an ingest, hourly, or `detect`) runs it."""
+    from costlake.anomalies.monitors import add_monitor
+    from costlake.cli.query import parse_filter
+
+    filters = [parse_filter(f) for f in filter_ or []]
+    with db_session() as session:
+        m = add_monitor(session, org, name, dimensions=dimension or [], filters=filters, by=by)
+    out.print(f"monitor {m.name}: {_describe(m)}")
+
+
+@monitors_app.command("list", cls=Command)
+@handle_errors
+def monitors_list(
+    org: Annotated[str, typer.Option(help="Tenant whose monitors to list")] = "default",
+) -> None:
+    """List the org's monitors: the two built in, then its own."""
+    from costlake.anomalies.monitors import list_monitors
+    from costlake.anomalies.schemas import DEFAULT_MONITORS
+
+    with db_session() as session:
+        custom = list_monitors(session, org)
+    table = Table("monitor", "series per", "over", "kind")
+    for m in DEFAULT_MONITORS:
+        table.add_row(m.name, ", ".join(m.dimensions), "every usage charge", "built in")
+    for m in custom:
+        over = "; ".join(_filter_text(f) for f in m.filters) or "every usage charge"
+        table.add_row(m.name, ", ".join(m.dimensions), over, "custom")
+    out.print(table)
+
+
+@monitors_app.command("remove", cls=Command)
+@handle_errors
+def monitors_remove(
+    name: Annotated[str, typer.Argument(help="Monitor name")],
+    org: Annotated[str, typer.Option(help="Tenant the monitor belongs to")] = "default",
+) -> None:
+    """Remove a custom monitor; the anomalies it found are kept."""
+    from costlake.anomalies.monitors import remove_monitor
+
+    with db_session() as session:
+        remove_monitor(session, org, name)
+    out.print(f"monitor {name} removed (its anomalies are kept)")
+
+
+def _filter_text(f: Filter) -> str:
+    sign = {"eq": "=", "in": "=", "not_in": "!=", "contains": "~"}.get(
+        f.op.value, f" {f.op.value} "
+    )
+    return f"{f.key}{sign}{'|'.join(f.values)}"
+
+
+def _describe(m: Monitor) -> str:
+    over = "; ".join(_filter_text(f) for f in m.filters) or "every usage charge"
+    return f"a series per {', '.join(m.dimensions)}, over {over}"
 
 
 def _date(value: str, option: str) -> date:

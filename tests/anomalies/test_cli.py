@@ -83,3 +83,38 @@ class TestList:
         assert [a["id"] for a in dismissed] == [anomaly_id]
         code, _, err = run("status", anomaly_id, "gone", "--by", "ann", "--org", "acme")
         assert code == 2 and "unknown status 'gone'" in err
+
+
+class TestMonitors:
+    def test_add_list_detect_and_remove(self, home: Path) -> None:
+        code, out, err = run(
+            "monitors", "add", "ec2-us", "--org", "acme", "--dimension", "RegionId",
+            "--filter", "ServiceName=Amazon EC2", "--by", "ann",
+        )  # fmt: skip
+        assert code == 0, err
+        assert "ProviderName, ServiceName, RegionId, over ServiceName=Amazon EC2" in out
+        code, out, _ = run("monitors", "list", "--org", "acme")
+        assert code == 0 and "provider_service" in out and "ec2-us" in out and "custom" in out
+        code, out, _ = run("detect", "--org", "acme")
+        assert code == 0 and "3 new" in out  # the two built in and ec2-us
+        found = json.loads(run("list", "--org", "acme", "--output", "json")[1])
+        assert sorted(a["monitor"] for a in found) == [
+            "account_service", "ec2-us", "provider_service",
+        ]  # fmt: skip
+        code, out, _ = run("monitors", "remove", "ec2-us", "--org", "acme")
+        assert code == 0 and "its anomalies are kept" in out
+        assert "ec2-us" not in run("monitors", "list", "--org", "acme")[1]
+        code, _, err = run("monitors", "remove", "ec2-us", "--org", "acme")
+        assert code == 2 and "no custom monitor 'ec2-us'" in err
+
+    @pytest.mark.parametrize(
+        "args, says",
+        [
+            (["add", "x", "--org", "acme", "--filter", "nonsense"], "must look like KEY=VALUE"),
+            (["add", "x", "--org", "acme", "--dimension", "Colour"], "unknown dimension"),
+            (["add", "x", "--org", "acme"], "without a filter or an extra dimension"),
+        ],
+    )
+    def test_mistakes_are_one_line(self, home: Path, args: list[str], says: str) -> None:
+        code, _, err = run("monitors", *args)
+        assert code == 2 and says in err and len(err.strip().splitlines()) == 1, err
