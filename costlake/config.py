@@ -98,8 +98,8 @@ class Settings(BaseSettings):
     or ``off``; unset, sign-up is open until some org has an admin, invite-only after."""
 
     smtp_host: str | None = None
-    """SMTP server that mails leave through (e-mail verification, password resets); unset,
-    no mail is sent and a warning is logged."""
+    """SMTP server that mails leave through (e-mail verification, password resets, budget
+    alerts); unset, no mail is sent and a warning is logged."""
 
     smtp_port: int = Field(default=25, ge=1, le=65535)
     """Port of the SMTP server (plain SMTP; use a local relay for TLS and credentials)."""

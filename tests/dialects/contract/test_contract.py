@@ -203,7 +203,10 @@ class TestPathsAndMethods:
     ) -> None:
         with world.client() as c:
             for prefix in dialect.path_prefixes:
-                assert_error(dialect, c.get(f"{prefix}/no-such-thing-{secrets.token_hex(3)}"), 404)
+                # Three segments deep: one segment under a prefix may be a resource name
+                # (CloudZero's DELETE /v1/telemetry/{stream_name} answers GET with 405).
+                unknown = f"{prefix}/no-such-thing-{secrets.token_hex(3)}/at/all"
+                assert_error(dialect, c.get(unknown), 404)
 
     def test_a_wrong_method_is_405_with_allow(self, world: World, dialect: Dialect) -> None:
         method, path, _ = probe(dialect)
