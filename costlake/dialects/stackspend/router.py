@@ -68,6 +68,12 @@ ERRORS: dict[int | str, dict[str, Any]] = {
     429: {"model": ErrorResponse, "description": "Too many requests"},
     500: {"model": ErrorResponse, "description": "Unexpected server error"},
 }
+TOO_LARGE: dict[int | str, dict[str, Any]] = {
+    413: {
+        "model": ErrorResponse,
+        "description": "PAYLOAD_TOO_LARGE: the body is over 16 MiB (after gzip, too)",
+    }
+}
 
 
 def build_router(dialect: Dialect) -> APIRouter:
@@ -184,7 +190,7 @@ def build_router(dialect: Dialect) -> APIRouter:
     for path, kind in paths:
         router.add_api_route(
             path, endpoint(kind), methods=["POST"], response_model=IngestResponse,
-            openapi_extra=body(kind),
+            openapi_extra=body(kind), responses=TOO_LARGE,
         )  # fmt: skip
 
     return router

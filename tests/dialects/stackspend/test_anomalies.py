@@ -92,3 +92,30 @@ class TestAnomalies:
         with world.client() as c:
             r = c.get(PATH, headers=world.headers(["anomalies:read"], org="globex"))
         assert r.json()["data"] == []
+
+
+class TestOneEventTwoMonitors:
+    def test_an_event_two_monitors_recorded_is_listed_once(self, world: World) -> None:
+        """The engine keeps one record per monitor (provider x service, sub account x
+        service); StackSpend's record names no monitor, so the listing shows the event once."""
+        with world.platform.session() as s:
+            org = get_or_create_org(s, "dupes")
+            for monitor, account, start, end in (
+                ("provider_service", None, 5, 7),
+                ("account_service", "111", 6, 7),
+                ("account_service", "111", 20, 20),  # another event of the same series
+            ):
+                s.add(
+                    models.Anomaly(
+                        id=str(uuid.uuid4()), org_id=org.id, monitor=monitor,
+                        series_key=f"{monitor}-{account}", provider_type="aws",
+                        service="Amazon EC2", sub_account_id=account, currency="USD",
+                        alert_type="spend_spike", severity="high", status="new",
+                        start_date=date(2025, 3, start), end_date=date(2025, 3, end),
+                        detected_date=date(2025, 3, start), expected_cost="10",
+                        actual_cost="90", deviation_percent=800.0, contributors=[],
+                    )
+                )  # fmt: skip
+        with world.client() as c:
+            r = c.get(PATH, headers=world.headers(["anomalies:read"], org="dupes"))
+        assert [a["detected_date"][:10] for a in r.json()["data"]] == ["2025-03-20", "2025-03-05"]

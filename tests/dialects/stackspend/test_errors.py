@@ -1,18 +1,26 @@
 """Every error code of the StackSpend document, reached over HTTP, each in the
-``{data: null, error: {code, message}, meta: {}}`` envelope."""
+``{data: null, error: {code, message}, meta: {}}`` envelope, and the codes costlake adds
+(NOT_FOUND, METHOD_NOT_ALLOWED, SERVICE_UNAVAILABLE here; PAYLOAD_TOO_LARGE in
+``test_otel.py``)."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import httpx
 import pytest
 
 from costlake.dialects.stackspend.dialect import STACKSPEND_KEY
+from costlake.ingest.pipeline import Ingestor
 from costlake.keys.service import authenticate, revoke_key
+from costlake.lake import manifest as mf
 from costlake.lineitems import service
 from tests.dialects.stackspend.conftest import OFF, World
+from tests.lake.helpers import focus_file
 
 ITEMS = "/api/v1/public/line-items"
 ROLLUPS = "/api/v1/public/rollups/daily"
+ANOMALIES = "/api/v1/public/anomalies"
 DATES = {"start_date": "2024-08-01", "end_date": "2024-08-31"}
 
 
@@ -59,6 +67,7 @@ class TestPermissions:
         [
             (ITEMS, DATES, "line_items:read"),
             (ROLLUPS, {**DATES, "group_by": "service"}, "rollups:read"),
+            (ANOMALIES, {}, "anomalies:read"),
         ],
     )
     def test_a_key_without_the_scope_gets_invalid_scope(
@@ -125,6 +134,23 @@ class TestLimitsAndFailures:
         delay = int(answers[60].headers["Retry-After"])
         assert f"retry after {delay} seconds" in message and 0 <= delay <= 60
         assert answers[59].headers["X-RateLimit-Limit"] == "60"
+
+    def test_a_damaged_lake_partition_is_service_unavailable_naming_it(
+        self, world: World, tmp_path: Path
+    ) -> None:
+        lake = world.platform.lake
+        for month in (9, 10):
+            path = focus_file(tmp_path / f"{month}.parquet", month=month, rows=20, cost="1")
+            Ingestor(lake).ingest([path], org="damaged", source="aws")
+        org_dir = lake.org_dir("damaged")
+        part = next(p for p in mf.read(org_dir, "damaged").partitions if p.period == "2024-10")
+        (org_dir / part.files[0]).write_bytes(b"PAR1")
+        with world.client() as c:
+            r = c.get(ITEMS, params={"start_date": "2024-10-01", "end_date": "2024-10-31"},
+                      headers=world.headers(org="damaged"))  # fmt: skip
+        message = refused(r, 503, "SERVICE_UNAVAILABLE")
+        assert "aws/2024-10 of org 'damaged' is damaged" in message
+        assert str(org_dir) not in r.text
 
     def test_an_unexpected_failure_is_internal_error_without_details(
         self, world: World, monkeypatch: pytest.MonkeyPatch
