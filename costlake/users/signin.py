@@ -19,7 +19,7 @@ from costlake.keys.service import authenticate as authenticate_key
 from costlake.kit.clock import now
 from costlake.kit.secretbox import SecretBox
 from costlake.orgs.service import get_or_create_org
-from costlake.users import invitations, onetime, passwords, sessions, signup, totp
+from costlake.users import invitations, onetime, passwords, sessions, signup, sso, totp
 from costlake.users.mail import Mailer
 from costlake.users.repository import UserRepository
 from costlake.users.schemas import Challenge, Mail, TokenPair
@@ -96,6 +96,8 @@ class SignIn:
                 "this e-mail address belongs to several organizations: send organization"
             )
         user = matching[0]
+        if sso.password_refused(session, user):
+            raise PermissionDenied("this organization signs in through single sign-on (SAML)")
         if user.password_hash and passwords.needs_rehash(user.password_hash):
             user.password_hash = passwords.hash_password(password)
         if user.totp_enabled_at is not None:

@@ -145,6 +145,19 @@ def delete_config(session: Session, who: Principal) -> None:
 # signing in
 
 
+def password_refused(session: Session, user: User) -> bool:
+    """Whether ``user`` must sign in through the org's IdP: SSO is on and enforced for
+    their domain and they are not an admin (admins keep their password, so a broken IdP
+    configuration can still be fixed)."""
+    if user.role == "admin":
+        return False
+    config = config_of(session, user.org_id)
+    return bool(
+        config is not None and config.enabled and config.enforced
+        and user.email.rpartition("@")[2] == config.domain
+    )  # fmt: skip
+
+
 def check(session: Session, email: str) -> SsoCheck:
     domain = str(email).strip().lower().rpartition("@")[2]
     config = _by_domain(session, domain) if domain else None

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.dialects.xplorr.conftest import World
+from tests.dialects.xplorr.conftest import PASSWORD, World
 from tests.dialects.xplorr.saml_idp import ENTITY_ID, IdentityProvider
 from tests.dialects.xplorr.test_auth import error
 from tests.users.conftest import free_port
@@ -152,7 +152,14 @@ class TestSamlSignIn:
                 ]
                 is True
             )
+            # enforced: a member's password no longer signs in; the admin's still does
+            world.user("mo@hooli.io", role="member", org="hooli")
+            login = {"email": "mo@hooli.io", "password": PASSWORD}
+            r = c.post("/api/v1/auth/login", json=login)
+            assert "single sign-on" in error(r, 403, "FORBIDDEN")
+            world.login("kim@hooli.io")
             assert c.delete(CONFIG, headers=admin).status_code == 200
+            assert c.post("/api/v1/auth/login", json=login).status_code == 200
             assert (
                 c.get("/api/v1/auth/sso/check", params={"email": "a@hooli.io"}).json()[
                     "sso_enabled"
