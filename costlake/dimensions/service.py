@@ -8,6 +8,9 @@ never learns a tag key or a value that only other accounts' charges carry.
 
 from __future__ import annotations
 
+from sqlalchemy.orm import Session
+
+from costlake.allocation.service import stream_names
 from costlake.errors import InvalidInput
 from costlake.query.compile import TABLE, account_predicate, ident
 from costlake.query.model import DIMENSIONS
@@ -33,6 +36,18 @@ def tag_keys(
         f"{_where(account_ids)}) AS t WHERE k IS NOT NULL AND k <> '' ORDER BY k"
     )
     return [str(r["k"]) for r in queries.engine.rows(sql, files)]
+
+
+def org_dimensions(
+    queries: QueryService,
+    session: Session,
+    org: str,
+    *,
+    account_ids: tuple[str, ...] | None = None,
+) -> tuple[list[str], list[str]]:
+    """What an org's dimension listing adds to the standard ones: the tag keys of its
+    charges (within the grant) and the names of its allocation streams, each sorted."""
+    return tag_keys(queries, org, account_ids=account_ids), stream_names(session, org)
 
 
 def dimension_values(

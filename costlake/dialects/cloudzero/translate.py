@@ -14,6 +14,7 @@ from datetime import UTC, date, datetime, time
 from decimal import Decimal
 from typing import Any
 
+from costlake.allocation.schemas import Split
 from costlake.dialects.cloudzero.dimensions import Dimension, resolve
 from costlake.errors import InvalidInput
 from costlake.query.model import CostQuery, Filter, FilterOp, Granularity, Metric, QueryResult
@@ -106,9 +107,12 @@ def value_rules(
 
 
 def filters(spec: Mapping[str, Any] | None) -> list[Filter]:
-    """A billing ``filter``: dimensions combined with AND, values of one dimension with OR."""
+    """A billing ``filter``: dimensions combined with AND, values of one dimension with OR
+    (allocation dimensions apart: :func:`split_of`)."""
     out: list[Filter] = []
     for dim, include, exclude in value_rules(spec, "filter"):
+        if dim.stream is not None:
+            continue
         if include:
             out.append(Filter(dim.column, FilterOp.IN, include))
         if exclude:
@@ -116,10 +120,29 @@ def filters(spec: Mapping[str, Any] | None) -> list[Filter]:
     return out
 
 
+def split_of(dims: Sequence[Dimension], spec: Mapping[str, Any] | None) -> Split | None:
+    """The allocation split a question asks: the one allocation stream among ``group_by``
+    (its position there) and ``filter`` (elements kept or left out); None without one."""
+    rules = [r for r in value_rules(spec, "filter") if r[0].stream is not None]
+    named = {d.stream for d in dims if d.stream} | {d.stream for d, _, _ in rules}
+    if len(named) > 1:
+        raise InvalidInput("group_by: one allocation dimension per question")
+    if not named:
+        return None
+    (stream,) = named
+    assert stream is not None
+    position = next((i for i, d in enumerate(dims) if d.stream == stream), None)
+    include = tuple(v for _, inc, _ in rules for v in inc)
+    exclude = tuple(v for _, _, exc in rules for v in exc)
+    return Split(stream, position, include, exclude)
+
+
 @dataclass(frozen=True, slots=True)
 class BillingQuestion:
     query: CostQuery
     dimensions: tuple[Dimension, ...]
+    split: Split | None = None
+    """Cost split by an allocation stream's elements (core: :mod:`costlake.allocation`)."""
 
 
 def billing_query(
@@ -145,13 +168,13 @@ def billing_query(
         first,
         last,
         granularity=GRANULARITY[granularity or DEFAULT_GRANULARITY],
-        group_by=tuple(d.column for d in dims),
+        group_by=tuple(d.column for d in dims if d.stream is None),
         filters=tuple(where),
         metric=kind.metric,
         account_ids=account_ids,
         order_by_cost=False,
     )
-    return BillingQuestion(query, tuple(dims))
+    return BillingQuestion(query, tuple(dims), split_of(dims, filter))
 
 
 def timestamp(moment: datetime) -> str:
@@ -163,10 +186,10 @@ def series(result: QueryResult, dims: Sequence[Dimension]) -> list[dict[str, Any
     """One item per group, the largest total cost first (ties by group values): its
     ``group`` and its ``cost`` points in time order (buckets without charges are left out;
     a cumulative answer is one point at the range's start)."""
-    q = result.query
+    q, columns = result.query, result.columns.groups
     groups: dict[tuple[str, ...], list[tuple[datetime, Decimal]]] = {}
     for row in result.rows:
-        key = tuple(NOT_SET if row[c] is None else str(row[c]) for c in q.group_by)
+        key = tuple(NOT_SET if row[c] is None else str(row[c]) for c in columns)
         at = row.get("period", q.start)
         groups.setdefault(key, []).append((at, row["cost"] or Decimal(0)))  # type: ignore[arg-type]
     totals = {k: sum((v for _, v in pts), Decimal(0)) for k, pts in groups.items()}

@@ -6,6 +6,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
+from costlake.allocation import service as allocation
 from costlake.auth.principals import Principal
 from costlake.dialects.cloudzero import dimensions, translate
 from costlake.dialects.cloudzero.dialect import BILLING
@@ -15,7 +16,7 @@ from costlake.dialects.framework.dialect import Dialect
 from costlake.dialects.framework.pagination import LinkPages
 from costlake.dialects.framework.routing import needs
 from costlake.dialects.runner import run_blocking
-from costlake.dimensions.service import tag_keys
+from costlake.dimensions.service import org_dimensions
 from costlake.kit.pagination import page_of
 from costlake.platform import Platform
 
@@ -36,10 +37,13 @@ def add_routes(router: APIRouter, dialect: Dialect) -> None:
     async def get_billing_dimensions(request: Request, who: reader) -> Response:
         """Returns a list of dimensions available for use in the getBillingCosts API."""
         platform: Platform = request.app.state.platform
-        keys = await run_blocking(
-            request, lambda: tag_keys(platform.queries, who.org, account_ids=who.account_ids)
-        )
-        data = [{"id": d.id, "name": d.name, "type": d.type} for d in dimensions.listing(keys)]
+
+        def read() -> tuple[list[str], list[str]]:
+            with platform.session() as s:
+                return org_dimensions(platform.queries, s, who.org, account_ids=who.account_ids)
+
+        found = await run_blocking(request, read)
+        data = [{"id": d.id, "name": d.name, "type": d.type} for d in dimensions.listing(*found)]
         return dialect.success({"data": data})
 
     @router.post(
@@ -59,7 +63,10 @@ def add_routes(router: APIRouter, dialect: Dialect) -> None:
         def answer() -> tuple[list[dict[str, object]], dict[str, object]]:
             snapshot = platform.lake.snapshot(who.org)
             wanted = PAGES.request(cursor, limit, generation=snapshot.generation)
-            result = platform.queries.run(who.org, ask.query, snapshot=snapshot)
+            with platform.session() as s:
+                result = allocation.run(
+                    platform.queries, s, who.org, ask.query, ask.split, snapshot=snapshot
+                )
             page = page_of(translate.series(result, ask.dimensions), wanted)
             url = str(request.url.remove_query_params(["cursor", "limit"]))
             links = PAGES.meta(page, url, {}, generation=snapshot.generation)
