@@ -219,7 +219,7 @@ def _columns(data: BudgetInput, account_ids: tuple[str, ...] | None) -> dict[str
             {"threshold": decimal_text(r.threshold), "recipients": list(r.recipients)}
             for r in data.notifications
         ],
-        "account_ids": None if account_ids is None else sorted(account_ids),
+        "account_ids": None if account_ids is None else sorted(set(account_ids)),
     }
 
 

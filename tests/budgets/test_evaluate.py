@@ -100,6 +100,12 @@ class TestEvaluation:
         e = evaluation(platform, make(platform), date(2024, 12, 5))
         assert (e.actual, e.forecast, e.days_with_data, e.reached) == (0, 0, 0, ())
 
+    def test_an_org_without_any_data_has_nothing(self, platform: Platform) -> None:
+        with platform.session() as s:
+            budget = service.create(s, "globex", BudgetInput("x", Decimal(1), "monthly"))
+        e = evaluate(platform.queries, budget, None, TENTH)
+        assert (e.actual, e.forecast, e.reached) == (0, 0, ())
+
     def test_thresholds_reached_by_actual_spend(self, platform: Platform) -> None:
         budget = make(platform, notifications=(rule(50), rule(75), rule(76), rule(100)))
         e = evaluation(platform, budget, TENTH)  # 1,500 of 2,000: 75%

@@ -190,3 +190,28 @@ class TestEvaluation:
         e = evaluate(cz.platform.queries, budget, v, date(2024, 8, 31))
         assert e.actual == Decimal(expected) and e.days_with_data == last_day.day
         assert budget.account_ids is None
+
+    def test_a_user_keys_budget_sees_only_the_granted_accounts(self, cz: World) -> None:
+        from costlake.accounts.service import grant_accounts, list_accounts
+        from costlake.orgs.service import get_or_create_user, get_org
+
+        with cz.platform.session() as s:
+            org = get_org(s, "globex")
+            user = get_or_create_user(s, org, "budgets@globex.test")
+            grant_accounts(
+                s, user, [a for a in list_accounts(s, org) if a.account_id == "222222222222"]
+            )
+        key = cz.key("globex", ["budgets:write"], user=user)
+        with cz.server.client(Authorization=key) as c:
+            made = c.post("/v2/budgets", json=CLOUD).json()["data"]
+        [(expected,)] = cz.sql(
+            "globex",
+            "SELECT sum(EffectiveCost) FROM costs WHERE (SubAccountId = '222222222222' "
+            "OR BillingAccountId = '222222222222') AND ChargePeriodStart >= DATE '2024-08-01' "
+            "AND ChargePeriodStart < DATE '2024-09-01'",
+        )
+        with cz.platform.session() as s:
+            budget = service.get(s, "globex", made["id"])
+        assert budget.account_ids == ("222222222222",)
+        e = evaluate(cz.platform.queries, budget, None, date(2024, 8, 31))
+        assert e.actual == Decimal(expected) != 0
