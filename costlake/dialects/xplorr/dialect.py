@@ -40,6 +40,7 @@ class Xplorr(DialectBase):
         "2fa": RateLimitClass(10, QUARTER, "2FA authenticate: 10 per 15 min per address"),
         "2fa_disable": RateLimitClass(5, QUARTER, "2FA confirm, disable: 5 per 15 min per user"),
         "exchange": RateLimitClass(30, QUARTER, "Token Exchange: 30 per 15 minutes per address"),
+        "sso": RateLimitClass(300, QUARTER, "SAML and passkey sign-in: 300 per 15 min per address"),
     }
     example = ("GET", "/api/v1/tokens", None)
 

@@ -34,6 +34,7 @@ ACS_FORM = {
         }
     },
 }
+FORM_MAX_BYTES = 1_000_000
 XML: dict[int | str, dict[str, Any]] = {
     200: {"content": {"application/samlmetadata+xml": {"schema": {"type": "string"}}}}
 }
@@ -57,7 +58,13 @@ def config_out(config: Any, base: str, slug: str) -> dict[str, Any]:
 
 
 async def saml_form(request: Request) -> tuple[str, str]:
-    fields = parse_qs((await request.body()).decode("latin-1"), max_num_fields=10)
+    body = await request.body()
+    if len(body) > FORM_MAX_BYTES:
+        raise InvalidInput("the SAML form is larger than 1 MB")
+    try:
+        fields = parse_qs(body.decode("latin-1"), max_num_fields=20)
+    except ValueError:
+        raise InvalidInput("the SAML form has too many fields") from None
     response, relay = fields.get("SAMLResponse", [""])[0], fields.get("RelayState", [""])[0]
     if not response or not relay:
         raise InvalidInput(
@@ -69,7 +76,7 @@ async def saml_form(request: Request) -> tuple[str, str]:
 def add_sso_routes(router: APIRouter, dialect: Dialect, work: Work) -> None:  # noqa: C901
     @router.get(
         "/api/v1/auth/sso/check", response_model=si.SsoCheckOut,
-        dependencies=[limited(dialect, "auth")],
+        dependencies=[limited(dialect, "sso")],
     )  # fmt: skip
     async def sso_check(
         request: Request, email: Annotated[str, Query(min_length=3, max_length=320)]
@@ -85,7 +92,7 @@ def add_sso_routes(router: APIRouter, dialect: Dialect, work: Work) -> None:  # 
     @router.get(
         "/api/v1/auth/saml/init", status_code=302, response_class=RedirectResponse,
         responses={302: {"description": "To the identity provider"}},
-        dependencies=[limited(dialect, "auth")],
+        dependencies=[limited(dialect, "sso")],
     )  # fmt: skip
     async def saml_init(request: Request, org_slug: SLUG) -> Response:
         """Start SAML authentication flow (redirects to the identity provider)."""
@@ -96,7 +103,7 @@ def add_sso_routes(router: APIRouter, dialect: Dialect, work: Work) -> None:  # 
     @router.post(
         "/api/v1/auth/saml/acs", response_model=s.TokensOut,
         openapi_extra={"requestBody": ACS_FORM},
-        dependencies=[limited(dialect, "2fa")],
+        dependencies=[limited(dialect, "sso")],
     )  # fmt: skip
     async def saml_acs(request: Request) -> Response:
         """SAML Assertion Consumer Service callback."""

@@ -67,7 +67,7 @@ def add_webauthn_routes(router: APIRouter, dialect: Dialect, work: Work) -> None
     @router.get(
         "/api/v1/auth/webauthn/authenticate/options", response_model=dict[str, Any],
         responses={200: {"content": {"application/json": {"schema": OPTIONS}}}},
-        dependencies=[limited(dialect, "auth")],
+        dependencies=[limited(dialect, "sso")],
     )  # fmt: skip
     async def authenticate_options(
         request: Request,
@@ -83,7 +83,7 @@ def add_webauthn_routes(router: APIRouter, dialect: Dialect, work: Work) -> None
 
     @router.post(
         "/api/v1/auth/webauthn/authenticate/verify", response_model=s.TokensOut,
-        dependencies=[limited(dialect, "2fa")],
+        dependencies=[limited(dialect, "sso")],
     )  # fmt: skip
     async def authenticate_verify(request: Request, body: si.AssertionBody) -> Response:
         """Authenticate with passkey."""

@@ -104,6 +104,9 @@ class TestSamlSignIn:
                 400,
                 "INVALID_REQUEST",
             )
+            form_type = {"content-type": "application/x-www-form-urlencoded"}
+            r = c.post(ACS, content="a=1&" * 30, headers=form_type)
+            assert "too many fields" in error(r, 400, "INVALID_REQUEST")
             error(c.get("/api/v1/auth/saml/init", params={"org_slug": "acme"}), 404, "NOT_FOUND")
             error(c.get("/api/v1/auth/saml/metadata/nobody"), 404, "NOT_FOUND")
 
