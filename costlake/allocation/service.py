@@ -66,9 +66,12 @@ def sum_records(
     """Add ``records`` to the values stored for their period, granularity and element;
     ``target``, when given, becomes the cost the stream splits."""
     _check(records)
+    name = stream_name(name)
+    if not records:
+        return 0
     repo = repo_.repository(session, org)
     clean = None if target is None else repo_.stored_target(check_target(target))
-    stream = repo.claim(stream_name(name), clean)
+    stream = repo.claim(name, clean)
     return streams.put(repo, stream, records, add=True)
 
 
@@ -82,9 +85,12 @@ def replace_records(
     """Replace every stored value of each period (and granularity) the records name with
     the records' values (repeats within the request add up)."""
     _check(records)
+    name = stream_name(name)
+    if not records:
+        return 0
     repo = repo_.repository(session, org)
     clean = None if target is None else repo_.stored_target(check_target(target))
-    stream = repo.claim(stream_name(name), clean)
+    stream = repo.claim(name, clean)
     periods = {(r.period_start, r.granularity.value) for r in records}
     old = repo.records(stream, period_starts=sorted({p for p, _ in periods}))
     repo.drop([row for row in old if (row.period_start, row.granularity) in periods])

@@ -24,8 +24,9 @@ LIMIT = Decimal("1e18")
 MAX_LABELS = 32
 MAX_TEXT = 255
 MAX_RECORDS = 10_000
-EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)
-LATEST = datetime(2200, 1, 1, tzinfo=UTC)
+EARLIEST = datetime(1, 1, 1, tzinfo=UTC)
+LATEST = datetime(9999, 1, 1, tzinfo=UTC)
+"""Years 1-9998: any date-time a client can write, with room to end a month."""
 
 
 class Granularity(enum.StrEnum):
@@ -91,7 +92,7 @@ def granularity(value: object, where: str) -> Granularity:
 
 
 def moment(value: object, where: str) -> datetime:
-    """An ISO 8601 date-time (UTC without an offset) or a date, within 1970-2199."""
+    """An ISO 8601 date-time (UTC without an offset) or a date, in years 1-9998."""
     if isinstance(value, datetime):
         parsed = value
     elif isinstance(value, str):
@@ -108,7 +109,7 @@ def moment(value: object, where: str) -> datetime:
     except OverflowError:
         raise InvalidInput(f"{where}: out of range") from None
     if not EARLIEST <= parsed < LATEST:
-        raise InvalidInput(f"{where}: must be between 1970 and 2199")
+        raise InvalidInput(f"{where}: must be in the years 1-9998")
     return parsed
 
 
@@ -170,9 +171,10 @@ def record(raw: Mapping[str, object], where: str, *, label_field: str, allocatio
 
 
 def records(raw: object, *, label_field: str, allocation: bool = False) -> list[Record]:
-    """Every record of ``records`` checked; at least one, at most :data:`MAX_RECORDS`."""
-    if not isinstance(raw, list) or not raw:
-        raise InvalidInput("records: give a non-empty list of records")
+    """Every record of ``records`` checked, at most :data:`MAX_RECORDS` (none is allowed:
+    the document sets no minimum, and an empty request changes nothing)."""
+    if not isinstance(raw, list):
+        raise InvalidInput("records: give a list of records")
     if len(raw) > MAX_RECORDS:
         raise InvalidInput(f"records: at most {MAX_RECORDS} records per request")
     out = []

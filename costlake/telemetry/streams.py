@@ -38,9 +38,11 @@ def _repo(session: Session, org: str, kind: str = KIND) -> StreamRepository:
 def post_records(session: Session, org: str, name: str, records: Sequence[Record]) -> int:
     """Store ``records`` in stream ``name`` (created on first use); a record of a period,
     granularity and filter already stored replaces it. Returns how many were accepted."""
+    name = stream_name(name)
+    if not records:
+        return 0
     repo = _repo(session, org)
-    stream = repo.claim(stream_name(name))
-    return put(repo, stream, records, add=False)
+    return put(repo, repo.claim(name), records, add=False)
 
 
 def put(

@@ -39,7 +39,6 @@ class TestRecordsAreChecked:
     @pytest.mark.parametrize(
         "body, field",
         [
-            ([], "records"),
             ("x", "records"),
             ([rec("yesterday", 1)], "records[0].timestamp"),
             ([rec("2024-10-01", 1), rec("2024-10-01", "1x")], "records[1].value"),
@@ -47,7 +46,7 @@ class TestRecordsAreChecked:
             ([rec("2024-10-01", float("nan"))], "records[0].value"),
             ([rec("2024-10-01", 1e18)], "records[0].value"),
             ([rec("2024-10-01", 1, "WEEKLY")], "records[0].granularity"),
-            ([rec("1900-01-01", 1)], "records[0].timestamp"),
+            ([rec("9999-06-01", 1)], "records[0].timestamp"),
             ([{**rec("2024-10-01", 1), "filter": {"a": 1}}], "records[0].filter"),
         ],
     )
@@ -70,6 +69,12 @@ class TestRecordsAreChecked:
             datetime(2024, 10, 6, tzinfo=UTC),
             datetime(2024, 10, 1, tzinfo=UTC),
         ]
+
+    def test_no_records_is_nothing_to_store(self, orgs: Session) -> None:
+        assert (
+            streams.post_records(orgs, "acme", "requests", records([], label_field="filter")) == 0
+        )
+        assert streams.stream_names(orgs, "acme") == []
 
     def test_values_are_exact_decimals(self) -> None:
         (r,) = records([rec("2024-10-01", 0.1)], label_field="filter")

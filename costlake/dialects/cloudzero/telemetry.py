@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StrictStr
+from pydantic import BaseModel, ConfigDict, Field, StrictStr, field_validator
 
 from costlake.allocation.schemas import TargetRule
 from costlake.dialects.cloudzero.translate import value_rules
@@ -71,6 +71,14 @@ class DeleteMetricIn(BaseModel):
     granularity: GranularityName | None = Field(
         None, description="Granularity of the records to delete (default: any)."
     )
+
+    @field_validator("granularity", mode="before")
+    @classmethod
+    def not_null(cls, value: object) -> object:
+        if value is None:
+            raise ValueError("must be one of HOURLY, DAILY, MONTHLY when given")
+        return value
+
     filter: dict[str, StrictStr] | None = Field(
         None, description="costlake: only the records with exactly this filter."
     )

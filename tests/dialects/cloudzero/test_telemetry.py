@@ -62,7 +62,6 @@ class TestMetricRecords:
         [
             ({}, "records"),
             ({"records": "x"}, "records"),
-            ({"records": []}, "records"),
             ({"records": [metric("2024-10-01", "5")]}, "records.0.value"),
             ({"records": [metric("2024-10-01", 5, "WEEKLY")]}, "records.0.granularity"),
             ({"records": [metric("soon", 5)]}, "records[0].timestamp"),
