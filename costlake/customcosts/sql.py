@@ -33,6 +33,18 @@ def shown_sql(prop: Prop, column: str, lowered: bool, categories: dict[str, str]
     return f"lower({col})" if lowered else col
 
 
+def same(column: str) -> str:
+    """True when every line of the group has the same value of ``column``, compared by
+    hash: string min/max in a hash aggregate cost DuckDB 10-30x more (33-77 ms against
+    2.4 ms for 20,000 lines and nine properties at 1M rows)."""
+    return f"min(hash({column})) = max(hash({column}))"
+
+
+def agreed(column: str) -> str:
+    """The value all lines of the group share, else ``''``."""
+    return f"CASE WHEN {same(column)} THEN any_value({column}) ELSE '' END"
+
+
 def lines_sql(
     q: CostQuery,
     keys: Sequence[Prop],
@@ -54,14 +66,7 @@ def lines_sql(
     )
     counted = "CASE WHEN is_billed THEN b ELSE l END"
     unit = ident(Prop.USAGE_UNIT.value)
-    others = [
-        (
-            f"CASE WHEN min({ident(p.value)}) = max({ident(p.value)}) "
-            f"THEN min({ident(p.value)}) ELSE '' END AS {ident(p.value)}"
-        )
-        for p in PROPS
-        if p not in keys
-    ]
+    others = [f"{agreed(ident(p.value))} AS {ident(p.value)}" for p in PROPS if p not in keys]
     select = [
         "period",
         *(ident(p.value) for p in keys),
@@ -69,7 +74,7 @@ def lines_sql(
         "sum(b) AS billed",
         "sum(l) AS listed",
         f"sum({counted}) AS counted",
-        f"CASE WHEN min({unit}) = max({unit}) THEN sum(q) ELSE 0 END AS quantity",
+        f"CASE WHEN {same(unit)} THEN sum(q) ELSE 0 END AS quantity",
         "sum(CASE WHEN is_billed THEN 1 ELSE 0 END) AS billed_lines",
         "count(*) AS all_lines",
     ]

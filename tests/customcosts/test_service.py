@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -36,12 +37,10 @@ ROWS = [
 ]
 
 
-@pytest.fixture(scope="module")
-def lake(tmp_path_factory: pytest.TempPathFactory) -> Lake:
-    root: Path = tmp_path_factory.mktemp("customcosts")
+def rows_file(root: Path, rows: list[tuple[Any, ...]] | None = None) -> Path:
     cols: dict[str, list[object]] = {f.name: [] for f in FOCUS_SCHEMA}
-    for provider, category, account, day, billed, listed, qty, unit in ROWS:
-        start = datetime(2024, 5, day, 3)
+    for provider, category, account, day, billed, listed, qty, unit in rows or ROWS:
+        start = datetime(2024, 5, int(day), 3)
         row = {
             "BilledCost": Decimal(billed), "EffectiveCost": Decimal(billed),
             "ListCost": Decimal(listed), "ContractedCost": Decimal(billed),
@@ -57,8 +56,14 @@ def lake(tmp_path_factory: pytest.TempPathFactory) -> Lake:
             values.append(row.get(name))
     path = root / "rows.parquet"
     pq.write_table(pa.table(cols, schema=FOCUS_SCHEMA), path)
+    return path
+
+
+@pytest.fixture(scope="module")
+def lake(tmp_path_factory: pytest.TempPathFactory) -> Lake:
+    root: Path = tmp_path_factory.mktemp("customcosts")
     lake = Lake(root / "lake")
-    Ingestor(lake).ingest([path], org="acme", source="t")
+    Ingestor(lake).ingest([rows_file(root)], org="acme", source="t")
     return lake
 
 
@@ -151,3 +156,52 @@ class TestPredicates:
             "openai", "acme telemetry"
         }  # fmt: skip
         assert total_by(queries, Prop.DOMAIN, account_ids=()) == {}
+
+
+class TestRollupPrepass:
+    """The daily rollups name the custom providers and sources before the line items are
+    read: the answers are those of the line items alone, and sources without custom costs
+    are never scanned."""
+
+    @pytest.fixture
+    def two_sources(self, tmp_path: Path) -> Lake:
+        lake = Lake(tmp_path / "lake")
+        Ingestor(lake).ingest([rows_file(tmp_path)], org="acme", source="t")
+        clouds = [r for r in ROWS if r[0] in ("AWS", "Microsoft")]
+        (tmp_path / "clouds").mkdir()
+        Ingestor(lake).ingest([rows_file(tmp_path / "clouds", clouds)], org="acme", source="clouds")
+        return lake
+
+    @pytest.mark.parametrize("prop", [Prop.DOMAIN, Prop.DESCRIPTION, Prop.USAGE_UNIT])
+    @pytest.mark.parametrize("cost_type", list(CostType))
+    def test_answers_equal_those_without_rollups(
+        self, lake: Lake, prop: Prop, cost_type: CostType
+    ) -> None:
+        def steps(use_rollups: bool) -> list[object]:
+            q = QueryService(lake, get_engine("duckdb"), use_rollups=use_rollups)
+            windows = [(DAY1, DAY2), (DAY2, DAY3)]
+            return list(custom_costs(q, "acme", windows, aggregate=[prop], cost_type=cost_type))
+
+        assert steps(True) == steps(False)
+
+    def test_sources_without_custom_costs_are_not_scanned(self, two_sources: Lake) -> None:
+        class Spy(type(get_engine("duckdb"))):  # type: ignore[misc]
+            scanned: list[list[str]] = []
+
+            def rows(self, sql: str, files: list[str]) -> list[dict[str, object]]:
+                self.scanned.append(files)
+                return super().rows(sql, files)
+
+        spy = Spy()
+        queries = QueryService(two_sources, spy)
+        assert total_by(queries, Prop.DOMAIN)["datadog"] == 17
+        rollup, line_items = spy.scanned
+        assert any("source=clouds" in f for f in rollup)
+        assert line_items and not any("source=clouds" in f for f in line_items)
+        may_2024 = (datetime(2024, 5, 2, tzinfo=UTC), DAY3)
+        spy.scanned.clear()
+        assert custom_costs(queries, "acme", [may_2024], account_ids=("zz",))[0].lines == ()
+        two_sources.delete_source("acme", "t")
+        spy.scanned.clear()
+        assert custom_costs(queries, "acme", [(DAY1, DAY3)])[0].lines == ()
+        assert len(spy.scanned) == 1  # the rollup only: no custom costs, no line-item scan
