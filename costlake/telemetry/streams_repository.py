@@ -7,9 +7,10 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
+from costlake.db import upsert
 from costlake.db.models.telemetry import TelemetryRecord, TelemetryStream
 from costlake.kit.clock import now
 
@@ -35,26 +36,41 @@ class StreamRepository:
         return list(self.session.scalars(query))
 
     def claim(self, name: str, target: dict[str, Any] | None = None) -> TelemetryStream:
-        """The stream ``name``, created on first use, touched first thing so that two writers
-        of one stream take turns (the row's write lock is held to the commit)."""
-        stream = self.get(name)
+        """The stream ``name``, created on first use (two creators at once make one), then
+        touched, so that two writers of one stream take turns: the row's write lock is held
+        to the commit, and the second writer reads the first one's records."""
         moment = now()
-        if stream is None:
-            stream = TelemetryStream(
-                org_id=self.org_id,
-                kind=self.kind,
-                name=name,
-                target=target or {},
-                created_at=moment,
-                updated_at=moment,
+        create = upsert.insert(self.session, TelemetryStream.__table__).values(
+            org_id=self.org_id,
+            kind=self.kind,
+            name=name,
+            target=target or {},
+            created_at=moment,
+            updated_at=moment,
+        )
+        self.session.execute(
+            create.on_conflict_do_nothing(index_elements=["org_id", "kind", "name"])
+        )
+        touch = (
+            update(TelemetryStream)
+            .where(
+                TelemetryStream.org_id == self.org_id,
+                TelemetryStream.kind == self.kind,
+                TelemetryStream.name == name,
             )
-            self.session.add(stream)
-        else:
-            stream.updated_at = max(moment, stream.created_at)
-            if target is not None:
-                stream.target = target
-        self.session.flush()
-        return stream
+            .values(updated_at=moment, **({"target": target} if target is not None else {}))
+            .execution_options(synchronize_session=False)
+        )
+        self.session.execute(touch)
+        return self.session.scalars(
+            select(TelemetryStream)
+            .where(
+                TelemetryStream.org_id == self.org_id,
+                TelemetryStream.kind == self.kind,
+                TelemetryStream.name == name,
+            )
+            .execution_options(populate_existing=True)
+        ).one()
 
     def remove(self, stream: TelemetryStream) -> None:
         self.session.execute(delete(TelemetryRecord).where(TelemetryRecord.stream_id == stream.id))

@@ -4,13 +4,17 @@ and granularity, streams deleted; every call within one org."""
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
 import pytest
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
+from costlake.allocation import service as allocation
+from costlake.db import session_factory
 from costlake.errors import InvalidInput, NotFound
 from costlake.orgs.service import get_or_create_org
 from costlake.telemetry import streams
@@ -160,3 +164,37 @@ class TestDelete:
         assert streams.stream_names(filled, "acme") == []
         with pytest.raises(NotFound):
             streams.delete_stream(filled, "acme", "requests")
+
+
+class TestConcurrentWriters:
+    def test_sums_sent_at_once_to_a_new_stream_all_count(self, db_engine: Engine) -> None:
+        """Eight writers create the same stream and element at once: one stream, and every
+        value added (the stream row is each writer's lock, taken before it reads)."""
+        with session_factory(db_engine)() as s:
+            get_or_create_org(s, "acme")
+            s.commit()
+        one = records(
+            [
+                {
+                    "timestamp": "2024-10-01",
+                    "value": 1,
+                    "granularity": "DAILY",
+                    "element": {"c": "a"},
+                }
+            ],
+            label_field="element",
+            allocation=True,
+        )
+
+        def send(_: int) -> None:
+            with session_factory(db_engine)() as s:
+                allocation.sum_records(s, "acme", "split", one)
+                s.commit()
+
+        with ThreadPoolExecutor(8) as pool:
+            list(pool.map(send, range(8)))
+        with session_factory(db_engine)() as s:
+            found = allocation.load(
+                s, "acme", "split", datetime(2024, 10, 1), datetime(2024, 11, 1)
+            )
+        assert [r.value for r in found.records] == [Decimal(8)]
