@@ -82,6 +82,11 @@ class TestSamlSignIn:
         # a second sign-in finds the same person
         again = sign_in(world, idp, "globex", "bob@globex.io").json()  # type: ignore[attr-defined]
         assert again["user"]["id"] == me["id"]
+        # a deactivated person is not let back in by the IdP
+        gone = world.client().delete(f"/api/v1/users/{me['id']}", headers=admin)
+        assert gone.status_code == 200, gone.text
+        r = sign_in(world, idp, "globex", "bob@globex.io")
+        assert "deactivated" in error(r, 401, "UNAUTHORIZED")  # type: ignore[arg-type]
 
     def test_refusals(self, world: World, idp: IdentityProvider, tmp_path: Path) -> None:
         assert idp.sp_metadata, "runs after the configuration test"
