@@ -7,7 +7,7 @@ other fixed paths are not read as a user id.
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Header, Query, Request
+from fastapi import APIRouter, Header, Path, Query, Request
 from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
@@ -25,6 +25,7 @@ from costlake.users import access, invitations, preferences
 
 PageNumber = Annotated[int | None, Query(ge=1, le=100_000)]
 PageSize = Annotated[int | None, Query(ge=1, le=100)]
+Id = Annotated[int, Path(ge=1, le=s.ID_MAX)]
 
 
 def add_org_routes(router: APIRouter, dialect: Dialect, work: Work) -> None:  # noqa: C901, PLR0915
@@ -81,7 +82,7 @@ def add_org_routes(router: APIRouter, dialect: Dialect, work: Work) -> None:  # 
 
     @router.get("/api/v1/users/{user_id}/accounts", response_model=s.CloudAccountPage)
     async def user_accounts(
-        request: Request, who: Annotated[Principal, needs(dialect, "users:read")], user_id: int,
+        request: Request, who: Annotated[Principal, needs(dialect, "users:read")], user_id: Id,
         page: PageNumber = None, limit: PageSize = None,
     ) -> Response:  # fmt: skip
         """List user's cloud account access (admin)."""
@@ -97,7 +98,7 @@ def add_org_routes(router: APIRouter, dialect: Dialect, work: Work) -> None:  # 
     async def grant_accounts(
         request: Request,
         who: Annotated[Principal, needs(dialect, "users:write", rate_class="write")],
-        user_id: int,
+        user_id: Id,
         body: s.GrantBody,
     ) -> Response:
         """Grant account access (admin); answers every account the user may see now."""
@@ -112,8 +113,8 @@ def add_org_routes(router: APIRouter, dialect: Dialect, work: Work) -> None:  # 
     async def revoke_account(
         request: Request,
         who: Annotated[Principal, needs(dialect, "users:write", rate_class="write")],
-        user_id: int,
-        account_id: int,
+        user_id: Id,
+        account_id: Id,
     ) -> Response:
         """Revoke account access (admin): it applies to the user's next request."""
         await work(request, lambda x: access.revoke(x, who, user_id, account_id))

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
+
+ID_MAX = 2**63 - 1
+"""The largest id the metadata databases store (a 64-bit signed integer)."""
 
 
 class CloudAccountOut(BaseModel):
@@ -25,10 +29,12 @@ class CloudAccountPage(BaseModel):
 class GrantBody(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True)
 
-    account_ids: list[int] | None = Field(
+    account_ids: list[Annotated[int, Field(ge=1, le=ID_MAX)]] | None = Field(
         default=None, max_length=1000, description="Ids (as listed) of the accounts to grant"
     )
-    account_id: int | None = Field(default=None, description="One account id to grant")
+    account_id: int | None = Field(
+        default=None, ge=1, le=ID_MAX, description="One account id to grant"
+    )
 
 
 class PendingInvitationOut(BaseModel):

@@ -80,6 +80,9 @@ class TestAccountGrants:
             error(c.post(path, headers=admin, json={"account_ids": ["x"]}), 400, "INVALID_REQUEST")
             error(c.post(path, headers=admin, json={"accounts": [mine]}), 400, "INVALID_REQUEST")
             error(c.get("/api/v1/users/abc/accounts", headers=admin), 400, "INVALID_REQUEST")
+            huge = 2**70  # more than the database's ids hold: refused, never a 500
+            error(c.post(path, headers=admin, json={"account_ids": [huge]}), 400, "INVALID_REQUEST")
+            error(c.delete(f"{path}/{huge}", headers=admin), 400, "INVALID_REQUEST")
             assert c.get(f"/api/v1/users/{admin_id}/accounts", headers=admin).is_success
 
 
