@@ -1,6 +1,6 @@
 """Cost per unit: the cost of a filter of charges in each period divided by a unit-metric
-stream's value in that period. CloudZero's unit economics, Xplorr's and the console read
-this one function.
+stream's value in that period. Every surface that shows unit economics (the dialects, the
+console) reads this one function.
 
 A record counts in a period when its whole period lies within it (clipped to the asked
 range): daily records add up into a month, a monthly record does not count in one of its
