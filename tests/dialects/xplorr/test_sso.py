@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import httpx
 import pytest
 
 from tests.dialects.xplorr.conftest import PASSWORD, World
@@ -28,68 +29,68 @@ def idp(tmp_path_factory: pytest.TempPathFactory) -> IdentityProvider:
     return IdentityProvider(tmp_path_factory.mktemp("idp"))
 
 
-def sign_in(world: World, idp: IdentityProvider, org: str, email: str, **how: object) -> object:
+@pytest.fixture(scope="module")
+def globex(world: World, idp: IdentityProvider) -> dict[str, str]:
+    """The org globex with SSO for globex.io through ``idp`` (which has its SP metadata);
+    its admin's headers."""
+    world.user("ada@globex.io", org="globex")
+    admin = world.bearer("ada@globex.io")
+    with world.client() as c:
+        body = {"domain": "globex.io", "idp_metadata_xml": idp.metadata()}
+        r = c.patch(CONFIG, headers=admin, json=body)
+        assert r.status_code == 200, r.text
+        idp.sp_metadata = c.get("/api/v1/auth/saml/metadata/globex").text
+    return admin
+
+
+def sign_in(
+    world: World, idp: IdentityProvider, org: str, email: str, signed: bool = True
+) -> httpx.Response:
     with world.client() as c:
         r = c.get("/api/v1/auth/saml/init", params={"org_slug": org})
         assert r.status_code == 302, r.text
-        return c.post(ACS, data=idp.answer(r.headers["location"], email, **how))  # type: ignore[arg-type]
+        return c.post(ACS, data=idp.answer(r.headers["location"], email, signed=signed))
 
 
 class TestSamlSignIn:
-    def test_configure_then_sign_in_through_the_idp(
-        self, world: World, idp: IdentityProvider
+    def test_configured_sso_is_shown_checked_and_described(
+        self, world: World, globex: dict[str, str]
     ) -> None:
-        world.user("ada@globex.io", org="globex")
-        admin = world.bearer("ada@globex.io")
         with world.client() as c:
-            assert c.get(CONFIG, headers=admin).json() == {"configured": False}
-            r = c.patch(
-                CONFIG,
-                headers=admin,
-                json={"domain": "globex.io", "idp_metadata_xml": idp.metadata()},
-            )
-            assert r.status_code == 200, r.text
-            config = r.json()
+            config = c.get(CONFIG, headers=globex).json()
             assert config["configured"] and config["idp_entity_id"] == ENTITY_ID
-            assert config["default_role"] == "member" and config["acs_url"].endswith(ACS)
+            assert config["domain"] == "globex.io" and config["default_role"] == "member"
+            assert config["acs_url"].endswith(ACS) and config["enforced"] is False
             check = c.get("/api/v1/auth/sso/check", params={"email": "Bob@Globex.io"}).json()
             assert check["sso_enabled"] is True and check["org_slug"] == "globex"
             assert check["login_url"].endswith("/api/v1/auth/saml/init?org_slug=globex")
             other = c.get("/api/v1/auth/sso/check", params={"email": "x@elsewhere.io"}).json()
             assert other["sso_enabled"] is False and other["login_url"] is None
-
             r = c.get("/api/v1/auth/saml/metadata/globex")
-            assert r.status_code == 200 and r.headers["content-type"].startswith(
-                "application/samlmetadata+xml"
-            )
+            assert r.headers["content-type"].startswith("application/samlmetadata+xml")
             assert config["sp_entity_id"] in r.text and "AssertionConsumerService" in r.text
-            idp.sp_metadata = r.text
 
+    def test_sign_in_through_the_idp_provisions_the_person(
+        self, world: World, idp: IdentityProvider, globex: dict[str, str]
+    ) -> None:
         r = sign_in(world, idp, "globex", "bob@globex.io")
-        assert r.status_code == 200, r.text  # type: ignore[attr-defined]
-        tokens = r.json()  # type: ignore[attr-defined]
-        me = (
-            world.client()
-            .get("/api/v1/auth/me", headers={"Authorization": f"Bearer {tokens['access_token']}"})
-            .json()
-        )
-        assert (
-            me["email"] == "bob@globex.io"
-            and me["role"] == "member"
-            and me["name"] == "Bob Builder"
-        )
+        assert r.status_code == 200, r.text
+        bearer = {"Authorization": f"Bearer {r.json()['access_token']}"}
+        me = world.client().get("/api/v1/auth/me", headers=bearer).json()
+        assert (me["email"], me["role"], me["name"]) == ("bob@globex.io", "member", "Bob Builder")
         assert me["organization"]["slug"] == "globex" and me["email_verified"] is True
         # a second sign-in finds the same person
-        again = sign_in(world, idp, "globex", "bob@globex.io").json()  # type: ignore[attr-defined]
+        again = sign_in(world, idp, "globex", "bob@globex.io").json()
         assert again["user"]["id"] == me["id"]
         # a deactivated person is not let back in by the IdP
-        gone = world.client().delete(f"/api/v1/users/{me['id']}", headers=admin)
+        gone = world.client().delete(f"/api/v1/users/{me['id']}", headers=globex)
         assert gone.status_code == 200, gone.text
         r = sign_in(world, idp, "globex", "bob@globex.io")
-        assert "deactivated" in error(r, 401, "UNAUTHORIZED")  # type: ignore[arg-type]
+        assert "deactivated" in error(r, 401, "UNAUTHORIZED")
 
-    def test_refusals(self, world: World, idp: IdentityProvider, tmp_path: Path) -> None:
-        assert idp.sp_metadata, "runs after the configuration test"
+    def test_refusals(
+        self, world: World, idp: IdentityProvider, globex: dict[str, str], tmp_path: Path
+    ) -> None:
         with world.client() as c:
             r = c.get("/api/v1/auth/saml/init", params={"org_slug": "globex"})
             form = idp.answer(r.headers["location"], "bob@globex.io", signed=False)
@@ -116,7 +117,7 @@ class TestSamlSignIn:
             error(c.get("/api/v1/auth/saml/metadata/nobody"), 404, "NOT_FOUND")
 
     def test_only_an_admin_of_the_domain_configures(
-        self, world: World, idp: IdentityProvider
+        self, world: World, idp: IdentityProvider, globex: dict[str, str]
     ) -> None:
         world.user("mia@globex.io", role="member", org="globex")
         world.user("ole@initech.io", org="initech")
@@ -126,6 +127,7 @@ class TestSamlSignIn:
             error(c.patch(CONFIG, headers=member, json={"enforced": True}), 403, "FORBIDDEN")
             error(c.delete(CONFIG, headers=member), 403, "FORBIDDEN")
             error(c.get(CONFIG), 401, "UNAUTHORIZED")
+            assert c.get(CONFIG, headers=other).json() == {"configured": False}
             body = {"domain": "globex.io", "idp_metadata_xml": idp.metadata()}
             assert "another organization" in error(
                 c.patch(CONFIG, headers=other, json=body), 400, "INVALID_REQUEST"
