@@ -91,6 +91,12 @@ class TestWebauthn:
                 json={"credential": key.get(options, rp_id="evil.example")},
             )
             error(r, 401, "UNAUTHORIZED")
+            # a page of another origin (phishing) asked the key
+            options = c.get(f"{AUTHENTICATE}/options").json()
+            key.origin = "https://costlake.evil.example"
+            r = c.post(f"{AUTHENTICATE}/verify", json={"credential": key.get(options)})
+            assert "origin" in error(r, 401, "UNAUTHORIZED")
+            key.origin = origin(world)
             # a cloned key: its counter does not grow past the last one seen
             options = c.get(f"{AUTHENTICATE}/options").json()
             r = c.post(f"{AUTHENTICATE}/verify", json={"credential": key.get(options)})
@@ -121,6 +127,18 @@ class TestWebauthn:
             options = c.get(f"{AUTHENTICATE}/options").json()
             r = c.post(f"{AUTHENTICATE}/verify", json={"credential": key.get(options)})
             error(r, 401, "UNAUTHORIZED")  # removed
+
+    def test_a_deactivated_person_cannot_sign_in_with_a_key(self, world: World) -> None:
+        uid = world.user("una@acme.io", role="member")
+        key = Authenticator(origin(world))
+        register(world, world.bearer("una@acme.io"), key)
+        world.user("ivy@acme.io")
+        gone = world.client().delete(f"/api/v1/users/{uid}", headers=world.bearer("ivy@acme.io"))
+        assert gone.status_code == 200, gone.text
+        with world.client() as c:
+            options = c.get(f"{AUTHENTICATE}/options").json()
+            r = c.post(f"{AUTHENTICATE}/verify", json={"credential": key.get(options)})
+            assert "deactivated" in error(r, 401, "UNAUTHORIZED")
 
     def test_a_key_as_the_second_step_of_a_2fa_log_in(self, world: World) -> None:
         world.user("tom@acme.io")
