@@ -137,6 +137,7 @@ app.add_typer(monitors_app, name="monitors")
 
 @monitors_app.command("add", cls=Command)
 @handle_errors
+@audited("anomalies.monitors.add", target=lambda kw: f"monitor {kw['name']}")
 def monitors_add(
     name: Annotated[str, typer.Argument(help="Monitor name (lower-case, unique in the org)")],
     org: Annotated[str, typer.Option(help="Tenant to watch")] = "default",
@@ -191,6 +192,7 @@ def monitors_list(
 
 @monitors_app.command("remove", cls=Command)
 @handle_errors
+@audited("anomalies.monitors.remove", target=lambda kw: f"monitor {kw['name']}")
 def monitors_remove(
     name: Annotated[str, typer.Argument(help="Monitor name")],
     org: Annotated[str, typer.Option(help="Tenant the monitor belongs to")] = "default",

@@ -50,9 +50,13 @@ class TestCliAudit:
             app, ["users", "deactivate", "--org", "acme", "--email", "ana@acme.io"]
         )
         assert deactivated.exit_code == 0
+        monitor = ["anomalies", "monitors", "add", "teams", "--org", "acme"]
+        added = cli.invoke(app, [*monitor, "--dimension", "tag:team"])
+        assert added.exit_code == 0, added.output
         me = f"cli:{os_user()}"
         assert log(tmp_path, "acme") == [
             ("cli.keys.create", me, "key ci"),
             ("cli.users.create", me, "user ana@acme.io"),
             ("cli.users.deactivate", me, "user ana@acme.io"),
+            ("cli.anomalies.monitors.add", me, "monitor teams"),
         ]
