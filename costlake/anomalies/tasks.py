@@ -78,8 +78,17 @@ def detect_after_ingest(
 
 
 def detect_all_orgs(platform: Platform) -> None:
+    """Every org in turn: one org's failure is logged and does not keep the others from
+    being examined; the job then fails (and is retried) naming the orgs that failed."""
+    failed: list[str] = []
     for org in platform.lake.orgs():
-        detect_for_org(platform, org)
+        try:
+            detect_for_org(platform, org)
+        except Exception:
+            log.exception("anomaly detection of org %r failed", org)
+            failed.append(org)
+    if failed:
+        raise RuntimeError(f"anomaly detection failed for org(s) {', '.join(failed)}")
 
 
 def register(registry: JobRegistry) -> None:

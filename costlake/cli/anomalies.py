@@ -79,7 +79,8 @@ def list_(
     if output == "json":
         sys.stdout.buffer.write(_json([_record(a) for a in found]) + b"\n")
         return
-    table = Table("id", "detected", "days", "type", "severity", "status", "provider", "service")
+    table = Table("id", "monitor", "detected", "days", "type", "severity", "status", "provider")
+    table.add_column("service")
     table.add_column("account")
     table.add_column("expected", justify="right")
     table.add_column("actual", justify="right")
@@ -89,6 +90,7 @@ def list_(
         change = f"{a.deviation_percent:+.0f}%" if a.deviation_percent is not None else "new"
         table.add_row(
             a.id[:8],
+            a.monitor,
             a.detected_date.isoformat(),
             str(days),
             a.alert_type.value,

@@ -1,7 +1,8 @@
 """Detection right after every ingest (``sources.service.ingest_files``): a new bill's
 anomalies are stored without waiting for the hourly job, a restated month re-evaluates its
 days without duplicates (also a month older than the look-back), unchanged data costs no
-detector pass, and a failing detection never fails the ingest."""
+detector pass, and a failing detection never fails the ingest. The hourly job examines
+every org even when one fails."""
 
 from __future__ import annotations
 
@@ -9,17 +10,21 @@ import logging
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import pyarrow.parquet as pq
 import pytest
+from sqlalchemy.orm import Session
 
-from costlake.anomalies import service
+from costlake.anomalies import service, tasks
 from costlake.anomalies.records import list_anomalies
 from costlake.anomalies.schemas import Status
 from costlake.config import Settings
+from costlake.ingest.pipeline import Ingestor
 from costlake.platform import Platform
+from costlake.query.service import QueryService
 from costlake.sources.service import ingest_files
-from tests.anomalies.conftest import START, Bill
+from tests.anomalies.conftest import START, Bill, weekly
 from tests.anomalies.test_service import SPIKE_DAY, spiky_bill
 
 
@@ -88,3 +93,26 @@ class TestAfterIngest:
         assert not platform.lake.snapshot("acme").is_empty
         assert stored(platform) == []
         assert "anomaly detection after ingest into org 'acme' failed" in caplog.text
+
+
+class TestScheduledJob:
+    def test_one_orgs_failure_does_not_keep_the_others_unexamined(
+        self, platform: Platform, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        values = weekly()
+        values[65] *= 4  # within the 14 days the job looks at
+        for org in ("acme", "broken"):
+            path = tmp_path / f"{org}.parquet"
+            pq.write_table(Bill().series(values).table(), path)
+            Ingestor(platform.lake).ingest([path], org=org, source="fixture")  # no hook
+        real = tasks.detect_and_store
+
+        def flaky(session: Session, queries: QueryService, org: str, *a: Any, **k: Any) -> Any:
+            if org == "broken":
+                raise RuntimeError("detector down")
+            return real(session, queries, org, *a, **k)
+
+        monkeypatch.setattr(tasks, "detect_and_store", flaky)
+        with pytest.raises(RuntimeError, match="failed for org\\(s\\) broken"):
+            tasks.detect_all_orgs(platform)
+        assert len(stored(platform)) == 2  # acme's, by both monitors
