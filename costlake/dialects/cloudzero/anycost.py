@@ -14,9 +14,10 @@ drop's. The choices are written down in docs/dialects/cloudzero.md (AnyCost).
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 from datetime import UTC, date, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from costlake.errors import InvalidInput
@@ -48,6 +49,10 @@ CBF_TIMES = frozenset({"time/usage_end"})
 OPERATIONS = ("replace_drop",)
 """The one AnyCost operation served: a drop replaces its month (not ``sum``, not
 ``replace_hourly``)."""
+START, COST = FIELDS["timestamp"], FIELDS["cost"]
+_SEED_DONE = frozenset({"timestamp", "cost"})
+_SEED_TEXT = {"service": FIELDS["service"], "description": FIELDS["description"]}
+_CONTROL = re.compile(r"[\x00-\x1f]")
 LIMIT = Decimal(10) ** 20
 """Costs and quantities are DECIMAL(38,18): 20 digits before the point."""
 
@@ -136,30 +141,35 @@ def _moment(value: Any, where: str) -> datetime:
     return parsed
 
 
-def _number(value: Any, where: str) -> str:
+def _number(value: Any, where: str, field: str = "") -> str:
+    """A JSON number as exact decimal text. ``where`` and ``field`` make the message only
+    when there is one (a drop may have tens of thousands of line items)."""
     if isinstance(value, bool) or not isinstance(value, int | Decimal):
-        raise InvalidInput(f"{where}: must be a number")
-    try:
-        exact = Decimal(value)
-        if not exact.is_finite() or abs(exact) >= LIMIT:
-            raise InvalidOperation
-    except InvalidOperation:
-        raise InvalidInput(f"{where}: must be a number below 10^20 in size") from None
+        raise InvalidInput(f"{_at(where, field)}: must be a number")
+    exact = Decimal(value)
+    if not exact.is_finite() or abs(exact) >= LIMIT:
+        raise InvalidInput(f"{_at(where, field)}: must be a number below 10^20 in size")
     return format(exact, "f")
 
 
-def _text(value: Any, where: str) -> str:
-    if not isinstance(value, str):
-        raise InvalidInput(f"{where}: must be a string")
+def _text(value: Any, where: str, field: str = "") -> str:
+    if type(value) is not str:
+        raise InvalidInput(f"{_at(where, field)}: must be a string")
     if "\x00" in value:
-        raise InvalidInput(f"{where}: must not contain NUL characters")
+        raise InvalidInput(f"{_at(where, field)}: must not contain NUL characters")
     return value
 
 
-def _tag_key(key: Any, where: str) -> str:
-    if not isinstance(key, str) or not key.strip() or any(ord(ch) < 32 for ch in key):
-        raise InvalidInput(f"{where}: a metadata key must be non-empty, without control characters")
+def _tag_key(key: Any, where: str, field: str) -> str:
+    if type(key) is not str or not key.strip() or _CONTROL.search(key):
+        raise InvalidInput(
+            f"{_at(where, field)}: a metadata key must be non-empty, without control characters"
+        )
     return key
+
+
+def _at(where: str, field: str) -> str:
+    return f"{where}.{field}" if field else where
 
 
 def _item(item: Any, where: str) -> tuple[dict[str, str], str]:
@@ -170,40 +180,41 @@ def _item(item: Any, where: str) -> tuple[dict[str, str], str]:
         if field not in item:
             raise InvalidInput(f"{where}.{field}: Field required")
     at = _moment(item["timestamp"], f"{where}.timestamp")
-    row = {
-        FIELDS["timestamp"]: at.isoformat(sep=" "),
-        FIELDS["cost"]: _number(item["cost"], f"{where}.cost"),
-    }
-    for field in ("service", "description"):  # null is refused, as the document types them
-        if field in item:
-            row[FIELDS[field]] = _text(item[field], f"{where}.{field}")
-    if "metadata" in item:
-        metadata = item["metadata"]
-        if not isinstance(metadata, dict):
-            raise InvalidInput(f"{where}.metadata: must be an object of strings")
-        for key, value in metadata.items():
-            at_key = f"{where}.metadata.{key}"
-            row[TAG_PREFIX + _tag_key(key, at_key)] = _text(value, at_key)
+    row = {START: at.isoformat(sep=" "), COST: _number(item["cost"], where, "cost")}
     for key, value in item.items():
-        column = key.lower() if isinstance(key, str) else ""
-        if column in FIELDS or value is None or not _is_cbf(key):
+        if key in _SEED_DONE:
             continue
-        at_key = f"{where}.{key}"
-        if key in row or column in row:
-            raise InvalidInput(f"{at_key}: given twice (once under the document's name)")
-        if column in CBF_NUMBERS:
-            row[column] = _number(value, at_key)
-        elif column in CBF_TIMES:
-            row[column] = _moment(value, at_key).isoformat(sep=" ")
-        elif column in CBF_TEXT:
-            row[column] = _text(value, at_key)
-        else:
-            row[TAG_PREFIX + _tag_key(key[len(TAG_PREFIX) :], at_key)] = _text(value, at_key)
+        column = _SEED_TEXT.get(key)
+        if column is not None:  # null is refused, as the document types these
+            row[column] = _text(value, where, key)
+        elif key == "metadata":
+            if not isinstance(value, dict):
+                raise InvalidInput(f"{where}.metadata: must be an object of strings")
+            for tag, text in value.items():
+                field = f"metadata.{tag}"
+                row[TAG_PREFIX + _tag_key(tag, where, field)] = _text(text, where, field)
+        elif value is not None and type(key) is str and _is_cbf(key.lower()):
+            _cbf_column(row, key, value, where)
     return row, month_of(at)
 
 
-def _is_cbf(key: str) -> bool:
-    low = key.lower()
+def _cbf_column(row: dict[str, str], key: str, value: Any, where: str) -> None:
+    """A CBF column given under its own name (see the module)."""
+    column = key.lower()
+    if key in row or column in row:
+        raise InvalidInput(f"{where}.{key}: given twice (once under the document's name)")
+    if column in CBF_NUMBERS:
+        row[column] = _number(value, where, key)
+    elif column in CBF_TIMES:
+        row[column] = _moment(value, f"{where}.{key}").isoformat(sep=" ")
+    elif column in CBF_TEXT:
+        row[column] = _text(value, where, key)
+    else:
+        tag = _tag_key(key[len(TAG_PREFIX) :], where, key)
+        row[TAG_PREFIX + tag] = _text(value, where, key)
+
+
+def _is_cbf(low: str) -> bool:
     return low in CBF_TEXT or low in CBF_NUMBERS or low in CBF_TIMES or low.startswith(TAG_PREFIX)
 
 

@@ -74,15 +74,16 @@ def add_routes(router: APIRouter, dialect: Dialect) -> None:
         """Sends cost data in Common Bill Format (CBF) to an AnyCost Stream connection; each
         drop replaces that connection's billing month."""
         platform: Platform = request.app.state.platform
-        drops = translate.drops_of(translate.parse(await read_body(request, MAX_BODY)))
+        body = await read_body(request, MAX_BODY)
         work = platform.settings.home / "tmp"
 
-        def store() -> Stored:
+        def store() -> Stored:  # parsing 5 MB of line items is work too: off the event loop
+            drops = translate.drops_of(translate.parse(body))
             return store_drops(
                 platform, who.org, connection_id, drops, work, account_ids=who.account_ids
             )
 
         done = await run_blocking(request, store)
-        body = translate.accepted(connection_id, done.months, done.line_items,
-                                  done.replaced_line_items)  # fmt: skip
-        return dialect.success(body, status=202)
+        answer = translate.accepted(connection_id, done.months, done.line_items,
+                                    done.replaced_line_items)  # fmt: skip
+        return dialect.success(answer, status=202)
