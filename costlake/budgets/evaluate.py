@@ -6,8 +6,8 @@ from the start of its period to the end of the day evaluated; one cost query thr
 core query service (daily buckets). **Forecast** for the whole period is the run rate of
 the days with data: ``actual / d * days in period``, where ``d`` counts the days from the
 period's start to the last day that has charges. Bills arrive a day or two late, so
-dividing by the days elapsed would understate it; on the period's last day with data the
-forecast equals ``actual``.
+dividing by the days elapsed would understate it; a period that is over (looked at again in
+the next one's first days, below) forecasts its ``actual``.
 
 **Once per period.** A threshold is reached when ``actual`` is at least ``threshold`` percent
 of the amount. Before its mail goes, the evaluator claims it: one ``INSERT ... ON CONFLICT
@@ -17,6 +17,9 @@ restarted process or a second worker finds the row and does not. The claim comes
 that nothing can send twice: if the process dies between claim and send, the mail is lost
 (at most once, never twice); if the SMTP server refuses or cannot be reached, nothing left,
 so the claim is deleted and the next run tries again. ``sent_at`` records delivery.
+
+**Late bills.** In the first three days of a period the previous period is evaluated again
+(as of its last day), so charges of its last days that arrive late still notify it.
 """
 
 from __future__ import annotations
@@ -36,7 +39,7 @@ from costlake.budgets.schemas import Budget, Evaluation, Sent, View
 from costlake.budgets.service import budget_of, decimal_text, view_of
 from costlake.errors import CostlakeError
 from costlake.kit.clock import now
-from costlake.notify.base import Channel, DeliveryFailed, Notice
+from costlake.notify.base import Channel, ChannelOff, DeliveryFailed, Notice
 from costlake.orgs.service import get_org
 from costlake.query.model import CostQuery, Filter, FilterOp, Granularity, Metric
 from costlake.query.service import QueryService
@@ -45,6 +48,8 @@ log = logging.getLogger("costlake.budgets")
 
 UnitOfWork = Callable[[], AbstractContextManager[Session]]
 METRIC = Metric.EFFECTIVE
+LATE_DAYS = 3
+"""Days into a period during which the previous one is still evaluated (late bills)."""
 
 
 class EvaluationFailed(CostlakeError):
@@ -85,14 +90,23 @@ def cost_query(budget: Budget, view: View | None, as_of: date) -> CostQuery:
     )
 
 
-def evaluate(queries: QueryService, budget: Budget, view: View | None, as_of: date) -> Evaluation:
-    """The budget's spend so far in the period that contains ``as_of``, and its forecast."""
+def evaluate(
+    queries: QueryService,
+    budget: Budget,
+    view: View | None,
+    as_of: date,
+    *,
+    today: date | None = None,
+) -> Evaluation:
+    """The budget's spend so far in the period that contains ``as_of``, and its forecast;
+    for a period over by ``today`` (a late look at the one just ended), the spend."""
     window = periods.window(budget.period, as_of)
     result = queries.run(budget.org, cost_query(budget, view, as_of))
     actual = sum((Decimal(str(r["cost"] or 0)) for r in result.rows), Decimal(0))
     days = [_day(r["period"]) for r in result.rows]
     covered = (max(days) - window.start).days + 1 if days else 0
-    forecast = actual * window.days / covered if covered else actual
+    over = today is not None and today >= window.end
+    forecast = actual * window.days / covered if covered and not over else actual
     reached = tuple(r for r in budget.notifications if actual * 100 >= r.threshold * budget.amount)
     return Evaluation(budget, window, as_of, actual, forecast, covered, reached)
 
@@ -154,13 +168,16 @@ def notify(uow: UnitOfWork, channel: Channel, evaluation: Evaluation) -> Sent:
         try:
             channel.send(notice(evaluation, rule.threshold, rule.recipients))
         except DeliveryFailed as e:
-            log.error("budget %s, threshold %s%%: %s", budget.id, key, e.message)
+            level = logging.WARNING if isinstance(e, ChannelOff) else logging.ERROR
+            log.log(level, "budget %s, threshold %s%%: %s", budget.id, key, e.message)
             with uow() as s:
                 NotificationRepository(s).release(budget.id, key, start)
             failed.append(rule.threshold)
             continue
         with uow() as s:
             NotificationRepository(s).sent(budget.id, key, start, now())
+        log.info("budget %s of %s: %s%% of %s mailed to %s", budget.id, budget.org, key,
+                 decimal_text(budget.amount), ", ".join(rule.recipients))  # fmt: skip
         sent.append(rule.threshold)
     return Sent(evaluation, tuple(sent), tuple(already), tuple(failed))
 
@@ -174,16 +191,30 @@ def _every_budget(uow: UnitOfWork) -> Iterator[tuple[Budget, View | None]]:
     yield from pairs
 
 
+def days_to_evaluate(budget: Budget, as_of: date) -> list[date]:
+    """``as_of``, and in the first :data:`LATE_DAYS` days of a period also the previous
+    period's last day: charges of its last days arrive late, and may reach a threshold of
+    the period that has just ended."""
+    start = periods.window(budget.period, as_of).start
+    if (as_of - start).days < LATE_DAYS:
+        return [start - timedelta(days=1), as_of]
+    return [as_of]
+
+
 def evaluate_and_notify(
     uow: UnitOfWork, queries: QueryService, channel: Channel, as_of: date
 ) -> list[Sent]:
-    """Evaluate every budget of every org on ``as_of`` and send what is due. A budget that
-    fails is logged and the others still run; then :class:`EvaluationFailed` names them."""
+    """Evaluate every budget of every org on ``as_of`` (and the period just ended, in a
+    period's first days) and send what is due. A budget that fails is logged and the others
+    still run; then :class:`EvaluationFailed` names them."""
     done: list[Sent] = []
     failures: list[str] = []
     for budget, view in _every_budget(uow):
         try:
-            done.append(notify(uow, channel, evaluate(queries, budget, view, as_of)))
+            done.extend(
+                notify(uow, channel, evaluate(queries, budget, view, day, today=as_of))
+                for day in days_to_evaluate(budget, as_of)
+            )
         except CostlakeError as e:
             log.error("budget %s of %s: %s", budget.id, budget.org, e.message)
             failures.append(f"{budget.org}/{budget.id}: {e.message}")

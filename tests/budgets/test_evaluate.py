@@ -136,6 +136,24 @@ class TestOncePerPeriod:
         self.run(platform, channel, date(2024, 11, 2))  # no November spend: not reached
         assert len(channel.sent) == 1
 
+    def test_late_bills_notify_the_period_just_ended_in_the_next_ones_first_days(
+        self, platform: Platform
+    ) -> None:
+        """Never evaluated in October; on November 2nd October's spend (1,500) is over."""
+        make(platform, amount=Decimal(1000), notifications=(rule(100),))
+        channel = Recorder()
+        self.run(platform, channel, date(2024, 11, 2))
+        self.run(platform, channel, date(2024, 11, 3))
+        assert len(channel.sent) == 1
+        assert "Period:    2024-10-01 to 2024-10-31" in channel.sent[0].body
+        assert "Forecast:  1,500.00" in channel.sent[0].body  # the period is over
+
+    def test_after_the_first_days_the_period_just_ended_is_left(self, platform: Platform) -> None:
+        make(platform, amount=Decimal(1000), notifications=(rule(100),))
+        channel = Recorder()
+        self.run(platform, channel, date(2024, 11, 4))
+        assert channel.sent == []
+
     def test_a_restarted_evaluator_does_not_send_again(
         self, platform: Platform, tmp_path: Path
     ) -> None:
