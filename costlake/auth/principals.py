@@ -38,6 +38,8 @@ class Principal:
     session_id: str | None = None
     expires_at: datetime | None = None
     """When the credential itself stops working (a key's expiry, a session token's)."""
+    api_access: bool = True
+    """Whether the org may use the APIs at all (switched off: every dialect refuses)."""
 
     @property
     def is_admin(self) -> bool:

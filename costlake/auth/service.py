@@ -48,6 +48,7 @@ def principal_for_key(session: Session, secret: str) -> Principal | None:
         user_id=key.user.id if key.user is not None else None,
         role=key.user.role if key.user is not None else None,
         expires_at=key.expires_at,
+        api_access=key.org.api_access,
     )
 
 
@@ -79,6 +80,7 @@ def principal_for_session(session: Session, tokens: SessionTokens, token: str) -
         session_id=claims.session_id,
         key_id=claims.key_id,
         expires_at=claims.expires_at,
+        api_access=user.org.api_access,
     )
 
 
@@ -102,4 +104,5 @@ def anonymous_principal(session: Session, org_slug: str) -> Principal:
         name="anonymous",
         scopes=reads,
         account_ids=None,
+        api_access=org.api_access,
     )

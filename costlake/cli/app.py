@@ -11,6 +11,7 @@ from costlake.cli import anomalies, demo_data, export, ingest, keys, optimize, q
 from costlake.cli.check import check as check_command
 from costlake.cli.context import HELP_OPTIONS, handle_errors
 from costlake.cli.help import Command, Group
+from costlake.cli.orgs import app as orgs_app
 from costlake.cli.sources import app as sources_app
 from costlake.cli.users import app as users_app
 from costlake.kit.private import private_files
@@ -59,6 +60,7 @@ app.command("serve", cls=Command)(serve.serve)
 app.command("demo", cls=Command)(serve.demo)
 app.add_typer(keys.app, name="keys")
 app.add_typer(users_app, name="users")
+app.add_typer(orgs_app, name="orgs")
 app.add_typer(anomalies.app, name="anomalies")
 app.add_typer(sources_app, name="sources")
 app.command("worker", cls=Command)(worker.worker)

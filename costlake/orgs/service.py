@@ -57,6 +57,15 @@ def get_org(session: Session, slug: str) -> Org:
     return org
 
 
+def set_api_access(session: Session, slug: str, allowed: bool) -> Org:
+    """Switch the org's API access on or off; every dialect refuses its keys and sessions
+    while it is off (at once: the change moves the credentials epoch)."""
+    org = get_org(session, slug)
+    org.api_access = allowed
+    session.flush()
+    return org
+
+
 def list_orgs(session: Session) -> Sequence[Org]:
     """Every org, by slug."""
     return OrgRepository(session).list()

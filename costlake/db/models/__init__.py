@@ -89,6 +89,8 @@ class Org(Base):
     created_at: Mapped[datetime] = mapped_column(default=now)
     require_2fa: Mapped[bool] = mapped_column(default=False, server_default=false())
     """Sessions of a person without 2FA may only set it up (``costlake.users.sessions``)."""
+    api_access: Mapped[bool] = mapped_column(default=True, server_default=true())
+    """Whether the org's keys and sessions may use the APIs (``costlake orgs api-access``)."""
 
     def __repr__(self) -> str:
         return f"Org(id={self.id!r}, slug={self.slug!r})"

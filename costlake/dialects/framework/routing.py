@@ -96,7 +96,7 @@ def needs(dialect: Dialect, scope: str, *, rate_class: str = DEFAULT) -> Any:
         platform: Platform = request.app.state.platform
         who = await authenticate(dialect, platform, request)
         count(dialect, platform, request, who, rate_class)
-        if who.org in platform.settings.api_access_off:
+        if not who.api_access or who.org in platform.settings.api_access_off:
             raise ApiAccessOff(f"API access is switched off for the org {who.org!r}")
         if not who.allows(scope):
             raise MissingScope(scope)

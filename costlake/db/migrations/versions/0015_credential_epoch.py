@@ -1,4 +1,5 @@
-"""The credentials epoch, so cached credentials notice a revocation at once.
+"""The credentials epoch, so cached credentials notice a revocation at once; an org's
+API access switch.
 
 Revision ID: 0015
 Revises: 0014
@@ -26,7 +27,12 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_credential_epoch")),
     )
     op.bulk_insert(table, [{"id": 1, "value": 0}])
+    # Plain ADD COLUMN, never batch mode (a batch copy of ``orgs`` on SQLite cascades).
+    op.add_column(
+        "orgs", sa.Column("api_access", sa.Boolean(), nullable=False, server_default=sa.true())
+    )
 
 
 def downgrade() -> None:
+    op.drop_column("orgs", "api_access")
     op.drop_table("credential_epoch")
