@@ -35,6 +35,8 @@ class Challenge:
     challenge_token: str
     expires_in: int
     user: User
+    methods: tuple[str, ...] = ("totp",)
+    """The second factors the person has: ``totp`` (a code) and/or ``webauthn`` (a key)."""
 
 
 @dataclass(frozen=True, slots=True)

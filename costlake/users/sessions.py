@@ -15,10 +15,12 @@ import secrets
 import uuid
 from datetime import timedelta
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from costlake.auth.sessions import SessionTokens
 from costlake.db.models import Org, RefreshToken, User
+from costlake.db.models.identity import WebauthnCredential
 from costlake.errors import Unauthenticated
 from costlake.kit.clock import now
 from costlake.users.repository import UserRepository
@@ -51,10 +53,17 @@ def _issue(session: Session, tokens: SessionTokens, user: User, family: str) -> 
     session.flush()
     org = session.get(Org, user.org_id)
     assert org is not None, "a user's org cascades with it"
-    scopes = SETUP_ONLY if org.require_2fa and user.totp_enabled_at is None else SESSION_SCOPES
+    without_2fa = org.require_2fa and user.totp_enabled_at is None and not _has_key(session, user)
+    scopes = SETUP_ONLY if without_2fa else SESSION_SCOPES
     access = tokens.issue(user.id, org.slug, scopes, session_id=family)
     ttl = int(tokens.ttl.total_seconds())
     return TokenPair(access, refresh, ttl, family, user, setup_only=scopes == SETUP_ONLY)
+
+
+def _has_key(session: Session, user: User) -> bool:
+    """A security key is a second factor too (``costlake.users.webauthn``)."""
+    key = select(WebauthnCredential.id).where(WebauthnCredential.user_id == user.id).limit(1)
+    return session.scalar(key) is not None
 
 
 def start_session(session: Session, tokens: SessionTokens, user: User) -> TokenPair:

@@ -19,7 +19,16 @@ from costlake.keys.service import authenticate as authenticate_key
 from costlake.kit.clock import now
 from costlake.kit.secretbox import SecretBox
 from costlake.orgs.service import get_or_create_org
-from costlake.users import invitations, onetime, passwords, sessions, signup, sso, totp
+from costlake.users import (
+    invitations,
+    onetime,
+    passwords,
+    sessions,
+    signup,
+    sso,
+    totp,
+    webauthn,
+)
 from costlake.users.mail import Mailer
 from costlake.users.repository import UserRepository
 from costlake.users.schemas import Challenge, Mail, TokenPair
@@ -100,10 +109,14 @@ class SignIn:
             raise PermissionDenied("this organization signs in through single sign-on (SAML)")
         if user.password_hash and passwords.needs_rehash(user.password_hash):
             user.password_hash = passwords.hash_password(password)
-        if user.totp_enabled_at is not None:
+        methods = tuple(
+            m for m, on in (("totp", user.totp_enabled_at is not None),
+                            ("webauthn", webauthn.has_keys(session, user.id))) if on
+        )  # fmt: skip
+        if methods:
             token = onetime.issue(session, user, onetime.LOGIN_CHALLENGE)
             ttl = int(onetime.TTL[onetime.LOGIN_CHALLENGE].total_seconds())
-            return Challenge(token, ttl, user)
+            return Challenge(token, ttl, user, methods)
         return sessions.start_session(session, self.tokens, user)
 
     def second_factor(self, session: Session, challenge: str, code: str) -> TokenPair:

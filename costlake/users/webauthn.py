@@ -81,6 +81,14 @@ def credentials_of(session: Session, user_id: int) -> Sequence[WebauthnCredentia
     ).all()
 
 
+def has_keys(session: Session, user_id: int) -> bool:
+    """Whether the person has a security key: then a key is their second factor."""
+    found = session.scalar(
+        select(WebauthnCredential.id).where(WebauthnCredential.user_id == user_id).limit(1)
+    )
+    return found is not None
+
+
 def _descriptors(keys: Sequence[WebauthnCredential]) -> list[PublicKeyCredentialDescriptor]:
     return [
         PublicKeyCredentialDescriptor(id=webauthn.base64url_to_bytes(k.credential_id)) for k in keys

@@ -131,6 +131,11 @@ class ChallengeOut(BaseModel):
     requires_2fa: bool = True
     challenge_token: str
     expires_in: int
+    methods: list[str] = Field(
+        default_factory=lambda: ["totp"],
+        description="The person's second factors: totp (POST /auth/2fa/authenticate) and/or "
+        "webauthn (GET /auth/webauthn/authenticate/options?challenge_token=...)",
+    )
 
 
 class MessageOut(BaseModel):

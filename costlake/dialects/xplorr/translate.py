@@ -40,6 +40,7 @@ def login(result: TokenPair | Challenge) -> dict[str, Any]:
             "requires_2fa": True,
             "challenge_token": result.challenge_token,
             "expires_in": result.expires_in,
+            "methods": list(result.methods),
         }
     return tokens(result)
 

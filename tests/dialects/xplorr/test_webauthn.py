@@ -155,7 +155,7 @@ class TestWebauthn:
             login = c.post(
                 "/api/v1/auth/login", json={"email": "tom@acme.io", "password": PASSWORD}
             ).json()
-            assert login["requires_2fa"] is True
+            assert login["requires_2fa"] is True and login["methods"] == ["totp", "webauthn"]
             r = c.get(f"{AUTHENTICATE}/options", params={"challenge_token": "forged"})
             error(r, 400, "INVALID_REQUEST")
             options = c.get(
@@ -172,3 +172,34 @@ class TestWebauthn:
                 json={"challenge_token": login["challenge_token"], "code": code},
             )
             error(r, 400, "INVALID_REQUEST")
+
+    def test_a_key_alone_is_a_second_factor_and_meets_required_2fa(self, world: World) -> None:
+        world.user("zoe@umbrella.io", org="umbrella")
+        login = {"email": "zoe@umbrella.io", "password": PASSWORD}
+        auth = world.bearer("zoe@umbrella.io")
+        key = Authenticator(origin(world), verifies_user=False)  # a plain security key
+        register(world, auth, key)
+        with world.client() as c:
+            r = c.patch("/api/v1/organizations/require-2fa", headers=auth, json={"enabled": True})
+            assert r.status_code == 200, r.text
+            challenge = c.post("/api/v1/auth/login", json=login).json()
+            assert challenge["requires_2fa"] is True and challenge["methods"] == ["webauthn"]
+            step = {"challenge_token": challenge["challenge_token"], "code": "123456"}
+            error(c.post("/api/v1/auth/2fa/authenticate", json=step), 401, "UNAUTHORIZED")
+            options = c.get(
+                f"{AUTHENTICATE}/options", params={"challenge_token": step["challenge_token"]}
+            )
+            r = c.post(f"{AUTHENTICATE}/verify", json={"credential": key.get(options.json())})
+            assert r.status_code == 200, r.text
+            assert r.json()["two_factor_setup_required"] is False  # the key is the second factor
+            refreshed = c.post(
+                "/api/v1/auth/refresh", json={"refresh_token": r.json()["refresh_token"]}
+            )
+            assert refreshed.json()["two_factor_setup_required"] is False
+            # without its key, the person is back to setting 2FA up
+            signed_in = {"Authorization": f"Bearer {refreshed.json()['access_token']}"}
+            keys = c.get("/api/v1/auth/webauthn/credentials", headers=signed_in).json()["data"]
+            r = c.delete(f"/api/v1/auth/webauthn/credentials/{keys[0]['id']}", headers=signed_in)
+            assert r.status_code == 200, r.text
+            r = c.post("/api/v1/auth/login", json=login)
+            assert r.json()["two_factor_setup_required"] is True, r.text
