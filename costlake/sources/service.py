@@ -43,14 +43,16 @@ def ingest_files(
     format: str | None = None,
     skip_bad_rows: bool = False,
     progress: ProgressCallback | None = None,
+    detect_in_background: bool = False,
 ) -> IngestResult:
     """Ingest ``paths`` into ``org``'s lake, then record the org and the cloud accounts its
     lake now holds.
 
     The lake commit comes first and stands on its own: if recording the accounts fails, the
     error is raised, and the next ingest or the ``accounts.sync`` job records them. Anomaly
-    detection then re-evaluates the periods written; its failure is logged, never raised
-    (the ``anomalies.detect`` job runs it again).
+    detection then re-evaluates the periods written (``detect_in_background``: in a thread of
+    this process, for a server's frequent small ingests); its failure is logged, never
+    raised (the ``anomalies.detect`` job runs it again).
     """
     result = deps.ingestor().ingest(
         paths,
@@ -62,5 +64,5 @@ def ingest_files(
     )
     with deps.session() as session:
         sync_accounts(session, deps.lake, org)
-    detect_after_ingest(deps, org, result.periods)
+    detect_after_ingest(deps, org, result.periods, background=detect_in_background)
     return result

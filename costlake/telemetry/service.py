@@ -135,5 +135,7 @@ def record_usage(
             path = Path(tmp) / "otel.parquet"
             table = pa.Table.from_pylist(list(fresh.values()), schema=FOCUS_SCHEMA)
             rows = _merge(table, _stored_files(deps, org, periods), path)
-            ingest_files(deps, [path], org=org, source=SOURCE, format="focus")
+            ingest_files(
+                deps, [path], org=org, source=SOURCE, format="focus", detect_in_background=True
+            )
     return Recorded(len(uses), rows, unpriced)

@@ -7,8 +7,9 @@ every org even when one fails."""
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -116,3 +117,34 @@ class TestScheduledJob:
         with pytest.raises(RuntimeError, match="failed for org\\(s\\) broken"):
             tasks.detect_all_orgs(platform)
         assert len(stored(platform)) == 2  # acme's, by both monitors
+
+
+class TestInBackground:
+    def test_an_ingest_returns_and_detection_follows(
+        self, platform: Platform, tmp_path: Path
+    ) -> None:
+        path = tmp_path / "bill.parquet"
+        pq.write_table(spiky_bill().table(), path)
+        ingest_files(platform, [path], org="acme", source="fixture", detect_in_background=True)
+        assert tasks.wait_for_background(120)
+        assert {day for _, _, day, _ in stored(platform)} == {SPIKE_DAY}
+
+    def test_ingests_during_a_run_are_one_more_run_from_the_earliest_day(
+        self, platform: Platform, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        started, release = threading.Event(), threading.Event()
+        runs: list[tuple[str, object]] = []
+
+        def slow(deps: object, org: str, *, since: object = None) -> None:
+            runs.append((org, since))
+            started.set()
+            release.wait(30)
+
+        monkeypatch.setattr(tasks, "detect_for_org", slow)
+        tasks.detect_after_ingest(platform, "acme", ["2024-08"], background=True)
+        assert started.wait(30)
+        for periods in (["2024-07"], ["2024-09"], ["2024-06", "2024-08"]):
+            tasks.detect_after_ingest(platform, "acme", periods, background=True)
+        release.set()
+        assert tasks.wait_for_background(30)
+        assert runs == [("acme", date(2024, 8, 1)), ("acme", date(2024, 6, 1))]
