@@ -4,6 +4,7 @@ loopback (aiosmtpd), and the metadata-database fixtures (SQLite and PostgreSQL).
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -43,17 +44,30 @@ def start_platform(home: Path, port: int | None) -> Platform:
     return Platform.start(settings)
 
 
-@pytest.fixture
-def platform(tmp_path: Path, smtp: tuple[Inbox, int]) -> Iterator[Platform]:  # noqa: F811
-    p = start_platform(tmp_path / "home", smtp[1])
+@contextmanager
+def billed_platform(tmp: Path, smtp_port: int | None) -> Iterator[Platform]:
+    p = start_platform(tmp / "home", smtp_port)
     try:
-        ingest(p.lake, october_bill(), tmp_path)
+        ingest(p.lake, october_bill(), tmp)
         with p.session() as s:
             get_or_create_org(s, "acme")
             get_or_create_org(s, "globex")
         yield p
     finally:
         p.close()
+
+
+@pytest.fixture
+def platform(tmp_path: Path, smtp: tuple[Inbox, int]) -> Iterator[Platform]:  # noqa: F811
+    with billed_platform(tmp_path, smtp[1]) as p:
+        yield p
+
+
+@pytest.fixture(scope="module")
+def reader(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Platform]:
+    """One platform for tests that only create budgets and evaluate them (no mail)."""
+    with billed_platform(tmp_path_factory.mktemp("budgets"), None) as p:
+        yield p
 
 
 @pytest.fixture

@@ -63,52 +63,52 @@ class Recorder:
 
 
 class TestEvaluation:
-    def test_actual_and_forecast_of_a_month(self, platform: Platform) -> None:
-        e = evaluation(platform, make(platform), TENTH)
+    def test_actual_and_forecast_of_a_month(self, reader: Platform) -> None:
+        e = evaluation(reader, make(reader), TENTH)
         assert (e.window.start, e.window.end) == (OCTOBER, date(2024, 11, 1))
         assert e.actual == Decimal(1500) and e.days_with_data == 10
         assert e.forecast == Decimal(1500) * 31 / 10  # 4,650: the run rate of 150 a day
         assert e.percent == Decimal(75)
 
-    def test_only_spend_up_to_the_day_evaluated_counts(self, platform: Platform) -> None:
-        e = evaluation(platform, make(platform), OCTOBER + timedelta(days=3))
+    def test_only_spend_up_to_the_day_evaluated_counts(self, reader: Platform) -> None:
+        e = evaluation(reader, make(reader), OCTOBER + timedelta(days=3))
         assert e.actual == Decimal(600) and e.forecast == Decimal(600) * 31 / 4
 
-    def test_late_data_does_not_lower_the_forecast(self, platform: Platform) -> None:
+    def test_late_data_does_not_lower_the_forecast(self, reader: Platform) -> None:
         """On the 20th the bill still ends on the 10th: the run rate is of days with data."""
-        e = evaluation(platform, make(platform), OCTOBER + timedelta(days=19))
+        e = evaluation(reader, make(reader), OCTOBER + timedelta(days=19))
         assert e.actual == Decimal(1500) and e.forecast == Decimal(4650)
 
-    def test_a_view_and_the_account_grant_narrow_the_spend(self, platform: Platform) -> None:
-        with platform.session() as s:
+    def test_a_view_and_the_account_grant_narrow_the_spend(self, reader: Platform) -> None:
+        with reader.session() as s:
             ec2 = service.create_view(
                 s, "acme", ViewInput("EC2", {"ServiceName": ValueFilter(("Amazon EC2",))})
             ).id
-        assert evaluation(platform, make(platform, view_id=ec2), TENTH).actual == 1000
-        granted = make(platform, account_ids=("222222222222",))
-        assert evaluation(platform, granted, TENTH).actual == 500
-        both = make(platform, view_id=ec2, account_ids=("222222222222",))
-        assert evaluation(platform, both, TENTH).actual == 0
+        assert evaluation(reader, make(reader, view_id=ec2), TENTH).actual == 1000
+        granted = make(reader, account_ids=("222222222222",))
+        assert evaluation(reader, granted, TENTH).actual == 500
+        both = make(reader, view_id=ec2, account_ids=("222222222222",))
+        assert evaluation(reader, both, TENTH).actual == 0
 
-    def test_quarterly_and_annual_periods(self, platform: Platform) -> None:
-        quarter = evaluation(platform, make(platform, period="quarterly"), TENTH)
-        year = evaluation(platform, make(platform, period="annual"), TENTH)
+    def test_quarterly_and_annual_periods(self, reader: Platform) -> None:
+        quarter = evaluation(reader, make(reader, period="quarterly"), TENTH)
+        year = evaluation(reader, make(reader, period="annual"), TENTH)
         assert quarter.actual == year.actual == Decimal(1500)
         assert quarter.forecast == Decimal(150) * 92 and year.forecast == Decimal(1500) * 366 / 284
 
-    def test_another_month_without_data_has_nothing(self, platform: Platform) -> None:
-        e = evaluation(platform, make(platform), date(2024, 12, 5))
+    def test_another_month_without_data_has_nothing(self, reader: Platform) -> None:
+        e = evaluation(reader, make(reader), date(2024, 12, 5))
         assert (e.actual, e.forecast, e.days_with_data, e.reached) == (0, 0, 0, ())
 
-    def test_an_org_without_any_data_has_nothing(self, platform: Platform) -> None:
-        with platform.session() as s:
+    def test_an_org_without_any_data_has_nothing(self, reader: Platform) -> None:
+        with reader.session() as s:
             budget = service.create(s, "globex", BudgetInput("x", Decimal(1), "monthly"))
-        e = evaluate(platform.queries, budget, None, TENTH)
+        e = evaluate(reader.queries, budget, None, TENTH)
         assert (e.actual, e.forecast, e.reached) == (0, 0, ())
 
-    def test_thresholds_reached_by_actual_spend(self, platform: Platform) -> None:
-        budget = make(platform, notifications=(rule(50), rule(75), rule(76), rule(100)))
-        e = evaluation(platform, budget, TENTH)  # 1,500 of 2,000: 75%
+    def test_thresholds_reached_by_actual_spend(self, reader: Platform) -> None:
+        budget = make(reader, notifications=(rule(50), rule(75), rule(76), rule(100)))
+        e = evaluation(reader, budget, TENTH)  # 1,500 of 2,000: 75%
         assert [r.threshold for r in e.reached] == [50, 75]
 
 
