@@ -43,7 +43,7 @@ def load(
     if stream is None:
         return None
     records = [
-        Record(row.period_start, Granularity(row.granularity), Decimal(row.value), row.labels)
-        for row in repo.records(stream, start=start, end=end)
+        Record(at, Granularity(grain), Decimal(value), labels)
+        for at, grain, labels, value in repo.values(stream, start, end)
     ]
     return AllocationStream(stream.name, read_target(stream.target), records)

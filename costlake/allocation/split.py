@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
-from decimal import Decimal, localcontext
+from decimal import Decimal
+from typing import cast
 
 from costlake.allocation.schemas import UNALLOCATED, Split
 from costlake.errors import InvalidInput
@@ -18,29 +19,21 @@ from costlake.query.model import CostQuery, Granularity
 from costlake.telemetry.records import Granularity as Grain
 from costlake.telemetry.records import Record
 
-PRECISION = 80
 Weights = Callable[[datetime], Mapping[str, Decimal]]
 Key = tuple[object, ...]
 
 
 def largest_remainder(amount: Decimal, weights: Sequence[Decimal]) -> list[Decimal]:
     """``amount`` split in proportion to ``weights`` (not negative, some positive), each part
-    at ``amount``'s own decimal scale; the parts add up to ``amount`` exactly."""
-    total_weight = sum(weights, Decimal(0))
-    if total_weight <= 0 or any(w < 0 for w in weights):
-        raise InvalidInput("weights must not be negative and must not all be zero")
+    at ``amount``'s own decimal scale; the parts add up to ``amount`` exactly. (The same
+    arithmetic :func:`split_rows` applies to each day.)"""
+    if any(w < 0 for w in weights):
+        raise InvalidInput("weights must not be negative")
+    plan = _Day.of({f"{i:09d}": w for i, w in enumerate(weights)})
+    if plan is None:
+        raise InvalidInput("weights must not all be zero")
     exponent = min(_exponent(amount), 0)
-    units = _units(amount, exponent)
-    scale = min(min(_exponent(w) for w in weights), 0)
-    ints = [_units(w, scale) for w in weights]
-    whole = sum(ints)
-    sign, magnitude = (-1 if units < 0 else 1), abs(units)
-    parts = [magnitude * w // whole for w in ints]
-    rest = magnitude - sum(parts)
-    order = sorted(range(len(ints)), key=lambda i: (-(magnitude * ints[i] % whole), i))
-    for i in order[:rest]:
-        parts[i] += 1
-    return [Decimal(f"{sign * p}E{exponent}") for p in parts]
+    return [Decimal(f"{u}E{exponent}") for _, u in plan.split(_units(amount, exponent))]
 
 
 def _exponent(number: Decimal) -> int:
@@ -48,10 +41,10 @@ def _exponent(number: Decimal) -> int:
 
 
 def _units(number: Decimal, exponent: int) -> int:
-    """``number`` as an integer count of ``10**exponent`` (exact, whatever the context)."""
-    sign, digits, own = number.as_tuple()
-    whole = int("".join(map(str, digits)) or "0") * 10 ** (int(own) - exponent)
-    return -whole if sign else whole
+    """``number`` as an integer count of ``10**exponent`` (``exponent`` <= 0 and not above
+    the number's own), exact whatever the decimal context."""
+    numerator, denominator = number.as_integer_ratio()
+    return numerator * 10**-exponent // denominator
 
 
 def element_label(element: Mapping[str, str]) -> str:
@@ -105,74 +98,104 @@ def split_rows(
 ) -> list[dict[str, object]]:
     """Rows of ``query`` with the split's column: daily rows of all the cost asked
     (``all_rows``) and of its part the stream targets (``target_rows``, same keys), each
-    day's targeted cost split across the day's elements, the rest :data:`UNALLOCATED`."""
-    with localcontext() as ctx:
-        ctx.prec = PRECISION  # sums of DECIMAL(38,18) figures stay exact
-        return _split_rows(query, all_rows, target_rows, weights, split)
+    day's targeted cost split across the day's elements, the rest :data:`UNALLOCATED`.
 
-
-def _split_rows(
-    query: CostQuery,
-    all_rows: Sequence[Mapping[str, object]],
-    target_rows: Sequence[Mapping[str, object]],
-    weights: Weights,
-    split: Split,
-) -> list[dict[str, object]]:
+    Amounts are handled as integers of the finest decimal place among them (the lake's 18),
+    so every split and every sum is exact and no decimal context is involved."""
     groups = query.group_by
-    targeted = {_key(r, groups): _cost(r) for r in target_rows}
-    sums: dict[tuple[datetime | None, Key, str], Decimal] = {}
-    for row in all_rows:
+    costs = [_cost(r) for r in all_rows]
+    inside = [_cost(r) for r in target_rows]
+    exponent = min([0, *(_exponent(c) for c in costs), *(_exponent(c) for c in inside)])
+    targeted = {
+        _key(r, groups): _units(c, exponent) for r, c in zip(target_rows, inside, strict=True)
+    }
+    days: dict[datetime, _Day | None] = {}
+    sums: dict[tuple[datetime | None, Key, str], int] = {}
+    for row, cost in zip(all_rows, costs, strict=True):
         key = _key(row, groups)
         day = row["period"]
         assert isinstance(day, datetime)
-        inside = targeted.get(key, Decimal(0))
-        rest = _cost(row) - inside
-        parts = _parts(inside, weights(day))
-        if parts is None:
-            parts, rest = {}, _cost(row)
-        if rest or not any(parts.values()):
-            parts[UNALLOCATED] = parts.get(UNALLOCATED, Decimal(0)) + rest
-        at = bucket(query.granularity, day)
-        for label, amount in parts.items():
-            if amount or label == UNALLOCATED:
-                out_key = (at, key[1:], label)
-                sums[out_key] = sums.get(out_key, Decimal(0)) + amount
-    return _rows(query, split, sums)
+        if day not in days:
+            days[day] = _Day.of(weights(day))
+        plan = days[day]
+        total = _units(cost, exponent)
+        part = targeted.get(key, 0) if plan is not None else 0
+        at, values = bucket(query.granularity, day), key[1:]
+        shares = plan.split(part) if plan is not None else ()
+        for label, amount in shares:
+            if amount:
+                out = (at, values, label)
+                sums[out] = sums.get(out, 0) + amount
+        if total - part or not any(a for _, a in shares):
+            out = (at, values, UNALLOCATED)
+            sums[out] = sums.get(out, 0) + total - part
+    return _rows(query, split, sums, exponent)
 
 
-def _parts(amount: Decimal, weights: Mapping[str, Decimal]) -> dict[str, Decimal] | None:
-    labels = sorted(weights)
-    values = [weights[k] for k in labels]
-    if not labels or sum(values, Decimal(0)) <= 0:
-        return None
-    return dict(zip(labels, largest_remainder(amount, values), strict=True))
+class _Day:
+    """One day's elements and their weights as integers, ready to split amounts."""
+
+    __slots__ = ("labels", "weights", "whole")
+
+    def __init__(self, labels: list[str], weights: list[int]) -> None:
+        self.labels, self.weights, self.whole = labels, weights, sum(weights)
+
+    @classmethod
+    def of(cls, weights: Mapping[str, Decimal]) -> _Day | None:
+        labels = sorted(weights)
+        if not labels or sum(weights.values(), Decimal(0)) <= 0:
+            return None
+        scale = min(min(_exponent(weights[k]) for k in labels), 0)
+        return cls(labels, [_units(weights[k], scale) for k in labels])
+
+    def split(self, units: int) -> list[tuple[str, int]]:
+        """``units`` in proportion to the weights, by largest remainder (exact)."""
+        sign, magnitude = (-1 if units < 0 else 1), abs(units)
+        whole = self.whole
+        floors, remainders = [], []
+        for w in self.weights:
+            q, r = divmod(magnitude * w, whole)
+            floors.append(q)
+            remainders.append(r)
+        rest = magnitude - sum(floors)
+        if rest:
+            order = sorted(range(len(floors)), key=lambda i: (-remainders[i], i))
+            for i in order[:rest]:
+                floors[i] += 1
+        return [(label, sign * f) for label, f in zip(self.labels, floors, strict=True)]
 
 
 def _rows(
-    query: CostQuery, split: Split, sums: Mapping[tuple[datetime | None, Key, str], Decimal]
+    query: CostQuery,
+    split: Split,
+    sums: Mapping[tuple[datetime | None, Key, str], int],
+    exponent: int,
 ) -> list[dict[str, object]]:
-    """Result rows in (period, groups, element) order; the elements the split does not
-    keep are left out, and without a position (a filter only) the kept ones are added up."""
-    kept: dict[tuple[datetime | None, Key, str | None], Decimal] = {}
-    for (at, values, element), amount in sums.items():
-        if split.keeps(element):
-            key = (at, values, element if split.position is not None else None)
-            kept[key] = kept.get(key, Decimal(0)) + amount
-    out = []
-    for (at, values, label), amount in sorted(kept.items(), key=_order):
+    """Result rows in the engine's order of periods and groups, then elements in the order
+    they first appear (by name within a day, ``Unallocated`` after them); the elements the
+    split does not keep are left out, and without a position (a filter only) the kept ones
+    are added up."""
+    kept = cast(Mapping[tuple[datetime | None, Key, str | None], int], sums)
+    if split.include or split.exclude or split.position is None:
+        merged: dict[tuple[datetime | None, Key, str | None], int] = {}
+        for (at, values, element), amount in sums.items():
+            if split.keeps(element):
+                key = (at, values, element if split.position is not None else None)
+                merged[key] = merged.get(key, 0) + amount
+        kept = merged
+    columns = list(query.group_by)
+    position = split.position
+    if position is not None:
+        columns.insert(position, split.column)
+    out: list[dict[str, object]] = []
+    for (at, values, label), amount in kept.items():
+        if position is not None:
+            values = (*values[:position], label, *values[position:])
         row: dict[str, object] = {} if at is None else {"period": at}
-        named = list(zip(query.group_by, values, strict=True))
-        if split.position is not None:
-            named.insert(split.position, (split.column, label))
-        row.update(named)
-        row["cost"] = amount
+        row.update(zip(columns, values, strict=True))
+        row["cost"] = Decimal(f"{amount}E{exponent}")
         out.append(row)
     return out
-
-
-def _order(item: tuple[tuple[datetime | None, Key, str | None], Decimal]) -> tuple[object, ...]:
-    (at, values, label), _ = item
-    return (at or datetime.min, tuple("" if v is None else str(v) for v in values), label or "")
 
 
 def _key(row: Mapping[str, object], groups: Sequence[str]) -> Key:

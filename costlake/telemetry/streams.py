@@ -129,6 +129,6 @@ def records_between(
     if stream is None:
         raise NotFound(f"telemetry stream {name[:100]!r} not found")
     return [
-        Record(row.period_start, Granularity(row.granularity), Decimal(row.value), row.labels)
-        for row in repo.records(stream, start=start, end=end)
+        Record(at, Granularity(grain), Decimal(value), labels)
+        for at, grain, labels, value in repo.values(stream, start, end)
     ]

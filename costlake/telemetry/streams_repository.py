@@ -100,6 +100,27 @@ class StreamRepository:
         query = query.order_by(TelemetryRecord.period_start, TelemetryRecord.id)
         return list(self.session.scalars(query))
 
+    def values(
+        self, stream: TelemetryStream, start: datetime, end: datetime
+    ) -> list[tuple[datetime, str, dict[str, str], str]]:
+        """(period start, granularity, labels, value) of the records whose period starts in
+        [start, end), in period order: plain rows, for readers that change nothing."""
+        query = (
+            select(
+                TelemetryRecord.period_start,
+                TelemetryRecord.granularity,
+                TelemetryRecord.labels,
+                TelemetryRecord.value,
+            )
+            .where(
+                TelemetryRecord.stream_id == stream.id,
+                TelemetryRecord.period_start >= start,
+                TelemetryRecord.period_start < end,
+            )
+            .order_by(TelemetryRecord.period_start, TelemetryRecord.id)
+        )
+        return [tuple(row) for row in self.session.execute(query)]  # type: ignore[misc]
+
     def add(self, rows: Sequence[TelemetryRecord]) -> None:
         self.session.add_all(rows)
         self.session.flush()

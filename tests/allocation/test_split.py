@@ -119,9 +119,9 @@ class TestSplitRows:
         )
         rows = split_rows(self.query(Granularity.DAY), all_rows, inside, of, Split("s", 0))
         assert [(r["period"], r["allocation:s"], r["cost"]) for r in rows] == [
-            (DAY1, UNALLOCATED, Decimal("1")),
             (DAY1, "a", Decimal("3")),
             (DAY1, "b", Decimal("6")),
+            (DAY1, UNALLOCATED, Decimal("1")),
             (DAY2, UNALLOCATED, Decimal("6")),
         ]
 
