@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from costlake.db import upsert
 from costlake.db.models.telemetry import TelemetryRecord, TelemetryStream
 from costlake.kit.clock import now
+from costlake.telemetry.records import MAX_TEXT
 
 
 class StreamRepository:
@@ -20,6 +21,10 @@ class StreamRepository:
         self.session, self.org_id, self.kind = session, org_id, kind
 
     def get(self, name: str) -> TelemetryStream | None:
+        """The stream ``name``; None too for a name no stream can have (control characters
+        such as NUL, which PostgreSQL's text refuses, or too long)."""
+        if not name or len(name) > MAX_TEXT or any(ord(c) < 32 for c in name):
+            return None
         query = select(TelemetryStream).where(
             TelemetryStream.org_id == self.org_id,
             TelemetryStream.kind == self.kind,

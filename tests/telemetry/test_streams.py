@@ -198,3 +198,17 @@ class TestConcurrentWriters:
                 s, "acme", "split", datetime(2024, 10, 1), datetime(2024, 11, 1)
             )
         assert [r.value for r in found.records] == [Decimal(8)]
+
+
+class TestNamesNoStreamCanHave:
+    @pytest.mark.parametrize("name", ["a\x00b", "x" * 300, "tab\there"])
+    def test_are_unknown_streams_and_refused_for_writing(self, orgs: Session, name: str) -> None:
+        """A NUL in a name would reach PostgreSQL's text and fail there: it is a stream
+        nobody has (404 / nothing deleted) and a 400 on writing."""
+        with pytest.raises(NotFound):
+            streams.delete_stream(orgs, "acme", name)
+        assert streams.delete_records(orgs, "acme", name, datetime(2024, 10, 1, tzinfo=UTC)) == 0
+        with pytest.raises(InvalidInput, match="stream_name"):
+            streams.post_records(
+                orgs, "acme", name, records([rec("2024-10-01", 1)], label_field="filter")
+            )
