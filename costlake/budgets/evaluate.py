@@ -36,9 +36,10 @@ from sqlalchemy.orm import Session
 from costlake.budgets import periods
 from costlake.budgets.repository import BudgetRepository, NotificationRepository, ViewRepository
 from costlake.budgets.schemas import Budget, Evaluation, Sent, View
-from costlake.budgets.service import budget_of, decimal_text, view_of
+from costlake.budgets.service import budget_of, view_of
 from costlake.errors import CostlakeError
 from costlake.kit.clock import now
+from costlake.kit.jsonout import decimal_text
 from costlake.notify.base import Channel, ChannelOff, DeliveryFailed, Notice
 from costlake.orgs.service import get_org
 from costlake.query.model import CostQuery, Filter, FilterOp, Granularity, Metric
@@ -182,10 +183,17 @@ def notify(uow: UnitOfWork, channel: Channel, evaluation: Evaluation) -> Sent:
     return Sent(evaluation, tuple(sent), tuple(already), tuple(failed))
 
 
-def _every_budget(uow: UnitOfWork) -> Iterator[tuple[Budget, View | None]]:
+def org_status(uow: UnitOfWork, queries: QueryService, org: str, as_of: date) -> list[Evaluation]:
+    """Every budget of ``org`` evaluated on ``as_of``, oldest first; nothing is sent."""
+    return [evaluate(queries, b, v, as_of) for b, v in _every_budget(uow, org)]
+
+
+def _every_budget(uow: UnitOfWork, org: str | None = None) -> Iterator[tuple[Budget, View | None]]:
     with uow() as s:
+        if org is not None:
+            get_org(s, org)  # NotFound for an org that does not exist
         pairs = []
-        for row, slug in BudgetRepository(s).every():
+        for row, slug in BudgetRepository(s).every(org):
             view = ViewRepository(s).get(row.org_id, row.view_id) if row.view_id else None
             pairs.append((budget_of(row, slug), view_of(view, slug) if view else None))
     yield from pairs

@@ -60,10 +60,13 @@ class BudgetRepository(_OrgRows):
         self.session.delete(row)
         self.session.flush()
 
-    def every(self) -> Sequence[tuple[Budget, str]]:
-        """Every budget of every org with its org's slug, for the scheduled evaluation."""
+    def every(self, org: str | None = None) -> Sequence[tuple[Budget, str]]:
+        """Every budget (of every org, or of ``org``) with its org's slug, oldest first."""
         query = select(Budget, Org.slug).join(Org, Org.id == Budget.org_id)
-        return [(b, slug) for b, slug in self.session.execute(query.order_by(Org.slug, Budget.id))]
+        if org is not None:
+            query = query.where(Org.slug == org)
+        query = query.order_by(Org.slug, Budget.created_at, Budget.id)
+        return [(b, slug) for b, slug in self.session.execute(query)]
 
 
 class ViewRepository(_OrgRows):

@@ -32,6 +32,7 @@ from costlake.db.models import budgets as models
 from costlake.errors import InvalidInput, NotFound
 from costlake.insights.schemas import ValueFilter
 from costlake.kit.clock import now
+from costlake.kit.jsonout import decimal_text
 from costlake.orgs.service import get_org
 from costlake.query.model import resolve_key
 
@@ -42,12 +43,6 @@ MAX_RULES = 20
 MAX_RECIPIENTS = 50
 MAX_PAGE_SIZE = 100
 _EMAIL = re.compile(r"[^@\s,;:<>()\"\[\]]+@[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?")
-
-
-def decimal_text(value: Decimal) -> str:
-    """``80`` for 80.0, ``12.5`` for 12.50: one spelling per number (claims are keyed by it)."""
-    text = format(value.normalize(), "f")
-    return "0" if text in ("-0", "") else text
 
 
 def _number(value: object, where: str, low: Decimal, high: Decimal) -> Decimal:

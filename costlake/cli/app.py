@@ -7,7 +7,18 @@ from typing import Annotated
 
 import typer
 
-from costlake.cli import anomalies, demo_data, export, ingest, keys, optimize, query, serve, worker
+from costlake.cli import (
+    anomalies,
+    budgets,
+    demo_data,
+    export,
+    ingest,
+    keys,
+    optimize,
+    query,
+    serve,
+    worker,
+)
 from costlake.cli.check import check as check_command
 from costlake.cli.context import HELP_OPTIONS, handle_errors
 from costlake.cli.help import Command, Group
@@ -62,6 +73,7 @@ app.add_typer(keys.app, name="keys")
 app.add_typer(users_app, name="users")
 app.add_typer(orgs_app, name="orgs")
 app.add_typer(anomalies.app, name="anomalies")
+app.add_typer(budgets.app, name="budgets")
 app.add_typer(sources_app, name="sources")
 app.command("worker", cls=Command)(worker.worker)
 app.command("jobs", cls=Command)(worker.jobs)
