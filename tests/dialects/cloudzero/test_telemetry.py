@@ -368,3 +368,37 @@ class TestAllocationDimension:
         with cz.client() as c:
             r = costs(c, {**EVERYTHING, **extra})
         assert r.status_code == 400 and field in r.json()["message"], r.text
+
+
+def test_a_split_for_a_user_key_shows_only_its_granted_accounts(cz: World) -> None:
+    """The split's two engine questions carry the key's account grant like any other."""
+    from costlake.accounts.service import grant_accounts, list_accounts
+    from costlake.orgs.service import get_or_create_user, get_org
+
+    with cz.platform.session() as s:
+        org = get_org(s, "globex")
+        user = get_or_create_user(s, org, "split@globex.test")
+        grant_accounts(
+            s, user, [a for a in list_accounts(s, org) if a.account_id == "111111111111"]
+        )
+    days = [f"2024-{m:02d}-01" for m in (8, 9, 10)]
+    with cz.client("globex") as c:
+        r = c.post(
+            "/v1/telemetry/allocation/teams/sum",
+            json={
+                "records": [
+                    element(d, v, e, "MONTHLY") for d in days for v, e in ((1, "x"), (1, "y"))
+                ]
+            },
+        )
+        assert r.status_code == 202
+    body = {**EVERYTHING, "granularity": "cumulative", "group_by": ["Allocation:teams"]}
+    with cz.server.client(Authorization=cz.key("globex", ["*"], user=user)) as c:
+        got = totals(costs(c, body).json()["data"], "Allocation:teams")
+    [(expected,)] = cz.sql(
+        "globex",
+        "SELECT sum(EffectiveCost) FROM costs WHERE (SubAccountId = '111111111111' OR "
+        "BillingAccountId = '111111111111') AND ChargeCategory <> 'Credit'",
+    )
+    assert sum(got.values()) == pytest.approx(float(expected))
+    assert got["x"] == pytest.approx(got["y"], abs=1e-9)
