@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
+from datetime import UTC, datetime
 
 from sqlalchemy.orm import Session
 
@@ -21,7 +22,6 @@ from costlake.auth.principals import Principal
 from costlake.db.models import User
 from costlake.db.models.audit import AuditEntry
 from costlake.errors import InvalidInput, PermissionDenied
-from costlake.kit.clock import now
 from costlake.kit.pagination import Page, PageRequest
 from costlake.orgs.repository import OrgRepository
 from costlake.orgs.service import get_org
@@ -42,7 +42,7 @@ def record(session: Session, org: str, actor: Actor, event: Event) -> AuditEntry
         email = user.email if user is not None else None
     entry = AuditEntry(
         org_id=found.id,
-        at=now(),
+        at=datetime.now(UTC),  # wall-clock, never the pinned COSTLAKE_NOW
         actor_kind=actor.kind,
         actor=actor.name[:320],
         user_id=actor.user_id,
