@@ -58,6 +58,36 @@ _AWS_TYPE = (
     r"(?:xlarge|large|medium|small|micro|nano|metal|xlplus|xl))\b"
 )
 _USAGE = "coalesce(SkuMeter, ChargeDescription)"
+_KEYS: tuple[tuple[str, str], ...] = (
+    ("__k_provider", "ProviderName"),
+    ("__k_unit", "ConsumedUnit"),
+    ("ServiceName", "ServiceName"),
+    ("__c_usage", _USAGE),
+    ("SkuPriceDetails", "SkuPriceDetails"),
+    ("RegionId", "RegionId"),
+)
+"""(name in the lookup, SQL over a canonical line): what a usage line's estimate depends on,
+besides its quantity and (for GB-months) the days of its month."""
+_MEMO_OUT = (
+    "__c_kind",
+    "__c_dim",
+    "__c_factor",
+    "__c_gb_per_tb",
+    "__c_form",
+    "__c_a",
+    "__c_b",
+    "__c_emb_rate",
+    "__c_pue",
+    "__c_grid",
+)
+"""The lookup's columns each line gets (and the statement drops again)."""
+
+
+def _on_b(sql: str) -> str:
+    """A key's SQL over the line items aliased ``b``."""
+    return "coalesce(b.SkuMeter, b.ChargeDescription)" if sql == _USAGE else f"b.{sql}"
+
+
 ARM_PROCESSORS = {"AWS": ("AWS Graviton2",)}
 """The Arm coefficient per provider: CCF publishes Graviton (1) and Graviton2 figures for
 AWS only, and lists no Graviton 3/4; Graviton2 is the closest. Providers without one keep
@@ -210,113 +240,67 @@ class CarbonEnricher:
     # -- the statement -----------------------------------------------------------------------
 
     def wrap(self, select_sql: str, *, rescan: bool = False) -> str:
-        """The SELECT with carbon filled in. With ``rescan`` (a source cheap to read twice,
-        such as Parquet), usage lines are classified once per distinct (provider, unit,
-        service, usage type, SKU details) in a small lookup built by a second, narrow scan
-        of the source, instead of running the classifier's regular expressions on every
-        line: the same answer for about a third less CPU."""
-        # The layers are separated by the lookup joins on purpose: DuckDB merges stacked
-        # projections, and an expression referenced twice in a merged projection is computed
-        # twice. Classification (the regular expressions) happens once, below the instance
-        # join; the energy terms once, below the region join; the arithmetic above is cheap.
+        """The SELECT with carbon filled in, as one streaming statement.
+
+        Everything that depends only on a usage line's description (provider, unit,
+        service, usage type, SKU details, region) is worked out once per distinct
+        description, in a small lookup built by a second, narrow scan of the source: the
+        classification (the regular expressions) and the instance, region and provider
+        coefficients. Each line then makes one join to that lookup and a few
+        multiplications, in the per-line formulas' own order, so the estimates are the
+        same to the last bit. ``rescan`` is part of the ``Enricher`` protocol; the source
+        is read twice either way (for CSV the second read converts only the key columns).
+        """
+        del rescan
         candidate = (
+            "ChargeCategory = 'Usage' AND x_CarbonSource IS NULL AND ConsumedQuantity IS NOT NULL"
+        )
+        keys = ", ".join(f"{sql} AS {name}" for name, sql in _KEYS)
+        distinct = f"SELECT DISTINCT {keys} FROM __c_rows WHERE {candidate}"
+        # Lines that are no candidates get a NULL provider key, which matches nothing.
+        b_candidate = (
             "b.ChargeCategory = 'Usage' AND b.x_CarbonSource IS NULL "
             "AND b.ConsumedQuantity IS NOT NULL"
         )
-        # Keys are computed in the join conditions, not in a projection over ``select_sql``:
-        # that projection would be merged with the adapter's and recompute its conversions.
-        joined = (
-            "SELECT b.*, p.provider AS __c_provider, p.pue AS __c_pue_avg, "
-            "p.grid AS __c_grid_unknown, p.fallback_kw AS __c_fallback_kw, "
-            "p.arm_kw AS __c_arm_kw, u.gb_per_tb AS __c_gb_per_tb, "
-            "p.memory_kwh AS __c_memory_kwh, p.ssd_kwh AS __c_ssd_kwh, "
-            "p.hdd_kwh AS __c_hdd_kwh, p.network_kwh AS __c_network_kwh, "
-            "u.dim AS __c_dim, u.factor AS __c_factor, "
-            "s.code AS __c_scode, s.ssd AS __c_ssd_service "
-            f"FROM ({select_sql}) AS b "
-            f"LEFT JOIN {_T_PROVIDER} AS p ON p.name = "
-            f"CASE WHEN {candidate} THEN lower(b.ProviderName) END "
-            f"LEFT JOIN {_T_UNIT} AS u ON u.unit = lower(trim(b.ConsumedUnit)) "
-            f"LEFT JOIN {_T_SERVICE} AS s ON s.name = lower(b.ServiceName)"
+        on = " AND ".join(
+            [f"m.__k_provider = CASE WHEN {b_candidate} THEN b.ProviderName END"]
+            + [f"m.{name} IS NOT DISTINCT FROM {_on_b(sql)}" for name, sql in _KEYS[1:]]
         )
-        joined = (
-            f"SELECT *, {_USAGE} AS __c_usage, lower(ServiceName) AS __c_service, "
-            "coalesce(__c_scode, lower(ServiceName)) AS __c_code "
-            f"FROM ({joined}) AS jj"
+        coeffs = ", ".join(f"m.{c}" for c in _MEMO_OUT)
+        joined = f"SELECT b.*, {coeffs} FROM __c_rows AS b LEFT JOIN __c_memo AS m ON {on}"
+        with_q = (
+            "SELECT *, CASE WHEN __c_kind IS NOT NULL THEN "
+            "CAST(ConsumedQuantity AS DOUBLE) * __c_factor END AS __c_q "
+            f"FROM ({joined}) AS j"
         )
-        kind = self.classify.kind(
-            "__c_provider", "ServiceName", "__c_code", "__c_ssd_service", "__c_usage", "__c_dim"
+        tb = (
+            "CASE __c_dim WHEN 'gb_months' THEN __c_q * 24 * "
+            "day(last_day(ChargePeriodStart)) / 1000 ELSE __c_q / __c_gb_per_tb END"
         )
-        time_dims = "('hours', 'vcpu_hours', 'seconds', 'gb_seconds')"
-        vcpu = self.classify.vcpu_time("__c_provider", "__c_usage", "__c_dim")
-        itype = self._instance_key("__c_provider", "__c_usage")
-        arm = self.classify.arm("__c_provider", "__c_usage", itype)
-        quantity = (
-            "CASE WHEN j.__c_dim IS NOT NULL THEN CAST(j.ConsumedQuantity AS DOUBLE) * "
-            "j.__c_factor END AS __c_q"
+        it = (
+            "CASE __c_form WHEN 'a' THEN __c_q * __c_a WHEN 'ab' THEN __c_q * __c_a * __c_b "
+            f"WHEN 'tb' THEN ({tb}) * __c_a * __c_b END"
         )
-        if not rescan:
-            classified = (
-                "SELECT j.*, CASE WHEN __c_provider IS NOT NULL AND __c_dim IS NOT NULL "
-                f"THEN {kind} END AS __c_kind, "
-                f"CASE WHEN __c_dim IN {time_dims} THEN {vcpu} END AS __c_vcpu_time, "
-                f"CASE WHEN __c_dim IN {time_dims} THEN {itype} END AS __c_itype, "
-                f"CASE WHEN __c_dim IN {time_dims} THEN {arm} END AS __c_arm, {quantity} "
-                f"FROM ({joined}) AS j"
-            )
-            prefix = ""
-        else:
-            keys = "__c_provider, __c_dim, ServiceName, __c_usage, SkuPriceDetails"
-            memo = (
-                f"SELECT *, {kind} AS __c_kind, "
-                f"CASE WHEN __c_dim IN {time_dims} THEN {vcpu} END AS __c_vcpu_time, "
-                f"CASE WHEN __c_dim IN {time_dims} THEN {itype} END AS __c_itype, "
-                f"CASE WHEN __c_dim IN {time_dims} THEN {arm} END AS __c_arm "
-                f"FROM (SELECT DISTINCT {keys}, __c_code, __c_ssd_service FROM __c_rows "
-                "WHERE __c_provider IS NOT NULL AND __c_dim IS NOT NULL) AS d"
-            )
-            on = " AND ".join(
-                [f"j.{k} = m.{k}" for k in ("__c_provider", "__c_dim")]
-                + [
-                    f"j.{k} IS NOT DISTINCT FROM m.{k}"
-                    for k in ("ServiceName", "__c_usage", "SkuPriceDetails")
-                ]
-            )
-            classified = (
-                f"SELECT j.*, m.__c_kind, m.__c_vcpu_time, m.__c_itype, m.__c_arm, {quantity} "
-                f"FROM __c_rows AS j LEFT JOIN __c_memo AS m ON {on}"
-            )
-            prefix = f"WITH __c_rows AS NOT MATERIALIZED ({joined}), __c_memo AS ({memo}) "
-        with_instance = (
-            "SELECT k.*, i.cpu_kw AS __c_cpu_kw, i.kwh_per_hour AS __c_kwh_per_hour, "
-            "i.embodied_per_vcpu_hour AS __c_emb_vcpu, i.embodied_per_hour AS __c_emb_hour "
-            f"FROM ({classified}) AS k LEFT JOIN {_T_INSTANCE} AS i "
-            "ON i.provider = k.__c_provider AND i.key = k.__c_itype"
-        )
-        embodied = (
+        emb = (
             "CASE WHEN __c_kind IS NULL THEN NULL WHEN __c_kind <> 'compute' THEN 0 "
-            "WHEN __c_vcpu_time THEN __c_q * coalesce(__c_emb_vcpu, 0) "
-            "ELSE __c_q * coalesce(__c_emb_hour, 0) END"
+            "ELSE __c_q * __c_emb_rate END"
         )
-        with_energy = (
-            f"SELECT *, {self._it_energy()} AS __c_it, {embodied} AS __c_emb "
-            f"FROM ({with_instance}) AS w"
-        )
-        with_region = (
-            "SELECT e.*, r.pue AS __c_pue, r.grid AS __c_grid "
-            f"FROM ({with_energy}) AS e LEFT JOIN {_T_REGION} AS r "
-            f"ON r.provider = e.__c_provider AND r.region = {_region_key('e.RegionId')}"
-        )
-        energy = "__c_it * coalesce(__c_pue, __c_pue_avg)"
+        with_it = f"SELECT *, {it} AS __c_it, {emb} AS __c_emb FROM ({with_q}) AS w"
+        energy = "__c_it * __c_pue"
         estimated = (
             f"SELECT *, {_exact(energy)} AS __c_energy_d, "
             f"{_exact('__c_emb')} AS __c_embodied_d, "
-            f"{_exact(f'{energy} * coalesce(__c_grid, __c_grid_unknown) + __c_emb')} "
-            f"AS __c_carbon_d FROM ({with_region}) AS g"
+            f"{_exact(f'{energy} * __c_grid + __c_emb')} AS __c_carbon_d "
+            f"FROM ({with_it}) AS g"
         )
         ok = "__c_energy_d IS NOT NULL AND __c_carbon_d IS NOT NULL"
-        helpers = ", ".join(self._helpers())
-        return prefix + (
+        helpers = ", ".join(
+            [*_MEMO_OUT, "__c_q", "__c_it", "__c_emb", "__c_energy_d", "__c_embodied_d"]
+            + ["__c_carbon_d"]
+        )
+        return (
+            f"WITH __c_rows AS NOT MATERIALIZED ({select_sql}), "
+            f"__c_memo AS MATERIALIZED ({self.memo_sql(distinct)}) "
             f"SELECT * EXCLUDE ({helpers}) REPLACE ("
             "CASE WHEN x_CarbonSource IS NOT NULL THEN x_EnergyKwh "
             f"WHEN {ok} THEN __c_energy_d END AS x_EnergyKwh, "
@@ -329,43 +313,86 @@ class CarbonEnricher:
             f") FROM ({estimated}) AS __c_out"
         )
 
-    @staticmethod
-    def _helpers() -> list[str]:
-        return [
-            "__c_usage",
-            "__c_service",
-            "__c_scode",
-            "__c_code",
-            "__c_ssd_service",
-            "__c_provider",
-            "__c_pue_avg",
-            "__c_grid_unknown",
-            "__c_fallback_kw",
-            "__c_arm_kw",
-            "__c_gb_per_tb",
-            "__c_arm",
-            "__c_memory_kwh",
-            "__c_ssd_kwh",
-            "__c_hdd_kwh",
-            "__c_network_kwh",
-            "__c_dim",
-            "__c_factor",
-            "__c_pue",
-            "__c_grid",
-            "__c_cpu_kw",
-            "__c_kwh_per_hour",
-            "__c_emb_vcpu",
-            "__c_emb_hour",
-            "__c_itype",
-            "__c_kind",
-            "__c_vcpu_time",
-            "__c_q",
-            "__c_it",
-            "__c_emb",
-            "__c_energy_d",
-            "__c_embodied_d",
-            "__c_carbon_d",
-        ]
+    def memo_sql(self, distinct: str) -> str:
+        """Per distinct usage description (the rows of ``distinct``, keyed as ``_KEYS``
+        names them): its kind and the coefficients its lines need (``_MEMO_OUT``).
+        Descriptions that cannot be estimated are left out, so their lines keep NULLs."""
+        joined = (
+            "SELECT d.*, p.provider AS __c_provider, p.pue AS __c_pue_avg, "
+            "p.grid AS __c_grid_unknown, p.fallback_kw AS __c_fallback_kw, "
+            "p.arm_kw AS __c_arm_kw, u.gb_per_tb AS __c_gb_per_tb, "
+            "p.memory_kwh AS __c_memory_kwh, p.ssd_kwh AS __c_ssd_kwh, "
+            "p.hdd_kwh AS __c_hdd_kwh, p.network_kwh AS __c_network_kwh, "
+            "u.dim AS __c_dim, u.factor AS __c_factor, s.ssd AS __c_ssd_service, "
+            "lower(d.ServiceName) AS __c_service, "
+            "coalesce(s.code, lower(d.ServiceName)) AS __c_code "
+            f"FROM ({distinct}) AS d "
+            f"JOIN {_T_PROVIDER} AS p ON p.name = lower(d.__k_provider) "
+            f"JOIN {_T_UNIT} AS u ON u.unit = lower(trim(d.__k_unit)) "
+            f"LEFT JOIN {_T_SERVICE} AS s ON s.name = lower(d.ServiceName)"
+        )
+        kind = self.classify.kind(
+            "__c_provider", "ServiceName", "__c_code", "__c_ssd_service", "__c_usage", "__c_dim"
+        )
+        time_dims = "('hours', 'vcpu_hours', 'seconds', 'gb_seconds')"
+        vcpu = self.classify.vcpu_time("__c_provider", "__c_usage", "__c_dim")
+        itype = self._instance_key("__c_provider", "__c_usage")
+        arm = self.classify.arm("__c_provider", "__c_usage", itype)
+        classified = (
+            f"SELECT *, {kind} AS __c_kind, "
+            f"CASE WHEN __c_dim IN {time_dims} THEN {vcpu} END AS __c_vcpu_time, "
+            f"CASE WHEN __c_dim IN {time_dims} THEN {itype} END AS __c_itype, "
+            f"CASE WHEN __c_dim IN {time_dims} THEN {arm} END AS __c_arm "
+            f"FROM ({joined}) AS j"
+        )
+        located = (
+            "SELECT k.*, i.cpu_kw AS __c_cpu_kw, i.kwh_per_hour AS __c_kwh_per_hour, "
+            "i.embodied_per_vcpu_hour AS __c_emb_vcpu, i.embodied_per_hour AS __c_emb_hour, "
+            "coalesce(r.pue, k.__c_pue_avg) AS __c_pue, "
+            "coalesce(r.grid, k.__c_grid_unknown) AS __c_grid "
+            f"FROM ({classified}) AS k LEFT JOIN {_T_INSTANCE} AS i "
+            "ON i.provider = k.__c_provider AND i.key = k.__c_itype "
+            f"LEFT JOIN {_T_REGION} AS r "
+            f"ON r.provider = k.__c_provider AND r.region = {_region_key('k.RegionId')} "
+            "WHERE k.__c_kind IS NOT NULL"
+        )
+        # Arm rows without a listed type (Lambda, Fargate, Graviton 3/4) get the provider's
+        # Arm watts instead of its x86 average.
+        fallback = (
+            "CASE WHEN __c_arm THEN coalesce(__c_arm_kw, __c_fallback_kw) ELSE __c_fallback_kw END"
+        )
+        rf = self.classify.replication(
+            "__c_provider", "__c_service", "__c_code", "__c_usage", self.c.replication
+        )
+        # IT energy before PUE is q * a, q * a * b, or TB-hours * a * b (``wrap``): compute
+        # by vCPU-time, by instance-hour, or vCPUs guessed from the type's name x watts;
+        # memory, network and GPU per unit; storage per TB-hour x replication.
+        form = (
+            "CASE WHEN __c_kind IN ('ssd', 'hdd') THEN 'tb' "
+            "WHEN __c_kind = 'compute' AND NOT coalesce(__c_vcpu_time, false) "
+            "AND __c_kwh_per_hour IS NULL THEN 'ab' ELSE 'a' END"
+        )
+        a = (
+            f"CASE __c_kind WHEN 'compute' THEN CASE WHEN __c_vcpu_time THEN "
+            f"coalesce(__c_cpu_kw, {fallback}) WHEN __c_kwh_per_hour IS NOT NULL THEN "
+            f"__c_kwh_per_hour ELSE {self._vcpus_guess()} END "
+            "WHEN 'memory' THEN __c_memory_kwh WHEN 'ssd' THEN __c_ssd_kwh "
+            "WHEN 'hdd' THEN __c_hdd_kwh WHEN 'network' THEN __c_network_kwh "
+            f"WHEN 'gpu' THEN {self._gpu_kw()} END"
+        )
+        b = f"CASE WHEN __c_kind IN ('ssd', 'hdd') THEN {rf} ELSE {fallback} END"
+        emb_rate = (
+            "CASE WHEN __c_vcpu_time THEN coalesce(__c_emb_vcpu, 0) "
+            "ELSE coalesce(__c_emb_hour, 0) END"
+        )
+        keys = ", ".join(name for name, _ in _KEYS)
+        return (
+            f"SELECT {keys}, __c_kind, __c_dim, CAST(__c_factor AS DOUBLE) AS __c_factor, "
+            "CAST(__c_gb_per_tb AS DOUBLE) AS __c_gb_per_tb, "
+            f"{form} AS __c_form, CAST({a} AS DOUBLE) AS __c_a, "
+            f"CAST({b} AS DOUBLE) AS __c_b, CAST({emb_rate} AS DOUBLE) AS __c_emb_rate, "
+            f"__c_pue, __c_grid FROM ({located}) AS l"
+        )
 
     @staticmethod
     def _instance_key(provider: str, usage: str = _USAGE) -> str:
@@ -423,31 +450,3 @@ class CarbonEnricher:
             for m, kw in sorted(models.items(), key=lambda x: -len(x[0]))
         )
         return f"CASE {whens} ELSE {_f(mean)} END"
-
-    def _it_energy(self) -> str:
-        """kWh before PUE, by kind."""
-        tb_hours = (
-            "CASE __c_dim WHEN 'gb_months' THEN __c_q * 24 * "
-            "day(last_day(ChargePeriodStart)) / 1000 ELSE __c_q / __c_gb_per_tb END"
-        )
-        rf = self.classify.replication(
-            "__c_provider", "__c_service", "__c_code", "__c_usage", self.c.replication
-        )
-        # Arm rows without a listed type (Lambda, Fargate, Graviton 3/4) get the provider's
-        # Arm watts instead of its x86 average.
-        fallback = (
-            "CASE WHEN __c_arm THEN coalesce(__c_arm_kw, __c_fallback_kw) ELSE __c_fallback_kw END"
-        )
-        compute = (
-            f"CASE WHEN __c_vcpu_time THEN __c_q * coalesce(__c_cpu_kw, {fallback}) "
-            "WHEN __c_kwh_per_hour IS NOT NULL THEN __c_q * __c_kwh_per_hour "
-            f"ELSE __c_q * ({self._vcpus_guess()}) * {fallback} END"
-        )
-        return (
-            f"CASE __c_kind WHEN 'compute' THEN {compute} "
-            "WHEN 'memory' THEN __c_q * __c_memory_kwh "
-            f"WHEN 'ssd' THEN ({tb_hours}) * __c_ssd_kwh * {rf} "
-            f"WHEN 'hdd' THEN ({tb_hours}) * __c_hdd_kwh * {rf} "
-            "WHEN 'network' THEN __c_q * __c_network_kwh "
-            f"WHEN 'gpu' THEN __c_q * ({self._gpu_kw()}) END"
-        )
