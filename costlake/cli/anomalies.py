@@ -137,6 +137,12 @@ monitors_app = typer.Typer(
 app.add_typer(monitors_app, name="monitors")
 
 
+@monitors_app.callback()
+@handle_errors
+def monitors() -> None:
+    """Custom monitors: series over any filter, watched beside the two built in."""
+
+
 @monitors_app.command("add", cls=Command)
 @handle_errors
 @audited("anomalies.monitors.add", target=lambda kw: f"monitor {kw['name']}")
