@@ -7,14 +7,19 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 
 from costlake.allocation import service as allocation
+from costlake.config import Settings
+from costlake.keys.service import create_key
+from costlake.platform import Platform
 from costlake.telemetry import streams
 from tests.dialects.cloudzero.conftest import World
+from tests.dialects.live import live_server
 
 EVERYTHING = {"start": "2000-01-01T00:00:00Z", "end": "2100-01-01T00:00:00Z"}
 
@@ -402,3 +407,32 @@ def test_a_split_for_a_user_key_shows_only_its_granted_accounts(cz: World) -> No
     )
     assert sum(got.values()) == pytest.approx(float(expected))
     assert got["x"] == pytest.approx(got["y"], abs=1e-9)
+
+
+def test_past_the_limit_telemetry_is_429_and_nothing_is_stored(tmp_path: Path) -> None:
+    """Telemetry counts in the ``default`` class (1,000 an hour per key); the operator's
+    ``COSTLAKE_RATE_LIMITS={"cloudzero.default": 2}`` stands in for it."""
+    platform = Platform.start(Settings(home=tmp_path, rate_limits={"cloudzero.default": 2}))
+    try:
+        with platform.session() as s:
+            key = create_key(s, "acme", "t", ["*"], "cloudzero")[1]
+        sent = [{"records": [metric(f"2024-10-0{d}", d)]} for d in (1, 2, 3)]
+        allocated = {"records": [element("2024-10-01", 1, "a")]}
+        with live_server(platform) as server, server.client(Authorization=key) as c:
+            answers = [c.post("/v1/telemetry/requests/records", json=b) for b in sent]
+            answers.append(c.post("/v1/telemetry/allocation/split/sum", json=allocated))
+        assert [a.status_code for a in answers] == [202, 202, 429, 429]
+        assert answers[2].json()["code"] == "TooManyRequests"
+        assert int(answers[2].headers["Retry-After"]) > 0
+        with platform.session() as s:
+            found = streams.records_between(
+                s,
+                "acme",
+                "requests",
+                datetime(2024, 1, 1, tzinfo=UTC),
+                datetime(2025, 1, 1, tzinfo=UTC),
+            )
+            assert [r.value for r in found] == [1, 2]
+            assert allocation.stream_names(s, "acme") == []
+    finally:
+        platform.close()
