@@ -7,8 +7,11 @@ DuckDB SQL over the same lake files: ``/model/customCost/total`` and ``/timeseri
 The demo data (seed 7, ending 2025-12-01) holds OpenAI, Anthropic, Datadog and Snowflake
 rows beside the clouds'; the raw SQL answers what the endpoint answers (custom rows only,
 blended cost per daily line of every property, summed per domain), and both totals are
-checked equal before timing. The lake lives in ``bench/data/customcost-home-<size>``, apart
-from ``bench.run``'s.
+checked equal before timing. Two layouts: org ``bench`` holds everything as one source (the
+demo export); org ``split`` the same rows with the SaaS vendors' as their own source beside
+the clouds' (as ``costlake sources`` syncs them), where the daily rollups let the API skip
+the clouds' files and raw SQL reads them all. The lake lives in
+``bench/data/customcost-home-<size>``, apart from ``bench.run``'s.
 """
 
 from __future__ import annotations
@@ -77,7 +80,27 @@ def lake_home(size: int) -> Path:
     if Lake(home / "lake").snapshot("bench").rows != size:
         shutil.rmtree(home, ignore_errors=True)
         Ingestor(Lake(home / "lake")).ingest(demo_files(size), org="bench", source="demo")
+    lake = Lake(home / "lake")
+    if "split" not in lake.orgs() or lake.snapshot("split").rows != size:
+        _split(lake, home / "split-files")
     return home
+
+
+def _split(lake: Lake, folder: Path) -> None:
+    """Org ``split``: the same rows, the SaaS vendors' as their own source (as
+    ``costlake sources`` syncs them) beside the clouds' export."""
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    files = lake.snapshot("bench").files()
+    listing = "read_parquet([" + ", ".join(f"'{f}'" for f in files) + "])"
+    with duckdb.connect() as con:
+        for name, where in (("saas", CUSTOM), ("clouds", f"NOT ({CUSTOM})")):
+            con.execute(
+                f"COPY (SELECT * FROM {listing} WHERE {where}) TO '{folder / name}.parquet'"
+            )
+    for name in ("clouds", "saas"):
+        Ingestor(lake).ingest([folder / f"{name}.parquet"], org="split", source=name)
+    shutil.rmtree(folder)
 
 
 def run(size: int, results: Results, repeat: int) -> None:
@@ -85,9 +108,19 @@ def run(size: int, results: Results, repeat: int) -> None:
     install()  # the dialects' key styles
     home = lake_home(size)
     platform = Platform.start(Settings(home=home), rate_limits=Unlimited())
+    try:
+        for org, layout in (("bench", ""), ("split", " (SaaS rows in their own sources)")):
+            _measure(platform, org, layout, size, results, repeat)
+    finally:
+        platform.close()
+
+
+def _measure(
+    platform: Platform, org: str, layout: str, size: int, results: Results, repeat: int
+) -> None:
     with platform.session() as s:
-        key = create_key(s, "bench", "bench", ["*"], KUBECOST_KEY)[1]
-    files = platform.lake.snapshot("bench").files()
+        key = create_key(s, org, "bench", ["*"], KUBECOST_KEY)[1]
+    files = platform.lake.snapshot(org).files()
     listing = "read_parquet([" + ", ".join(f"'{f}'" for f in files) + "])"
     con = duckdb.connect()
     try:
@@ -112,12 +145,11 @@ def run(size: int, results: Results, repeat: int) -> None:
                 ours = median_of(lambda p=path: c.get(p).raise_for_status(), repeat * 3)
                 base = median_of(lambda q=sql: con.execute(q).fetchall(), repeat * 3)
                 results.add(
-                    size, "api", f"GET {path.split('?')[0]}", ours, base, "raw DuckDB SQL",
-                    "<= 1.2x + few ms", overhead_ms=(ours - base) * 1000,
+                    size, "api", f"GET {path.split('?')[0]}{layout}", ours, base,
+                    "raw DuckDB SQL", "<= 1.2x + few ms", overhead_ms=(ours - base) * 1000,
                 )  # fmt: skip
     finally:
         con.close()
-        platform.close()
 
 
 def main() -> None:
