@@ -152,6 +152,8 @@ def sync(
         if name is None:
             with platform.session() as session:
                 names = [s.name for s in list_sources(session, org)]
+            if not names:
+                out.print(f"org {org} has no sources; add one with `costlake sources add`")
         else:
             names = [name]
         failures = []
