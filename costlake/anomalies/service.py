@@ -64,6 +64,9 @@ CONTRIBUTOR_DIMENSIONS = {"region": "RegionId", "resource": "ResourceId", "usage
 TOP_CONTRIBUTORS = 3
 DETECTOR = "costlake"
 """Who a status change made by the detector itself is attributed to."""
+RESTATED_DAYS_MAX = 186
+"""How far back an ingest's months are evaluated again (about six months: the providers'
+restatement windows). A first ingest of years of history is not combed for old anomalies."""
 _EPOCH = datetime(1970, 1, 1)
 _END_OF_TIME = datetime(2200, 1, 1)
 
@@ -120,7 +123,8 @@ def find_episodes(
     data_first, last = span
     evaluate_from = max(data_first, last - timedelta(days=lookback_days - 1))
     if since is not None:
-        evaluate_from = max(data_first, min(evaluate_from, since))
+        oldest = last - timedelta(days=RESTATED_DAYS_MAX - 1)
+        evaluate_from = max(data_first, min(evaluate_from, max(since, oldest)))
     first = max(data_first, evaluate_from - timedelta(days=SEASON_DAYS + t.min_history_days))
     episodes: list[Episode] = []
     count = 0

@@ -148,3 +148,14 @@ class TestInBackground:
         release.set()
         assert tasks.wait_for_background(30)
         assert runs == [("acme", date(2024, 8, 1)), ("acme", date(2024, 6, 1))]
+
+
+class TestHowFarBack:
+    def test_a_history_older_than_six_months_is_not_combed(
+        self, platform: Platform, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        monkeypatch.setattr(service, "RESTATED_DAYS_MAX", 30)
+        ingest(platform, spiky_bill(), tmp_path, "bill")  # June to August: the spike is in July
+        last = START + timedelta(days=69)
+        summary = tasks.detect_for_org(platform, "acme", since=START)
+        assert summary.first_day == last - timedelta(days=29)

@@ -41,6 +41,9 @@ class TestAuthentication:
             refused(c.get(ITEMS, params=DATES, headers={"X-API-Key": "nope"}), 401, "UNAUTHORIZED")
             forged = {"Authorization": f"Bearer {STACKSPEND_KEY.generate()}"}
             refused(c.get(ITEMS, params=DATES, headers=forged), 401, "UNAUTHORIZED")
+            key = world.key(["line_items:read"])
+            twice = [("X-API-Key", key), ("X-API-Key", key)]  # which copy wins? neither
+            refused(c.get(ITEMS, params=DATES, headers=twice), 401, "UNAUTHORIZED")
 
     def test_both_header_forms_are_accepted(self, world: World) -> None:
         key = world.key(["line_items:read"])
