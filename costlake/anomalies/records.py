@@ -64,7 +64,10 @@ def list_anomalies(
     limit: int | None = None,
     where: AnomalyFilter | None = None,
 ) -> list[Anomaly]:
-    """The org's anomalies, the most recently detected first."""
+    """The org's anomalies, the most recently detected first. ``status`` and ``since`` are
+    shorthands for ``where=AnomalyFilter(status=..., since=...)``; give one or the other."""
+    if where is not None and (status is not None or since is not None):
+        raise ValueError("give status and since inside where, not beside it")
     f = where or AnomalyFilter(status=status, since=since)
     if f.status is not None:
         _status(f.status)
