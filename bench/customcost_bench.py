@@ -107,7 +107,9 @@ def run(size: int, results: Results, repeat: int) -> None:
     os.environ["COSTLAKE_NOW"] = NOW
     install()  # the dialects' key styles
     home = lake_home(size)
-    platform = Platform.start(Settings(home=home), rate_limits=Unlimited())
+    # Answer cache off: every request runs its query, as a new question does.
+    settings = Settings(home=home, query_cache_size=0)
+    platform = Platform.start(settings, rate_limits=Unlimited())
     try:
         for org, layout in (("bench", ""), ("split", " (SaaS rows in their own sources)")):
             _measure(platform, org, layout, size, results, repeat)

@@ -235,15 +235,52 @@ def custom_costs(
 
     A line is a day of a set of property values (an hour with ``hourly``), as OpenCost
     stores custom costs; the cost type applies to each such line before they are merged.
-    Several windows must start on the line grain's boundaries."""
+    Several windows must start on the line grain's boundaries.
+
+    Answers are kept with the org's lake version (:meth:`QueryService.remember`): a
+    dashboard asking the same question again (Grafana refreshing ``window=30d``) is
+    answered without a query until the lake changes. The lines are shared between such
+    callers: read them, never change them."""
+    key = (
+        "customcosts", tuple(windows), tuple(aggregate), predicate, cost_type, hourly,
+        account_ids,
+    )  # fmt: skip
+    return list(
+        queries.remember(
+            org,
+            key,
+            lambda: _custom_costs(
+                queries,
+                org,
+                windows,
+                tuple(aggregate),
+                predicate,
+                cost_type,
+                hourly,
+                account_ids,
+            ),  # fmt: skip
+        )
+    )
+
+
+def _custom_costs(
+    queries: QueryService,
+    org: str,
+    windows: Sequence[tuple[datetime, datetime]],
+    aggregate: tuple[Prop, ...],
+    predicate: Predicate | None,
+    cost_type: CostType,
+    hourly: bool,
+    account_ids: tuple[str, ...] | None,
+) -> tuple[Step, ...]:
     if not windows or windows[0][0] >= windows[-1][1]:
-        return [Step(s, e, ()) for s, e in windows]
-    snap = queries.lake.snapshot(org)
+        return tuple(Step(s, e, ()) for s, e in windows)
+    _, snap = queries.snapshot(org)
     located = (
         _located(queries, snap, windows[0][0], windows[-1][1]) if queries.use_rollups else None
     )
     if located is not None and not located[1]:
-        return [Step(s, e, ()) for s, e in windows]  # no custom costs in the window
+        return tuple(Step(s, e, ()) for s, e in windows)  # no custom costs in the window
     filters: tuple[Filter | FilterGroup, ...] = (located[0] if located else selection(),)
     if predicate is not None:
         filters += (compile_predicate(predicate),)
@@ -283,4 +320,4 @@ def custom_costs(
             merged[i][key] = line
         else:
             _merge(found, line)
-    return [Step(s, e, tuple(m.values())) for (s, e), m in zip(windows, merged, strict=True)]
+    return tuple(Step(s, e, tuple(m.values())) for (s, e), m in zip(windows, merged, strict=True))

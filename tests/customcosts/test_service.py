@@ -205,3 +205,27 @@ class TestRollupPrepass:
         spy.scanned.clear()
         assert custom_costs(queries, "acme", [(DAY1, DAY3)])[0].lines == ()
         assert len(spy.scanned) == 1  # the rollup only: no custom costs, no line-item scan
+
+
+def test_a_repeated_question_is_answered_from_the_cache_until_the_lake_changes(
+    tmp_path: Path,
+) -> None:
+    class Counting(type(get_engine("duckdb"))):  # type: ignore[misc]
+        statements = 0
+
+        def rows(self, sql: str, files: list[str]) -> list[dict[str, object]]:
+            type(self).statements += 1
+            return super().rows(sql, files)
+
+    lake = Lake(tmp_path / "lake")
+    Ingestor(lake).ingest([rows_file(tmp_path)], org="acme", source="t")
+    queries = QueryService(lake, Counting())
+    first = total_by(queries, Prop.DOMAIN)
+    asked = Counting.statements
+    assert total_by(queries, Prop.DOMAIN) == first and Counting.statements == asked
+    (tmp_path / "more").mkdir()
+    extra = rows_file(tmp_path / "more", [("OpenAI", "AI and Machine Learning", "a2", 2, "5",
+                                            "5", "1", "tokens")])  # fmt: skip
+    Ingestor(lake).ingest([extra], org="acme", source="more")
+    assert total_by(queries, Prop.DOMAIN)["openai"] == first["openai"] + 5
+    assert Counting.statements > asked
