@@ -105,7 +105,7 @@ class SignIn:
                 "this e-mail address belongs to several organizations: send organization"
             )
         user = matching[0]
-        if sso.password_refused(session, user):
+        if sso.required_for(session, user):
             raise PermissionDenied("this organization signs in through single sign-on (SAML)")
         if user.password_hash and passwords.needs_rehash(user.password_hash):
             user.password_hash = passwords.hash_password(password)

@@ -145,10 +145,10 @@ def delete_config(session: Session, who: Principal) -> None:
 # signing in
 
 
-def password_refused(session: Session, user: User) -> bool:
-    """Whether ``user`` must sign in through the org's IdP: SSO is on and enforced for
-    their domain and they are not an admin (admins keep their password, so a broken IdP
-    configuration can still be fixed)."""
+def required_for(session: Session, user: User) -> bool:
+    """Whether ``user`` must sign in through the org's IdP, neither by password nor by
+    passkey: SSO is on and enforced for their domain and they are not an admin (admins
+    keep their password, so a broken IdP configuration can still be fixed)."""
     if user.role == "admin":
         return False
     config = config_of(session, user.org_id)

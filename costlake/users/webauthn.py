@@ -43,9 +43,9 @@ from webauthn.helpers.structs import (
 from costlake.auth.sessions import SessionTokens
 from costlake.db.models import User, UserToken
 from costlake.db.models.identity import WebauthnCredential
-from costlake.errors import InvalidInput, NotFound, Unauthenticated
+from costlake.errors import InvalidInput, NotFound, PermissionDenied, Unauthenticated
 from costlake.kit.clock import now
-from costlake.users import challenges, onetime, sessions
+from costlake.users import challenges, onetime, sessions, sso
 from costlake.users.repository import UserRepository
 from costlake.users.schemas import TokenPair
 
@@ -249,6 +249,8 @@ def authenticate(
         raise Unauthenticated(f"the security key's answer is not valid: {error}") from None
     if not user.is_active:
         raise Unauthenticated("the user is deactivated", reason="revoked")
+    if passkey and sso.required_for(session, user):
+        raise PermissionDenied("this organization signs in through single sign-on (SAML)")
     if not passkey:
         login = session.get(UserToken, row.data.get("login_challenge_id"))
         if login is None or login.used_at is not None or login.expires_at <= now():

@@ -15,9 +15,11 @@ from pathlib import Path
 import httpx
 import pytest
 
+from tests.dialects.xplorr.authenticator import Authenticator
 from tests.dialects.xplorr.conftest import PASSWORD, World
 from tests.dialects.xplorr.saml_idp import ENTITY_ID, IdentityProvider
 from tests.dialects.xplorr.test_auth import error
+from tests.dialects.xplorr.test_webauthn import AUTHENTICATE, origin, register
 from tests.users.conftest import free_port
 
 CONFIG = "/api/v1/auth/sso/config"
@@ -147,6 +149,9 @@ class TestSamlSignIn:
         world.user("kim@hooli.io", org="hooli")
         admin = world.bearer("kim@hooli.io")
         with serve(idp.metadata()) as url, world.client() as c:
+            world.user("mo@hooli.io", role="member", org="hooli")
+            passkey = Authenticator(origin(world))
+            register(world, world.bearer("mo@hooli.io"), passkey)
             body = {
                 "domain": "hooli.io",
                 "idp_metadata_url": url,
@@ -162,14 +167,18 @@ class TestSamlSignIn:
                 ]
                 is True
             )
-            # enforced: a member's password no longer signs in; the admin's still does
-            world.user("mo@hooli.io", role="member", org="hooli")
+            # enforced: a member's password or passkey no longer signs in; the admin's does
             login = {"email": "mo@hooli.io", "password": PASSWORD}
             r = c.post("/api/v1/auth/login", json=login)
             assert "single sign-on" in error(r, 403, "FORBIDDEN")
+            answer = passkey.get(c.get(f"{AUTHENTICATE}/options").json())
+            r = c.post(f"{AUTHENTICATE}/verify", json={"credential": answer})
+            assert "single sign-on" in error(r, 403, "FORBIDDEN")
             world.login("kim@hooli.io")
             assert c.delete(CONFIG, headers=admin).status_code == 200
-            assert c.post("/api/v1/auth/login", json=login).status_code == 200
+            assert c.post("/api/v1/auth/login", json=login).json()["methods"] == ["webauthn"]
+            answer = passkey.get(c.get(f"{AUTHENTICATE}/options").json())
+            assert c.post(f"{AUTHENTICATE}/verify", json={"credential": answer}).status_code == 200
             assert (
                 c.get("/api/v1/auth/sso/check", params={"email": "a@hooli.io"}).json()[
                     "sso_enabled"
