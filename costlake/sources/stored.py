@@ -297,6 +297,12 @@ def _base_url(value: str | None) -> str | None:
     parts = urlsplit(value.strip())
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise InvalidInput(f"invalid base URL {value!r}: use http(s)://host[:port][/path]")
+    loopback = parts.hostname in ("localhost", "::1") or parts.hostname.startswith("127.")
+    if parts.scheme == "http" and not loopback:
+        raise InvalidInput(
+            f"invalid base URL {value!r}: use https (the secrets travel in its request "
+            "headers); plain http only to a loopback address"
+        )
     if parts.username or parts.password or parts.query or parts.fragment:
         raise InvalidInput(
             f"invalid base URL {value!r}: no credentials, query or fragment (secrets are "

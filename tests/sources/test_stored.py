@@ -167,6 +167,8 @@ class TestAddAndRemove:
             add(platform, "stripe", vendor.url)
         with pytest.raises(InvalidInput, match="invalid base URL 'ftp://x'"):
             add(platform, "openai", "ftp://x")
+        with pytest.raises(InvalidInput, match="use https .*only to a loopback address"):
+            add(platform, "openai", "http://proxy.example.com")
         with pytest.raises(InvalidInput, match="no credentials, query or fragment"):
             add(platform, "openai", "https://user:pw@api.openai.com")
         add(platform, "openai", vendor.url)
