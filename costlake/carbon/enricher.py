@@ -239,7 +239,7 @@ class CarbonEnricher:
 
     # -- the statement -----------------------------------------------------------------------
 
-    def wrap(self, select_sql: str, *, rescan: bool = False) -> str:
+    def wrap(self, select_sql: str, *, rescan: bool = False, quantity: str | None = None) -> str:
         """The SELECT with carbon filled in, as one streaming statement.
 
         Everything that depends only on a usage line's description (provider, unit,
@@ -250,6 +250,8 @@ class CarbonEnricher:
         multiplications, in the per-line formulas' own order, so the estimates are the
         same to the last bit. ``rescan`` is part of the ``Enricher`` protocol; the source
         is read twice either way (for CSV the second read converts only the key columns).
+        ``quantity`` names a column of ``select_sql`` holding ``ConsumedQuantity`` as a
+        DOUBLE (cheaper than casting the decimal here); it is dropped from the result.
         """
         del rescan
         candidate = (
@@ -270,7 +272,7 @@ class CarbonEnricher:
         joined = f"SELECT b.*, {coeffs} FROM __c_rows AS b LEFT JOIN __c_memo AS m ON {on}"
         with_q = (
             "SELECT *, CASE WHEN __c_kind IS NOT NULL THEN "
-            "CAST(ConsumedQuantity AS DOUBLE) * __c_factor END AS __c_q "
+            f"{quantity or 'CAST(ConsumedQuantity AS DOUBLE)'} * __c_factor END AS __c_q "
             f"FROM ({joined}) AS j"
         )
         tb = (
@@ -296,7 +298,7 @@ class CarbonEnricher:
         ok = "__c_energy_d IS NOT NULL AND __c_carbon_d IS NOT NULL"
         helpers = ", ".join(
             [*_MEMO_OUT, "__c_q", "__c_it", "__c_emb", "__c_energy_d", "__c_embodied_d"]
-            + ["__c_carbon_d"]
+            + ["__c_carbon_d", *([quantity] if quantity else [])]
         )
         return (
             f"WITH __c_rows AS NOT MATERIALIZED ({select_sql}), "

@@ -47,14 +47,19 @@ class Enricher(Protocol):
     yields every canonical column and returns one that yields the same columns, in the same
     order, with some ``x_`` columns filled. It must stay one streaming SQL statement; with
     ``rescan`` (the source is columnar, cheap to read twice) it may read the source once more
-    in that statement, e.g. to build a small lookup of distinct values.
+    in that statement, e.g. to build a small lookup of distinct values. With ``quantity``,
+    the SELECT also yields that column: ``ConsumedQuantity`` as a DOUBLE read from the raw
+    value (the same double a cast of the decimal gives, for a fraction of the cost), which
+    ``wrap`` may use and must not pass on.
     """
 
     name: str
 
     def prepare(self, con: duckdb.DuckDBPyConnection) -> None: ...
 
-    def wrap(self, select_sql: str, *, rescan: bool = False) -> str: ...
+    def wrap(
+        self, select_sql: str, *, rescan: bool = False, quantity: str | None = None
+    ) -> str: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -225,6 +230,35 @@ def build_select(
 
 
 _PERIOD = "strftime(\"BillingPeriodStart\", '%Y-%m')"
+_QUANTITY = "__quantity_double"
+_DECIMAL_CAST = re.compile(r"^(TRY_CAST|CAST)\((.*) AS DECIMAL\(38, 18\)\)$", re.S)
+
+
+def _quantity_double(exprs: Mapping[str, Expr]) -> str | None:
+    """``ConsumedQuantity`` as a DOUBLE straight from the raw value, when the adapter reads
+    it with one cast (``CAST(raw AS DECIMAL(38, 18))``, or ``TRY_CAST`` of text): a cast of
+    the lake's ``DECIMAL(38, 18)`` to DOUBLE costs about 0.4 µs a value in DuckDB (its
+    exact path for scales past 15), the raw decimal's or text's cast a hundredth of that,
+    and both round the same decimal value to the nearest double. None otherwise."""
+    e = exprs.get("ConsumedQuantity")
+    m = _DECIMAL_CAST.match(e.sql) if e is not None else None
+    if m is None or not _one_argument(m.group(2)):
+        return None
+    return f"TRY_CAST({m.group(2)} AS DOUBLE)"
+
+
+def _one_argument(sql: str) -> bool:
+    """Whether ``sql``, the inside of ``CAST(...)``, never closes that parenthesis early
+    (``CAST(a) + CAST(b`` does), quoted text aside."""
+    depth, quoted = 1, False
+    for ch in sql:
+        if ch == "'":
+            quoted = not quoted
+        elif not quoted:
+            depth += {"(": 1, ")": -1}.get(ch, 0)
+            if depth == 0:
+                return False
+    return depth == 1 and not quoted
 
 
 class Ingestor:
@@ -403,13 +437,21 @@ class Ingestor:
         for enricher in self.enrichers:
             enricher.prepare(con)
 
+        assert group.columns is not None
+        quantity = _quantity_double(group.adapter.select(group.columns))
+
         def body(where: str | None) -> str:
             conds = [c for c in (where, f"NOT ({bad})" if skip_bad_rows else None) if c]
-            sql = f"SELECT\n  {select}\nFROM {reader} AS raw"
+            extra = f",\n  {quantity} AS {_QUANTITY}" if quantity and self.enrichers else ""
+            sql = f"SELECT\n  {select}{extra}\nFROM {reader} AS raw"
             if conds:
                 sql += "\nWHERE " + " AND ".join(conds)
-            for enricher in self.enrichers:
-                sql = enricher.wrap(sql, rescan=group.file_format == "parquet")
+            for i, enricher in enumerate(self.enrichers):
+                sql = enricher.wrap(
+                    sql,
+                    rescan=group.file_format == "parquet",
+                    quantity=_QUANTITY if extra and i == 0 else None,
+                )
             return sql
 
         options = PARQUET_OPTIONS

@@ -22,7 +22,7 @@ from costlake.kit.sql import lit
 class PerLineCarbon(CarbonEnricher):
     """``CarbonEnricher`` with the per-line statement of costlake before issue 9."""
 
-    def wrap(self, select_sql: str, *, rescan: bool = False) -> str:
+    def wrap(self, select_sql: str, *, rescan: bool = False, quantity: str | None = None) -> str:
         """The SELECT with carbon filled in. With ``rescan`` (a source cheap to read twice,
         such as Parquet), usage lines are classified once per distinct (provider, unit,
         service, usage type, SKU details) in a small lookup built by a second, narrow scan

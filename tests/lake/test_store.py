@@ -248,8 +248,8 @@ class _PausingEnricher:
             self.paused.set()
             assert self.go.wait(120)
 
-    def wrap(self, select_sql: str, *, rescan: bool = False) -> str:
-        return select_sql
+    def wrap(self, select_sql: str, *, rescan: bool = False, quantity: str | None = None) -> str:
+        return f"SELECT * EXCLUDE ({quantity}) FROM ({select_sql})" if quantity else select_sql
 
 
 def _without_column(path: Path, column: str) -> Path:
