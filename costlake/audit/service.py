@@ -16,10 +16,11 @@ from datetime import UTC, datetime
 
 from sqlalchemy.orm import Session
 
+from costlake.audit.context import client_address
 from costlake.audit.repository import AuditRepository
 from costlake.audit.schemas import EXPORT_MAX_ROWS, Actor, AuditFilter, EntryView, Event
 from costlake.auth.principals import Principal
-from costlake.db.models import User
+from costlake.db.models import Org, User
 from costlake.db.models.audit import AuditEntry
 from costlake.errors import InvalidInput, PermissionDenied
 from costlake.kit.pagination import Page, PageRequest
@@ -36,6 +37,7 @@ def record(session: Session, org: str, actor: Actor, event: Event) -> AuditEntry
     found = OrgRepository(session).get_by_slug(org)
     if found is None:
         return None
+    address = event.address or client_address.get()
     email = actor.user_email
     if email is None and actor.user_id is not None:
         user = session.get(User, actor.user_id)
@@ -51,11 +53,22 @@ def record(session: Session, org: str, actor: Actor, event: Event) -> AuditEntry
         action=event.action[:128],
         method=event.method,
         target=event.target[:1024],
-        address=(event.address or None) and event.address[:64],
+        address=address[:64] if address else None,
         status=event.status,
     )
     AuditRepository(session).add(entry)
     return entry
+
+
+def record_user_event(session: Session, user: User, action: str, detail: str = "") -> None:
+    """Record what a person did without a credential yet (signed in, signed up, reset a
+    password), in the person's org, from the address of the request being served."""
+    org = session.get(Org, user.org_id)
+    if org is None:
+        return
+    target = f"user {user.email}" + (f" ({detail})" if detail else "")
+    actor = Actor("user", user.email, user.id, user.email)
+    record(session, org.slug, actor, Event(action, target))
 
 
 def _admin(who: Principal) -> None:

@@ -18,6 +18,7 @@ from datetime import timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from costlake.audit.service import record_user_event
 from costlake.auth.sessions import SessionTokens
 from costlake.db.models import Org, RefreshToken, User
 from costlake.db.models.identity import WebauthnCredential
@@ -66,8 +67,12 @@ def _has_key(session: Session, user: User) -> bool:
     return session.scalar(key) is not None
 
 
-def start_session(session: Session, tokens: SessionTokens, user: User) -> TokenPair:
-    """A new sign-in of ``user``."""
+def start_session(
+    session: Session, tokens: SessionTokens, user: User, how: str = "password"
+) -> TokenPair:
+    """A new sign-in of ``user`` (``how``: password, totp, webauthn, saml, sign-up,
+    invitation), recorded in the org's audit log as ``auth.sign_in``."""
+    record_user_event(session, user, "auth.sign_in", how)
     return _issue(session, tokens, user, str(uuid.uuid4()))
 
 

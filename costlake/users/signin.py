@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
+from costlake.audit.service import record_user_event
 from costlake.auth.principals import Principal
 from costlake.auth.sessions import SessionTokens
 from costlake.db.models import User
@@ -62,7 +63,8 @@ class SignIn:
         created = create_user(session, slug, email, role="admin", password=password, name=name)
         user = UserRepository(session).get(created.id) or created
         self._send_verification(session, user)
-        return sessions.start_session(session, self.tokens, user)
+        record_user_event(session, user, "auth.signup", f"org {slug}")
+        return sessions.start_session(session, self.tokens, user, "sign-up")
 
     def _send_verification(self, session: Session, user: User) -> None:
         token = onetime.issue(session, user, onetime.VERIFY_EMAIL)
@@ -134,7 +136,7 @@ class SignIn:
                 row.used_at = now()
             raise Unauthenticated("the code is not valid", reason="unknown")
         row.used_at = now()
-        return sessions.start_session(session, self.tokens, user)
+        return sessions.start_session(session, self.tokens, user, "totp")
 
     # passwords
 
@@ -159,6 +161,7 @@ class SignIn:
             raise InvalidInput("the token is invalid or has expired")
         user.password_hash = passwords.hash_password(password)
         sessions.end_other_sessions(session, user, keep=None)
+        record_user_event(session, user, "auth.password.reset")
 
     def change_password(
         self, session: Session, user: User, current: str, new: str, keep_session: str | None
@@ -187,7 +190,8 @@ class SignIn:
         self, session: Session, token: str, password: str, name: str | None
     ) -> TokenPair:
         user = invitations.accept(session, token, password, name)
-        return sessions.start_session(session, self.tokens, user)
+        record_user_event(session, user, "auth.invitation.accept", f"as {user.role}")
+        return sessions.start_session(session, self.tokens, user, "invitation")
 
     # API keys
 

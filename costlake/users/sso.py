@@ -212,7 +212,7 @@ def finish(
     if vouched.email.rpartition("@")[2] != config.domain:
         raise Unauthenticated(f"the IdP vouched for an address outside {config.domain}")
     user = _member(session, org, config, vouched)
-    return sessions.start_session(session, tokens, user)
+    return sessions.start_session(session, tokens, user, "saml")
 
 
 def _member(session: Session, org: Org, config: SsoConfig, vouched: saml.Identity) -> User:

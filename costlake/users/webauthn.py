@@ -258,4 +258,4 @@ def authenticate(
         login.used_at = now()
     key.sign_count = verified.new_sign_count
     key.last_used_at = now()
-    return sessions.start_session(session, tokens, user)
+    return sessions.start_session(session, tokens, user, "webauthn")

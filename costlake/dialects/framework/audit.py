@@ -6,7 +6,9 @@ than ``<area>:read`` (a POST that only asks a question, such as CloudZero's
 ``POST /v2/billing/costs``, is a read). When such a route succeeds (a status below 400),
 the route class calls :func:`record_write`, which adds an entry naming the caller, the
 action (from the route, :func:`action_name`), the path, the client's address and the
-status. Public routes (sign-up, log-in) have no caller to name and are not recorded.
+status. Public routes (sign-up, log-in) have no caller to name here: the core sign-in flows
+record them (``auth.sign_in``, ``auth.signup``, ...) with the address this module's route
+class puts in :data:`costlake.audit.context.client_address`.
 
 The entry is written after the change is committed, in its own transaction: a failure to
 record is logged and never turns a done write into an error.

@@ -19,6 +19,7 @@ from fastapi.routing import APIRoute
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from costlake.audit.context import client_address as request_address
 from costlake.auth.principals import Principal
 from costlake.auth.scopes import registered
 from costlake.auth.service import anonymous_principal, principal_for_key, principal_for_session
@@ -50,6 +51,7 @@ def dialect_route_class(dialect: Dialect) -> type[APIRoute]:
 
             async def run(request: Request) -> Response:
                 request.state.dialect = dialect
+                address = request_address.set(request.client.host if request.client else None)
                 try:
                     response = await handler(request)
                 except RequestValidationError as e:
@@ -59,6 +61,8 @@ def dialect_route_class(dialect: Dialect) -> type[APIRoute]:
                 except Exception as e:  # noqa: BLE001 - never a stack trace to the client
                     log.exception("unexpected error in %s %s", request.method, request.url.path)
                     response = dialect.render_error(e)
+                finally:
+                    request_address.reset(address)
                 if action is not None and response.status_code < 400:
                     await record_write(request, response, action)
                 decision = getattr(request.state, "rate_limit", None)

@@ -8,7 +8,7 @@ import io
 
 from costlake.audit.schemas import Actor, Event
 from costlake.audit.service import record
-from tests.dialects.xplorr.conftest import World
+from tests.dialects.xplorr.conftest import PASSWORD, World
 from tests.dialects.xplorr.test_auth import error
 
 
@@ -34,8 +34,10 @@ class TestAuditLog:
             error(r, 404, "NOT_FOUND")  # a refused write is not recorded
             created = c.post("/api/v1/tokens", headers=admin, json={"name": "ci"}).json()
             page = c.get("/api/v1/audit", headers=admin).json()
-        assert (page["total"], page["page"], page["limit"]) == (2, 1, 25)
-        token, update = page["data"]
+        assert (page["total"], page["page"], page["limit"]) == (3, 1, 25)
+        token, update, sign_in = page["data"]
+        assert (sign_in["action"], sign_in["user_email"]) == ("auth.sign_in", "ad@audit-b.io")
+        assert sign_in["target"] == "user ad@audit-b.io (password)"
         assert token["action"] == "xplorr.tokens.create"
         assert token["target"] == f"/api/v1/tokens -> {created['id']}"
         assert update["action"] == "xplorr.users.update"
@@ -46,7 +48,20 @@ class TestAuditLog:
         assert (update["ip_address"], update["status"]) == ("10.9.8.7", 200)
         with world.client() as c:
             other = c.get("/api/v1/audit", headers=world.bearer("ot@audit-c.io")).json()
-        assert other["total"] == 0  # another org's admin sees none of it
+        # another org's admin sees none of it: only its own sign-in
+        assert [e["user_email"] for e in other["data"]] == ["ot@audit-c.io"]
+
+    def test_sign_ins_are_recorded_with_how_and_from_where(self, world: World) -> None:
+        world.user("ad@audit-s.io", role="admin", org="audit-s")
+        with world.client("10.20.30.40") as c:
+            r = c.post("/api/v1/auth/login", json={"email": "ad@audit-s.io", "password": PASSWORD})
+            assert r.status_code == 200, r.text
+            c.post("/api/v1/auth/login", json={"email": "ad@audit-s.io", "password": "wrong!"})
+            admin = {"Authorization": f"Bearer {r.json()['access_token']}"}
+            page = c.get("/api/v1/audit", headers=admin, params={"action": "auth.sign_in"})
+        [entry] = page.json()["data"]  # the failed attempt signed nobody in
+        assert (entry["user_email"], entry["ip_address"]) == ("ad@audit-s.io", "10.20.30.40")
+        assert entry["target"] == "user ad@audit-s.io (password)"
 
     def test_filters_and_actions(self, world: World) -> None:
         world.user("ad@audit-d.io", role="admin", org="audit-d")
@@ -57,6 +72,7 @@ class TestAuditLog:
                     json={"email_monthly_report": True})  # fmt: skip
             actions = c.get("/api/v1/audit/actions", headers=admin).json()["data"]
             assert actions == [
+                "auth.sign_in",
                 "xplorr.tokens.create",
                 "xplorr.users.notification-preferences.update",
             ]
@@ -65,7 +81,7 @@ class TestAuditLog:
             params = {"user_email": "nobody@audit-d.io"}
             assert c.get("/api/v1/audit", headers=admin, params=params).json()["total"] == 0
             today = c.get("/api/v1/audit", headers=admin, params={"from": "2000-01-01"}).json()
-            assert today["total"] == 2
+            assert today["total"] == 3
             future = {"from": "2999-01-01T00:00:00Z"}
             assert c.get("/api/v1/audit", headers=admin, params=future).json()["total"] == 0
             assert (
@@ -97,9 +113,10 @@ class TestAuditLog:
             assert "content-length" not in r.headers
             text = b"".join(r.iter_bytes()).decode()
         rows = list(csv.DictReader(io.StringIO(text)))
-        assert len(rows) == 1_203
+        assert len(rows) == 1_204  # and the admin's sign-in, the newest
         assert [int(r["id"]) for r in rows] == sorted((int(r["id"]) for r in rows), reverse=True)
-        assert rows[0]["target"] == "'=cmd|1202"  # never a spreadsheet formula
+        assert rows[0]["action"] == "auth.sign_in"
+        assert rows[1]["target"] == "'=cmd|1202"  # never a spreadsheet formula
         with world.client() as c:
             params = {"action": "bulk.1", "limit": 10}
             r = c.get("/api/v1/audit/export", headers=admin, params=params)
