@@ -17,6 +17,12 @@ from typing import Any
 import httpx
 import pytest
 from google.protobuf.json_format import MessageToDict
+from opentelemetry.exporter.otlp.json.http.metric_exporter import (
+    OTLPMetricExporter as JsonMetricExporter,
+)
+from opentelemetry.exporter.otlp.json.http.trace_exporter import (
+    OTLPSpanExporter as JsonSpanExporter,
+)
 from opentelemetry.exporter.otlp.proto.common.metrics_encoder import encode_metrics
 from opentelemetry.exporter.otlp.proto.common.trace_encoder import encode_spans
 from opentelemetry.exporter.otlp.proto.http.metric_exporter import OTLPMetricExporter
@@ -141,6 +147,41 @@ class TestProtobufExporters:
             got = _items(world, sdk_env, today)
         assert got == EXPECTED_METRICS
         assert _rollup(world, sdk_env, today)["openai"] == 0.75
+
+
+class TestJsonExporters:
+    """The SDK's OTLP/HTTP JSON exporters (``opentelemetry-exporter-otlp-json-http``),
+    configured the same documented way: ``Content-Type: application/json``, hex ids."""
+
+    def test_spans_from_the_json_exporter_are_priced(self, world: World) -> None:
+        day = date(2025, 3, 6)
+        headers = world.headers(SCOPES, org="sdkjsonexp")
+        endpoint = f"{world.server.url}/api/v1/otel-ingest/v1/traces"
+        exporter = JsonSpanExporter(endpoint=endpoint, headers=headers)
+        provider = TracerProvider(resource=RESOURCE)
+        provider.add_span_processor(SimpleSpanProcessor(exporter))
+        _chat_spans(provider, day)
+        provider.shutdown()
+        assert _items(world, headers, day) == EXPECTED_SPANS
+        assert _rollup(world, headers, day) == {"anthropic": 3.0, "openai": 4.0}
+
+    def test_token_metrics_from_the_json_exporter_are_counted_once(self, world: World) -> None:
+        headers = world.headers(SCOPES, org="sdkjsonmet")
+        endpoint = f"{world.server.url}/api/v1/otel-ingest/v1/metrics"
+        reader = PeriodicExportingMetricReader(
+            JsonMetricExporter(endpoint=endpoint, headers=headers),
+            export_interval_millis=3_600_000,
+        )
+        provider = MeterProvider(resource=RESOURCE, metric_readers=[reader])
+        _token_metrics(provider)
+        provider.force_flush()
+        provider.shutdown()
+        today = datetime.now(UTC).date()
+        got = _items(world, headers, today)
+        if not got:  # the points were stamped just before midnight UTC
+            today -= timedelta(days=1)
+            got = _items(world, headers, today)
+        assert got == EXPECTED_METRICS
 
 
 def _otlp_json_ids(doc: dict[str, Any]) -> dict[str, Any]:
