@@ -1,6 +1,7 @@
 """schemathesis against the live server with the seed's own ``cloudzero-openapi.yml``, every
-check, restricted to the operations costlake serves today: no 5xx, no status or body the
-document does not allow, schema-invalid requests refused, deleted insights gone."""
+check, over each group of operations costlake serves: no 5xx, no status or body the
+document does not allow, schema-invalid requests refused, deleted objects gone. One server
+(the FOCUS sample ingested) for every group; each group has its own schemathesis settings."""
 
 from __future__ import annotations
 
@@ -17,17 +18,37 @@ from tests.dialects.cloudzero.conftest import FOCUS_SAMPLE, SEED_OPENAPI
 from tests.dialects.fuzz import Unlimited, schemathesis
 from tests.dialects.live import LiveServer, live_server
 
-OPERATIONS = [
-    "getBillingCosts",
-    "getBillingDimensions",
-    "getInsights",
-    "createInsight",
-    "getOneInsight",
-    "updateOneInsight",
-    "deleteOneInsight",
-    "createAnyCostBillingDrop",
-]
-CONFIG = Path(__file__).with_name("schemathesis.toml")
+HERE = Path(__file__).parent
+GROUPS = {
+    "billing, insights and AnyCost": (
+        "schemathesis.toml",
+        [
+            "getBillingCosts",
+            "getBillingDimensions",
+            "getInsights",
+            "createInsight",
+            "getOneInsight",
+            "updateOneInsight",
+            "deleteOneInsight",
+            "createAnyCostBillingDrop",
+        ],
+    ),
+    "budgets": (
+        "schemathesis_budgets.toml",
+        ["getBudgets", "createBudget", "getOneBudget", "updateOneBudget", "deleteOneBudget"],
+    ),
+    "telemetry": (
+        "schemathesis_telemetry.toml",
+        [
+            "postMetricTelemetry",
+            "deleteMetricTelemetry",
+            "deleteMetricTelemetryStream",
+            "postAllocationTelemetrySum",
+            "postAllocationTelemetryReplace",
+            "deleteAllocationTelemetry",
+        ],
+    ),
+}
 
 
 @pytest.fixture(scope="module")
@@ -45,17 +66,19 @@ def fuzz_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Live
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize("group", list(GROUPS))
 def test_the_seed_document_holds_for_every_generated_request(
-    fuzz_server: tuple[LiveServer, str],
+    fuzz_server: tuple[LiveServer, str], group: str
 ) -> None:
     server, key = fuzz_server
+    config, operations = GROUPS[group]
     output = schemathesis(
         str(SEED_OPENAPI),
         url=server.url,
         headers={"Authorization": key},
         checks="all",
-        before=["--config-file", str(CONFIG)],
-        after=[arg for op in OPERATIONS for arg in ("--include-operation-id", op)],
-        summary=f"{len(OPERATIONS)} selected",
+        before=["--config-file", str(HERE / config)],
+        after=[arg for op in operations for arg in ("--include-operation-id", op)],
+        summary=f"{len(operations)} selected",
     )
     assert " failed" not in output, output[-3000:]
