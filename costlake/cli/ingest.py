@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import duckdb
 import typer
@@ -12,6 +12,9 @@ from costlake.cli.audit import audited
 from costlake.cli.context import console, handle_errors, open_platform, out, row_progress
 from costlake.ingest.files import collect, file_format_of
 from costlake.sources.service import ingest_files
+
+if TYPE_CHECKING:
+    from costlake.ingest.pipeline import IngestResult
 
 
 def formats_epilog() -> str:
@@ -87,27 +90,40 @@ def ingest(
     """Ingest billing exports into the FOCUS cost lake."""
     billing_files, _ = collect(paths)  # folders expanded, sidecars left out
     estimate = estimate_rows(billing_files)
-    with (
-        open_platform() as platform,
-        row_progress(f"ingest {len(billing_files)} file(s)", estimate) as update,
-    ):
+    with open_platform() as platform:
+        with row_progress(f"ingest {len(billing_files)} file(s)", estimate) as update:
 
-        def progress(fraction: float, rows: int) -> None:
-            if rows >= 0:
-                update(rows)
-            elif estimate:
-                update(int(fraction * estimate))
+            def progress(fraction: float, rows: int) -> None:
+                if rows >= 0:
+                    update(rows)
+                elif estimate:
+                    update(int(fraction * estimate))
 
-        result = ingest_files(
-            platform,
-            paths,
-            org=org,
-            source=source,
-            format=format,
-            skip_bad_rows=skip_bad_rows,
-            progress=progress,
-        )
-        update(result.rows_written)
+            result = ingest_files(
+                platform,
+                paths,
+                org=org,
+                source=source,
+                format=format,
+                skip_bad_rows=skip_bad_rows,
+                progress=progress,
+                detect=False,
+            )
+            update(result.rows_written)
+        _report(result, skip_bad_rows)
+        if result.periods:
+            from costlake.anomalies.tasks import detect_after_ingest
+
+            with console.status("looking for cost anomalies in the periods ingested"):
+                found = detect_after_ingest(platform, result.org, result.periods)
+            if found is not None and found.created:
+                out.print(
+                    f"{found.created} new cost anomal{'y' if found.created == 1 else 'ies'}: "
+                    f"costlake anomalies list --org {result.org}"
+                )
+
+
+def _report(result: IngestResult, skip_bad_rows: bool) -> None:
     out.print(
         f"ingested {result.rows_written:,} rows ({', '.join(result.formats)}) into org "
         f"{result.org}, source {', '.join(result.sources) or '-'}, periods "

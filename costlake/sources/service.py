@@ -44,6 +44,7 @@ def ingest_files(
     skip_bad_rows: bool = False,
     progress: ProgressCallback | None = None,
     detect_in_background: bool = False,
+    detect: bool = True,
 ) -> IngestResult:
     """Ingest ``paths`` into ``org``'s lake, then record the org and the cloud accounts its
     lake now holds.
@@ -52,7 +53,8 @@ def ingest_files(
     error is raised, and the next ingest or the ``accounts.sync`` job records them. Anomaly
     detection then re-evaluates the periods written (``detect_in_background``: in a thread of
     this process, for a server's frequent small ingests); its failure is logged, never
-    raised (the ``anomalies.detect`` job runs it again).
+    raised (the ``anomalies.detect`` job runs it again). ``detect=False`` leaves detection
+    to the caller (the CLI runs it under its own status line).
     """
     result = deps.ingestor().ingest(
         paths,
@@ -64,5 +66,6 @@ def ingest_files(
     )
     with deps.session() as session:
         sync_accounts(session, deps.lake, org)
-    detect_after_ingest(deps, org, result.periods, background=detect_in_background)
+    if detect:
+        detect_after_ingest(deps, org, result.periods, background=detect_in_background)
     return result

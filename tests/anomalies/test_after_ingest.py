@@ -159,3 +159,23 @@ class TestHowFarBack:
         last = START + timedelta(days=69)
         summary = tasks.detect_for_org(platform, "acme", since=START)
         assert summary.first_day == last - timedelta(days=29)
+
+
+def test_the_cli_ingest_detects_and_says_how_many_anomalies_are_new(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from typer.testing import CliRunner
+
+    from costlake.cli.app import app
+
+    monkeypatch.setenv("COSTLAKE_HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("COSTLAKE_ANOMALY_LOOKBACK_DAYS", "14")
+    path = tmp_path / "bill.parquet"
+    pq.write_table(spiky_bill().table(), path)
+    runner = CliRunner()
+    result = runner.invoke(app, ["ingest", str(path), "--org", "acme", "--source", "fixture"])
+    assert result.exit_code == 0, result.output
+    assert "2 new cost anomalies: costlake anomalies list --org acme" in result.output
+    again = runner.invoke(app, ["ingest", str(path), "--org", "acme", "--source", "fixture"])
+    assert again.exit_code == 0, again.output
+    assert "new cost anomal" not in again.output  # the same bill again: nothing new
