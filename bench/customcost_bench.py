@@ -20,6 +20,7 @@ import os
 import shutil
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import httpx
@@ -27,6 +28,7 @@ import httpx
 from bench.api_bench import Unlimited
 from bench.common import DATA, DEMO_END, SEED, Results, dataset, median_of, standalone
 from costlake.config import Settings
+from costlake.customcosts.service import CATEGORIES
 from costlake.dialects.kubecost.dialect import KUBECOST_KEY
 from costlake.dialects.registry import install
 from costlake.ingest.pipeline import Ingestor
@@ -50,14 +52,86 @@ WINDOW = (
 )
 
 
+SHOWN = (  # (response field, SQL over one line's columns), as docs/dialects/kubecost.md maps them
+    ("zone", "COALESCE(RegionId, '')"),
+    ("account_name", "COALESCE(BillingAccountName, '')"),
+    ("charge_category", "lower(COALESCE(ChargeCategory, ''))"),
+    ("description", "COALESCE(ChargeDescription, '')"),
+    ("resource_name", "COALESCE(ResourceName, '')"),
+    ("resource_type", "COALESCE(ResourceType, '')"),
+    ("provider_id", "COALESCE(ResourceId, '')"),
+    ("usage_unit", "COALESCE(ConsumedUnit, '')"),
+    ("domain", "lower(COALESCE(ProviderName, ''))"),
+    ("cost_source", "CASE COALESCE(ServiceCategory, '') WHEN '' THEN '' "
+     + " ".join(f"WHEN '{k}' THEN '{v}'" for k, v in CATEGORIES.items()) + " ELSE 'other' END"),
+)  # fmt: skip
+FIGURES = ("billedCost", "listCost", "cost", "usage_quantity", "list_unit_price")
+
+
 def raw_sql(series: bool) -> str:
+    """Every figure of the answer to ``window=30d&aggregate=domain`` (blended cost), in one
+    statement: lines are days x the ten properties' columns; a line counts its billed cost
+    where above zero, else its list cost, and lines counting zero are left out; per
+    (day,) domain: the sums, the cost type, the quantity where one unit, the unit price,
+    and each other property where all lines agree."""
     day = "date_trunc('day', ChargePeriodStart)"
+    keys = "d, domain" if series else "domain"
+    agreed = ", ".join(
+        f"CASE WHEN min({n}) = max({n}) THEN any_value({n}) ELSE '' END AS {n}"
+        for n, _ in SHOWN if n != "domain"
+    )  # fmt: skip
     return (
-        f"WITH g AS (SELECT {day} AS d, lower(ProviderName) AS k, sum(BilledCost) AS b, "
-        f"sum(ListCost) AS l FROM F WHERE {CUSTOM} AND {WINDOW} GROUP BY d, {PROPS}) "
-        f"SELECT {'d, ' if series else ''}k, sum(CASE WHEN b > 0 THEN b ELSE l END) AS c "
-        f"FROM g GROUP BY {'d, ' if series else ''}k"
+        f"WITH lines AS (SELECT {day} AS d, {PROPS}, COALESCE(sum(BilledCost), 0) AS b, "
+        f"COALESCE(sum(ListCost), 0) AS l, COALESCE(sum(ConsumedQuantity), 0) AS q "
+        f"FROM F WHERE {CUSTOM} AND {WINDOW} GROUP BY d, {PROPS}), "
+        f"shown AS (SELECT d, {', '.join(f'{e} AS {n}' for n, e in SHOWN)}, b, l, q, "
+        f"b > 0 AS billed, CASE WHEN b > 0 THEN b ELSE l END AS c FROM lines), "
+        f"kept AS (SELECT {keys}, {agreed}, sum(b) AS b, sum(l) AS l, sum(c) AS c, "
+        f"CASE WHEN min(usage_unit) = max(usage_unit) THEN sum(q) ELSE 0 END AS q, "
+        f"CASE WHEN bool_and(billed) THEN 'billed' WHEN bool_or(billed) THEN 'blended' "
+        f"ELSE 'list' END AS cost_type FROM shown WHERE c <> 0 GROUP BY {keys}) "
+        f"SELECT {'d' if series else 'NULL'} AS d, COALESCE(NULLIF(domain, ''), "
+        f"'__unallocated__') AS aggregate, domain, b, l, c, q, "
+        f"CASE WHEN q <> 0 THEN l / q ELSE 0 END AS price, cost_type, "
+        f"{', '.join(n for n, _ in SHOWN if n != 'domain')} FROM kept"
     )
+
+
+def _raw_answer(rows: list[tuple[Any, ...]]) -> dict[tuple[str, str], dict[str, Any]]:
+    """(day or '', aggregate) -> the response fields the endpoint returns for it."""
+    others = [n for n, _ in SHOWN if n != "domain"]
+    answer = {}
+    for d, aggregate, domain, b, lc, c, q, price, cost_type, *rest in rows:
+        fields = dict(zip(FIGURES, (b, lc, c, q, price), strict=True))
+        fields |= {"cost_type": cost_type, "domain": domain} | dict(zip(others, rest, strict=True))
+        answer[(d.strftime("%Y-%m-%d") if d else "", aggregate)] = fields
+    return answer
+
+
+def _check(body: dict[str, Any], series: bool, raw: dict[tuple[str, str], dict[str, Any]]) -> None:
+    """Every figure and property of every (step, aggregate) equal to the raw SQL's."""
+    steps = body["timeseries"] if series else [body]
+    ours = {
+        ((s["window"]["start"][:10] if series else ""), cc["aggregate"]): cc
+        for s in steps
+        for cc in s["customCosts"]
+    }
+    assert ours.keys() == raw.keys(), (sorted(ours)[:5], sorted(raw)[:5])
+    for key, want in raw.items():
+        got = ours[key]
+        for name, value in want.items():
+            if name in FIGURES:
+                ok = abs(Decimal(str(got[name])) - Decimal(value)) <= Decimal("0.000001")
+            else:
+                ok = got[name] == value
+            assert ok, (key, name, got[name], value)
+    for s in steps:
+        for total, field in (("totalBilledCost", "billedCost"), ("totalListCost", "listCost"),
+                             ("totalCost", "cost")):  # fmt: skip
+            want = sum(Decimal(str(c[field])) for c in s["customCosts"])
+            assert abs(Decimal(str(s[total])) - want) <= Decimal("0.00001") * (
+                1 + len(s["customCosts"])
+            ), (s["window"], total)
 
 
 def demo_files(size: int) -> list[Path]:
@@ -138,12 +212,7 @@ def _measure(
             ):
                 sql = raw_sql(series).replace("FROM F", f"FROM {listing}")
                 body = c.get(path).raise_for_status().json()["data"]
-                steps = body["timeseries"] if series else [body]
-                ours_total = sum(Decimal(str(s["totalCost"])) for s in steps)
-                raw_total = sum(r[-1] for r in con.execute(sql).fetchall())
-                assert abs(ours_total - raw_total) < Decimal("0.0001") * len(steps), (
-                    path, ours_total, raw_total
-                )  # fmt: skip
+                _check(body, series, _raw_answer(con.execute(sql).fetchall()))
                 ours = median_of(lambda p=path: c.get(p).raise_for_status(), repeat * 3)
                 base = median_of(lambda q=sql: con.execute(q).fetchall(), repeat * 3)
                 results.add(

@@ -9,15 +9,14 @@ column (:data:`COLUMNS`; docs/dialects/kubecost.md has the table):
 (``ServiceCategory`` mapped to a short word by :data:`CATEGORIES`).
 
 One statement answers a request (:mod:`.sql`): lines per day (or hour) and set of property
-values, the cost type applied to each line, merged per day and requested key in the
-engine; the days are then merged into the request's steps here.
+values, the cost type applied to each line, merged per step and requested key in the
+engine; each row it returns is one line of the answer.
 """
 
 from __future__ import annotations
 
-import bisect
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 from costlake.customcosts import sql
@@ -37,8 +36,6 @@ from costlake.lake.store import LakeSnapshot
 from costlake.query.compile import ts
 from costlake.query.model import CostQuery, Filter, FilterGroup, FilterOp, Granularity, Metric
 from costlake.query.service import QueryService
-
-ZERO = Decimal(0)
 
 COLUMNS: dict[Prop, str] = {
     Prop.ZONE: "RegionId",
@@ -204,19 +201,13 @@ def _line(row: dict[str, object]) -> Line:
     )
 
 
-def _merge(into: Line, other: Line) -> None:
-    into.billed += other.billed
-    into.listed += other.listed
-    into.cost += other.cost
-    if into.cost_type is not other.cost_type:
-        into.cost_type = CostType.BLENDED
-    if into.props[Prop.USAGE_UNIT] == other.props[Prop.USAGE_UNIT]:
-        into.quantity += other.quantity
-    else:
-        into.quantity = ZERO  # a sum of different units means nothing
-    for p in PROPS:
-        if into.props[p] != other.props[p]:
-            into.props[p] = ""
+def _one_line_unit(windows: Sequence[tuple[datetime, datetime]], hourly: bool) -> str | None:
+    """``'hour'``/``'day'`` when every window is exactly one line long (daily steps of
+    days), so a line's step is its distance from the first start; else None."""
+    length = timedelta(hours=1) if hourly else timedelta(days=1)
+    if all(e - s == length for s, e in windows):
+        return "hour" if hourly else "day"
+    return None
 
 
 def custom_costs(
@@ -301,23 +292,13 @@ def _custom_costs(
     # column less to read): the files are the partitions of those sources.
     files = snap.files(q.scan_start, q.end, located[1] if located else None)
     shown_sql = {p: sql.shown_sql(p, COLUMNS[p], p in LOWERED, CATEGORIES) for p in PROPS}
-    statement = sql.lines_sql(q, keys, cost_type, shown_sql)
+    step = sql.step_sql([_naive(s) for s, _ in windows], _one_line_unit(windows, hourly))
+    statement = sql.lines_sql(q, keys, cost_type, shown_sql, step)
     rows = queries.engine.rows(statement, files) if files else []
-    starts = [s.replace(tzinfo=None) for s, _ in windows]
-    merged: list[dict[tuple[str, ...], Line]] = [{} for _ in windows]
+    lines: list[list[Line]] = [[] for _ in windows]
     for row in rows:
-        i = 0
-        if len(windows) > 1:
-            period = row["period"]
-            assert isinstance(period, datetime)
-            i = bisect.bisect_right(starts, period) - 1
-            if i < 0:
-                continue
-        line = _line(row)
-        key = tuple(line.props[p] for p in keys)
-        found = merged[i].get(key)
-        if found is None:
-            merged[i][key] = line
-        else:
-            _merge(found, line)
-    return tuple(Step(s, e, tuple(m.values())) for (s, e), m in zip(windows, merged, strict=True))
+        i = row["step"]
+        assert isinstance(i, int)
+        if 0 <= i < len(windows):
+            lines[i].append(_line(row))
+    return tuple(Step(s, e, tuple(found)) for (s, e), found in zip(windows, lines, strict=True))

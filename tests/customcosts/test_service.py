@@ -134,6 +134,37 @@ class TestSteps:
     def test_an_empty_window_has_no_lines(self, queries: QueryService) -> None:
         assert custom_costs(queries, "acme", [(DAY1, DAY1)])[0].lines == ()
 
+    def test_steps_of_several_days_hold_each_of_their_days(self, queries: QueryService) -> None:
+        starts = [datetime(2024, 4, 30, tzinfo=UTC), DAY2, datetime(2024, 5, 4, tzinfo=UTC)]
+        ends = [*starts[1:], datetime(2024, 5, 6, tzinfo=UTC)]
+        first, second, third = custom_costs(queries, "acme", list(zip(starts, ends, strict=True)))
+        assert first.total_cost == 10 + 3 + 7 and second.total_cost == 4 + 1
+        assert third.lines == ()
+
+    def test_hourly_steps_hold_their_hour(self, queries: QueryService) -> None:
+        hours = [DAY1.replace(hour=h) for h in (2, 3, 4, 5)]
+        windows = list(zip(hours[:-1], hours[1:], strict=True))
+        steps = custom_costs(queries, "acme", windows, hourly=True)
+        assert [s.total_cost for s in steps] == [0, 10 + 3 + 7, 0]
+
+
+def test_a_quantity_over_lines_of_different_units_is_zero_whatever_comes_after(
+    tmp_path: Path,
+) -> None:
+    """Units a, b, then none: the merged line has no unit and no quantity (the days are
+    merged as one set of lines, not one after another)."""
+    rows = [
+        ("Zeta", "Other", "a1", 1, "1", "1", "2", "a"),
+        ("Zeta", "Other", "a1", 2, "1", "1", "3", "b"),
+        ("Zeta", "Other", "a1", 3, "1", "1", "5", ""),
+    ]
+    lake = Lake(tmp_path / "lake")
+    Ingestor(lake).ingest([rows_file(tmp_path, rows)], org="acme", source="t")
+    end = datetime(2024, 5, 4, tzinfo=UTC)
+    (step,) = custom_costs(QueryService(lake), "acme", [(DAY1, end)], aggregate=[Prop.DOMAIN])
+    (line,) = step.lines
+    assert (line.props[Prop.USAGE_UNIT], line.quantity, line.cost) == ("", 0, 3)
+
 
 class TestPredicates:
     def test_cost_source_matches_the_mapped_word(self, queries: QueryService) -> None:
