@@ -96,12 +96,17 @@ def _naive(moment: datetime) -> datetime:
 
 def _located(
     queries: QueryService, snap: LakeSnapshot, start: datetime, end: datetime
-) -> tuple[Filter, tuple[str, ...]] | None:
-    """The exact ``ProviderName`` values of custom rows in [start, end) and the sources
-    holding them, read from the daily rollups (a few thousand rows, not the line items);
-    None when a partition has no daily rollup. The line items are then scanned only in
-    those sources, with an exact ``IN`` filter (DuckDB prunes row groups with it) instead
-    of lower-casing every row's provider; a window without custom costs reads nothing else."""
+) -> tuple[tuple[Filter, ...], tuple[str, ...]] | None:
+    """Filters selecting the custom rows in [start, end) by their ``ProviderName`` values,
+    and the sources holding them, read from the daily rollups (a few thousand rows, not
+    the line items); None when a partition has no daily rollup. The line items are then
+    scanned only in those sources; a window without custom costs reads nothing else.
+
+    Two filters, one answer: the exact names (DuckDB prunes row groups by their min/max
+    with an ``IN`` list, but only as an optional filter, after decoding every column of
+    every row), and the same names lower-cased against the lower-cased column (an
+    expression DuckDB evaluates inside the scan, decoding the other columns only for the
+    rows it keeps): 250 against 400-490 ms of CPU at 10M rows (docs/dialects/kubecost.md)."""
     day = _naive(start).replace(hour=0, minute=0, second=0, microsecond=0)
     end = _naive(end)
     daily = snap.rollup_files("daily", day, end)
@@ -115,7 +120,10 @@ def _located(
     custom = [r for r in found if is_custom(r["provider"])]  # type: ignore[arg-type]
     names = tuple(sorted({str(r["provider"] or "") for r in custom}))
     sources = tuple(sorted({str(r["source"]) for r in custom}))
-    return Filter("ProviderName", FilterOp.IN, names or ("",)), sources
+    names = names or ("",)
+    lowered = tuple(sorted({n.lower() for n in names}))
+    exact = Filter("ProviderName", FilterOp.IN, names)
+    return (exact, Filter("ProviderName", FilterOp.IN, lowered, lower=True)), sources
 
 
 def shown(prop: Prop, raw: object) -> str:
@@ -272,7 +280,7 @@ def _custom_costs(
     )
     if located is not None and not located[1]:
         return tuple(Step(s, e, ()) for s, e in windows)  # no custom costs in the window
-    filters: tuple[Filter | FilterGroup, ...] = (located[0] if located else selection(),)
+    filters: tuple[Filter | FilterGroup, ...] = located[0] if located else (selection(),)
     if predicate is not None:
         filters += (compile_predicate(predicate),)
     grain = Granularity.HOUR if hourly else Granularity.DAY
