@@ -210,10 +210,13 @@ def _line(row: dict[str, object]) -> Line:
 
 
 def _one_line_unit(windows: Sequence[tuple[datetime, datetime]], hourly: bool) -> str | None:
-    """``'hour'``/``'day'`` when every window is exactly one line long (daily steps of
-    days), so a line's step is its distance from the first start; else None."""
+    """``'hour'``/``'day'`` when every window is exactly one line long and the first
+    starts on a line boundary (daily steps of days), so a line's step is its distance
+    from the first start; else None."""
     length = timedelta(hours=1) if hourly else timedelta(days=1)
-    if all(e - s == length for s, e in windows):
+    first = _naive(windows[0][0])
+    aligned = first.replace(minute=0, second=0, microsecond=0, hour=first.hour if hourly else 0)
+    if first == aligned and all(e - s == length for s, e in windows):
         return "hour" if hourly else "day"
     return None
 
