@@ -71,7 +71,7 @@ class TestSettings:
         assert settings.rate_limit_per_hour is None  # each vendor's documented limit
         assert settings.rate_limit_store == "database"
         assert settings.anonymous_orgs == {}
-        assert settings.query_threads == 4
+        assert settings.query_threads == min(4, os.cpu_count() or 1)
         assert settings.duckdb_threads is None
         assert (settings.engine, settings.spark_master) == ("duckdb", "local[2]")
         assert settings.scheduler is True
