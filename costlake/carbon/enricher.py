@@ -248,12 +248,16 @@ class CarbonEnricher:
         classification (the regular expressions) and the instance, region and provider
         coefficients. Each line then makes one join to that lookup and a few
         multiplications, in the per-line formulas' own order, so the estimates are the
-        same to the last bit. ``rescan`` is part of the ``Enricher`` protocol; the source
-        is read twice either way (for CSV the second read converts only the key columns).
-        ``quantity`` names a column of ``select_sql`` holding ``ConsumedQuantity`` as a
-        DOUBLE (cheaper than casting the decimal here); it is dropped from the result.
+        same to the last bit. That needs ``rescan`` (a source cheap to read twice, such as
+        Parquet); otherwise every line is classified on its own (``per_line``), which
+        measured cheaper for CSV and JSON. ``quantity`` names a column of ``select_sql``
+        holding ``ConsumedQuantity`` as a DOUBLE (cheaper than casting the decimal here);
+        it is dropped from the result.
         """
-        del rescan
+        if not rescan:
+            from costlake.carbon import per_line
+
+            return per_line.statement(self, select_sql, quantity)
         candidate = (
             "ChargeCategory = 'Usage' AND x_CarbonSource IS NULL AND ConsumedQuantity IS NOT NULL"
         )

@@ -20,7 +20,6 @@ from costlake.carbon.coefficients import load
 from costlake.carbon.enricher import ESTIMATE, CarbonEnricher
 from costlake.ingest.pipeline import ingest_connection
 from tests.carbon.conftest import IngestRows, line, write_focus
-from tests.carbon.per_line_reference import PerLineCarbon
 
 D = Decimal
 AWS_PUE, AZURE_PUE = D("1.135"), D("1.185")
@@ -456,8 +455,7 @@ def test_usage_is_classified_as_ccf_lists_say(
 
 def test_the_lookup_tables_stay_on_the_build_side_of_every_join(tmp_path: Path) -> None:
     # A period-filtered Parquet scan is estimated at one row; left to itself DuckDB would hash
-    # the whole line item stream and probe it with the lookup. The lines make one join (to
-    # the per-description lookup); the lookup's own five joins are over distinct keys.
+    # the whole line item stream and probe it with the lookup tables.
     path = write_focus(tmp_path / "in.parquet", [line(ConsumedQuantity=D(1))] * 3)
     con = ingest_connection()
     enricher = CarbonEnricher()
@@ -467,12 +465,18 @@ def test_the_lookup_tables_stay_on_the_build_side_of_every_join(tmp_path: Path) 
         "WHERE strftime(BillingPeriodStart, '%Y-%m') = '2024-09'"
     )
     plan = "\n".join(str(r[1]) for r in con.execute(f"EXPLAIN {sql}").fetchall())
+    assert plan.count("LEFT") == 5 and "RIGHT" not in plan
+    # With the per-description lookup (a second, narrow scan), the lines make one join; the
+    # lookup's own five are over distinct descriptions.
+    memo = enricher.wrap(f"SELECT * FROM read_parquet('{path}')", rescan=True)
+    plan = "\n".join(str(r[1]) for r in con.execute(f"EXPLAIN {memo}").fetchall())
     assert plan.count("Join Type") == 6 and "RIGHT" not in plan
 
 
 def test_the_per_description_lookup_gives_the_per_line_formulas_rows(tmp_path: Path) -> None:
-    """One join to a lookup of each distinct usage description gives, on every column of
-    every row of varied demo data, exactly what the per-line statement it replaced gave."""
+    """One join to a lookup of each distinct usage description (Parquet) gives, on every
+    column of every row of varied demo data, exactly what classifying every line (CSV,
+    JSON) gives."""
     from costlake.demo.generator import generate
 
     generate(tmp_path / "demo", rows=20_000, days=20, seed=3)
@@ -480,8 +484,8 @@ def test_the_per_description_lookup_gives_the_per_line_formulas_rows(tmp_path: P
     con = ingest_connection()
     enricher = CarbonEnricher()
     enricher.prepare(con)
-    per_line = PerLineCarbon().wrap(source)
-    per_usage = enricher.wrap(source)
+    per_line = enricher.wrap(source)
+    per_usage = enricher.wrap(source, rescan=True)
     assert per_line != per_usage
     differ = con.execute(
         f"SELECT count(*) FROM (({per_line}) EXCEPT ALL ({per_usage}))"
