@@ -20,7 +20,7 @@ from costlake.audit.context import client_address
 from costlake.audit.repository import AuditRepository
 from costlake.audit.schemas import EXPORT_MAX_ROWS, Actor, AuditFilter, EntryView, Event
 from costlake.auth.principals import Principal
-from costlake.db.models import Org, User
+from costlake.db.models import User
 from costlake.db.models.audit import AuditEntry
 from costlake.errors import InvalidInput, PermissionDenied
 from costlake.kit.pagination import Page, PageRequest
@@ -37,13 +37,17 @@ def record(session: Session, org: str, actor: Actor, event: Event) -> AuditEntry
     found = OrgRepository(session).get_by_slug(org)
     if found is None:
         return None
+    return _add(session, found.id, actor, event)
+
+
+def _add(session: Session, org_id: int, actor: Actor, event: Event) -> AuditEntry:
     address = event.address or client_address.get()
     email = actor.user_email
     if email is None and actor.user_id is not None:
         user = session.get(User, actor.user_id)
         email = user.email if user is not None else None
     entry = AuditEntry(
-        org_id=found.id,
+        org_id=org_id,
         at=datetime.now(UTC),  # wall-clock, never the pinned COSTLAKE_NOW
         actor_kind=actor.kind,
         actor=actor.name[:320],
@@ -63,12 +67,9 @@ def record(session: Session, org: str, actor: Actor, event: Event) -> AuditEntry
 def record_user_event(session: Session, user: User, action: str, detail: str = "") -> None:
     """Record what a person did without a credential yet (signed in, signed up, reset a
     password), in the person's org, from the address of the request being served."""
-    org = session.get(Org, user.org_id)
-    if org is None:
-        return
     target = f"user {user.email}" + (f" ({detail})" if detail else "")
     actor = Actor("user", user.email, user.id, user.email)
-    record(session, org.slug, actor, Event(action, target))
+    _add(session, user.org_id, actor, Event(action, target))
 
 
 def _admin(who: Principal) -> None:

@@ -11,7 +11,14 @@ import typer
 from rich.table import Table
 
 from costlake.cli.audit import audited
-from costlake.cli.context import HELP_OPTIONS, db_session, handle_errors, open_platform, out
+from costlake.cli.context import (
+    HELP_OPTIONS,
+    check_output,
+    db_session,
+    handle_errors,
+    open_platform,
+    out,
+)
 from costlake.cli.help import Command, Group
 from costlake.cli.table import money
 from costlake.errors import InvalidInput
@@ -71,8 +78,7 @@ def list_(
     """List an org's anomalies, the most recently detected first."""
     from costlake.anomalies.records import list_anomalies
 
-    if output not in ("table", "json"):
-        raise InvalidInput("--output must be table or json")
+    check_output(output)
     day = _date(since, "--since") if since else None
     with db_session() as session:
         found = list_anomalies(session, org, status=status, since=day, limit=limit)

@@ -10,7 +10,7 @@ import orjson
 import typer
 from rich.table import Table
 
-from costlake.cli.context import HELP_OPTIONS, handle_errors, open_platform, out
+from costlake.cli.context import HELP_OPTIONS, check_output, handle_errors, open_platform, out
 from costlake.cli.help import Command, Group
 from costlake.cli.table import money
 from costlake.errors import InvalidInput
@@ -39,8 +39,7 @@ def status(
     from costlake.budgets.evaluate import org_status
     from costlake.kit.clock import today
 
-    if output not in ("table", "json"):
-        raise InvalidInput("--output must be table or json")
+    check_output(output)
     try:
         day = date.fromisoformat(on) if on else today()
     except ValueError:

@@ -6,9 +6,8 @@ from typing import Annotated
 
 import typer
 
-from costlake.cli.context import console, handle_errors, lake
+from costlake.cli.context import check_output, console, handle_errors, lake
 from costlake.cli.context import out as stdout
-from costlake.errors import InvalidInput
 
 
 @handle_errors
@@ -25,8 +24,7 @@ def check(
 
     from costlake.lake.check import check_lake, summary
 
-    if output not in ("table", "json"):
-        raise InvalidInput("--output must be table or json")
+    check_output(output)
     the_lake = lake()
     with console.status("checking the lake's files"):
         checks = check_lake(the_lake, org)

@@ -64,6 +64,12 @@ def settings_error(error: ValidationError, overrides: dict[str, object]) -> Inva
     return InvalidInput("; ".join(parts))
 
 
+def check_output(output: str) -> None:
+    """The ``--output`` of a listing: ``table`` or ``json``."""
+    if output not in ("table", "json"):
+        raise InvalidInput("--output must be table or json")
+
+
 def lake() -> Lake:
     return Lake(settings().lake_dir)
 

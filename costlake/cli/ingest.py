@@ -107,7 +107,7 @@ def ingest(
                 format=format,
                 skip_bad_rows=skip_bad_rows,
                 progress=progress,
-                detect=False,
+                detect="caller",
             )
             update(result.rows_written)
         _report(result, skip_bad_rows)

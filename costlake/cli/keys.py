@@ -10,9 +10,8 @@ import typer
 from rich.table import Table
 
 from costlake.cli.audit import audited
-from costlake.cli.context import HELP_OPTIONS, db_session, handle_errors, out
+from costlake.cli.context import HELP_OPTIONS, check_output, db_session, handle_errors, out
 from costlake.cli.help import Command, Group
-from costlake.errors import InvalidInput
 
 app = typer.Typer(
     help="Manage API keys.", no_args_is_help=True, context_settings=HELP_OPTIONS, cls=Group
@@ -53,8 +52,7 @@ def list_(
     """List an org's keys (prefixes only, never secrets)."""
     from costlake.keys.service import list_keys
 
-    if output not in ("table", "json"):
-        raise InvalidInput("--output must be table or json")
+    check_output(output)
     with db_session() as session:
         rows = [
             {

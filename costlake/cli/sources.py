@@ -14,7 +14,15 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from costlake.cli.context import HELP_OPTIONS, console, fail, handle_errors, open_platform, out
+from costlake.cli.context import (
+    HELP_OPTIONS,
+    check_output,
+    console,
+    fail,
+    handle_errors,
+    open_platform,
+    out,
+)
 from costlake.cli.help import Command, Group
 from costlake.errors import InvalidInput
 
@@ -102,8 +110,7 @@ def list_(
     """List an org's sources and each one's last sync (never the secrets)."""
     from costlake.sources.stored import list_sources
 
-    if output not in ("table", "json"):
-        raise InvalidInput("--output must be table or json")
+    check_output(output)
     with open_platform() as platform, platform.session() as session:
         found = list_sources(session, org)
     if output == "json":

@@ -10,7 +10,7 @@ import typer
 from rich.table import Table
 
 from costlake.cli.audit import audited
-from costlake.cli.context import HELP_OPTIONS, db_session, handle_errors, out
+from costlake.cli.context import HELP_OPTIONS, check_output, db_session, handle_errors, out
 from costlake.cli.help import Command, Group
 from costlake.errors import InvalidInput
 
@@ -69,8 +69,7 @@ def list_(
     """List an org's users."""
     from costlake.users.service import list_users
 
-    if output not in ("table", "json"):
-        raise InvalidInput("--output must be table or json")
+    check_output(output)
     with db_session() as session:
         rows = [
             {

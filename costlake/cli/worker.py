@@ -14,8 +14,7 @@ from typing import Annotated
 import typer
 from rich.table import Column, Table
 
-from costlake.cli.context import console, handle_errors, open_platform, out
-from costlake.errors import InvalidInput
+from costlake.cli.context import check_output, console, handle_errors, open_platform, out
 
 
 @handle_errors
@@ -71,8 +70,7 @@ def jobs(
     """List the scheduled jobs: schedule, state, last run, failures and the last error."""
     from costlake.tasks.status import job_statuses
 
-    if output not in ("table", "json"):
-        raise InvalidInput("--output must be table or json")
+    check_output(output)
     with open_platform() as platform, platform.session() as session:
         statuses = job_statuses(session, platform.jobs)
     if output == "json":

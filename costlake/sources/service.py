@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from contextlib import AbstractContextManager
 from pathlib import Path
-from typing import Protocol
+from typing import Literal, Protocol
 
 from sqlalchemy.orm import Session
 
@@ -43,18 +43,17 @@ def ingest_files(
     format: str | None = None,
     skip_bad_rows: bool = False,
     progress: ProgressCallback | None = None,
-    detect_in_background: bool = False,
-    detect: bool = True,
+    detect: Literal["now", "background", "caller"] = "now",
 ) -> IngestResult:
     """Ingest ``paths`` into ``org``'s lake, then record the org and the cloud accounts its
     lake now holds.
 
     The lake commit comes first and stands on its own: if recording the accounts fails, the
     error is raised, and the next ingest or the ``accounts.sync`` job records them. Anomaly
-    detection then re-evaluates the periods written (``detect_in_background``: in a thread of
-    this process, for a server's frequent small ingests); its failure is logged, never
-    raised (the ``anomalies.detect`` job runs it again). ``detect=False`` leaves detection
-    to the caller (the CLI runs it under its own status line).
+    detection then re-evaluates the periods written (``detect="background"``: in a thread of
+    this process, for a server's frequent small ingests; ``"caller"``: left to the caller, as
+    the CLI runs it under its own status line); its failure is logged, never raised (the
+    ``anomalies.detect`` job runs it again).
     """
     result = deps.ingestor().ingest(
         paths,
@@ -66,6 +65,6 @@ def ingest_files(
     )
     with deps.session() as session:
         sync_accounts(session, deps.lake, org)
-    if detect:
-        detect_after_ingest(deps, org, result.periods, background=detect_in_background)
+    if detect != "caller":
+        detect_after_ingest(deps, org, result.periods, background=detect == "background")
     return result

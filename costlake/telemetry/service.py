@@ -135,7 +135,5 @@ def record_usage(
             path = Path(tmp) / "otel.parquet"
             table = pa.Table.from_pylist(list(fresh.values()), schema=FOCUS_SCHEMA)
             rows = _merge(table, _stored_files(deps, org, periods), path)
-            ingest_files(
-                deps, [path], org=org, source=SOURCE, format="focus", detect_in_background=True
-            )
+            ingest_files(deps, [path], org=org, source=SOURCE, format="focus", detect="background")
     return Recorded(len(uses), rows, unpriced)

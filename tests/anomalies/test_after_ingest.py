@@ -125,7 +125,7 @@ class TestInBackground:
     ) -> None:
         path = tmp_path / "bill.parquet"
         pq.write_table(spiky_bill().table(), path)
-        ingest_files(platform, [path], org="acme", source="fixture", detect_in_background=True)
+        ingest_files(platform, [path], org="acme", source="fixture", detect="background")
         assert tasks.wait_for_background(120)
         assert {day for _, _, day, _ in stored(platform)} == {SPIKE_DAY}
 
