@@ -1,15 +1,17 @@
 """CloudZero's ``POST /v2/billing/costs`` over a live server against the same question in raw
-DuckDB SQL over the same lake's line items: cost per service per day for one month.
+DuckDB SQL over the export the user has: cost per service per day for one month.
 
     uv run python -m bench.cloudzero_bench --size 1000000
     uv run python -m bench.cloudzero_bench --size 10000000 --repeat 5
 
-Measured with the answer cache off (each request runs its query) and then on (the
-default, a repeated question). The body is what a CloudZero dashboard sends (``group_by:
-["Service"]``, ``daily``, the default ``real`` cost: FOCUS ``EffectiveCost`` without
-credits, November 2025 of the demo data ending 2025-12-01). Every (service, day) figure is
-checked equal to the raw SQL's before timing. The lake lives in
-``bench/data/cloudzero-home-<size>``, apart from other benchmarks'.
+The input is an AWS Data Exports FOCUS 1.2 Parquet file as AWS writes it
+(``bench.provider_exports``, independent of costlake's writer; hourly usage from 2025-01-01),
+ingested into a lake; the raw SQL reads that export file itself. Measured with the answer
+cache off (each request runs its query) and then on (the default, a repeated question). The
+body is what a CloudZero dashboard sends (``group_by: ["Service"]``, ``daily``, the default
+``real`` cost: FOCUS ``EffectiveCost`` without credits) for January 2025. Every (service,
+day) figure is checked equal to the raw SQL's before timing. Data lives in
+``bench/data/cloudzero-<size>``, apart from other benchmarks'.
 """
 
 from __future__ import annotations
@@ -22,7 +24,8 @@ import duckdb
 import httpx
 
 from bench.api_bench import Unlimited
-from bench.common import DATA, DEMO_END, SEED, Results, dataset, median_of, standalone
+from bench.common import DATA, Results, median_of, standalone
+from bench.provider_exports import write
 from costlake.config import Settings
 from costlake.dialects.cloudzero.dialect import CLOUDZERO_KEY
 from costlake.dialects.registry import install
@@ -32,39 +35,28 @@ from costlake.lake.store import Lake
 from costlake.platform import Platform
 from costlake.serving import serve_in_thread
 
-BODY = {"start": "2025-11-01", "end": "2025-12-01", "group_by": ["Service"], "granularity": "daily"}
+BODY = {"start": "2025-01-01", "end": "2025-02-01", "group_by": ["Service"], "granularity": "daily"}
 RAW = (
     "SELECT strftime(date_trunc('day', ChargePeriodStart), '%Y-%m-%dT%H:%M:%SZ') AS d, "
     "ServiceName AS s, sum(EffectiveCost) AS c FROM F "
-    "WHERE ChargePeriodStart >= TIMESTAMP '2025-11-01' AND ChargePeriodStart < TIMESTAMP "
-    "'2025-12-01' AND ChargeCategory <> 'Credit' GROUP BY 1, 2"
+    "WHERE ChargePeriodStart >= TIMESTAMP '2025-01-01' AND ChargePeriodStart < TIMESTAMP "
+    "'2025-02-01' AND ChargeCategory <> 'Credit' GROUP BY 1, 2"
 )
 
 
-def demo_files(size: int) -> list[Path]:
-    """``bench.run``'s demo data when it is complete, or the custom-cost benchmark's (the
-    same generator, seed and days) once it is complete; else the same data generated into a
-    folder of this benchmark's own (never another benchmark's, which may be mid-write)."""
-    if (DATA / f"demo-{size}" / ".complete").exists():
-        return dataset(size)
-    shared = DATA / f"customcost-demo-{size}"
-    if (shared / ".complete").exists():
-        return sorted(shared.glob("*.parquet"))
-    from costlake.demo.generator import generate
-
-    folder = DATA / f"cloudzero-demo-{size}"
-    if not (folder / ".complete").exists():
-        shutil.rmtree(folder, ignore_errors=True)
-        generate(folder, rows=size, days=120, seed=SEED, end=DEMO_END)
-        (folder / ".complete").touch()
-    return sorted(folder.glob("*.parquet"))
+def export_file(size: int) -> Path:
+    """The AWS FOCUS export of ``size`` rows, written once."""
+    out = DATA / f"cloudzero-{size}" / "aws-focus.parquet"
+    if not out.exists():
+        write("aws-focus", out, size)
+    return out
 
 
 def lake_home(size: int) -> Path:
-    home = DATA / f"cloudzero-home-{size}"
+    home = DATA / f"cloudzero-{size}" / "home"
     if Lake(home / "lake").snapshot("bench").rows != size:
         shutil.rmtree(home, ignore_errors=True)
-        Ingestor(Lake(home / "lake")).ingest(demo_files(size), org="bench", source="demo")
+        Ingestor(Lake(home / "lake")).ingest([export_file(size)], org="bench", source="aws")
     return home
 
 
@@ -81,8 +73,7 @@ def run(size: int, results: Results, repeat: int) -> None:
 def measure(platform: Platform, size: int, results: Results, repeat: int, label: str) -> None:
     with platform.session() as s:
         key = create_key(s, "bench", "bench", ["*"], CLOUDZERO_KEY)[1]
-    files = platform.lake.snapshot("bench").files()
-    sql = RAW.replace("FROM F", "FROM read_parquet([" + ", ".join(f"'{f}'" for f in files) + "])")
+    sql = RAW.replace("FROM F", f"FROM read_parquet('{export_file(size)}')")
     con = duckdb.connect()
     try:
         with (
