@@ -1,16 +1,20 @@
 """StackSpend's line items and daily rollups, through the core service, against the same
-questions in raw DuckDB SQL over the same lake files.
+questions in raw DuckDB SQL.
 
-    uv run python -m bench.lineitems_bench --size 10000000   # reuses or ingests the demo lake
+    uv run python -m bench.lineitems_bench --size 10000000
+
+The input is an AWS Data Exports FOCUS 1.2 Parquet export as AWS writes it
+(``bench.provider_exports``; the same file and lake as ``bench.cloudzero_bench``).
 
 - Line-item pages of 1,000 rows: the first page, and a page 1,000,000 rows deep (page
   1,001). The service walks by keyset (file, row number); the baseline is what an OFFSET
   cursor does, ``ORDER BY filename, file_row_number LIMIT 1000 OFFSET n``: its deep page
   reads every row before it, the keyset page does not.
-- The daily rollup by service over the 120 days, against ``GROUP BY`` day and service.
+  Both read the lake's files (an OFFSET cursor needs the same order to compare pages).
+- The daily rollup by service over the whole window, against ``GROUP BY`` day and service
+  over the export file itself.
 
-Both answers are checked equal before timing. The lake is ``bench.customcost_bench``'s
-(``bench/data/customcost-home-<size>``), read only; it is ingested when missing.
+Both answers are checked equal before timing.
 """
 
 from __future__ import annotations
@@ -22,15 +26,15 @@ from decimal import Decimal
 
 import duckdb
 
+from bench.cloudzero_bench import export_file, lake_home
 from bench.common import OUT, Results, median_of
-from bench.customcost_bench import lake_home
 from costlake.lake.store import Lake
 from costlake.lineitems.schemas import RowKey
 from costlake.lineitems.service import daily_totals, line_items
 from costlake.query.service import QueryService
 
-START = date(2025, 8, 1)
-END = date(2025, 11, 30)  # the demo lake's 120 days end on 2025-12-01
+START = date(2025, 1, 1)  # the export's hourly usage starts here
+END = date(2025, 12, 31)
 PAGE = 1000
 DEPTH = 1_000_000
 
@@ -74,7 +78,7 @@ def run(size: int, results: Results, repeat: int) -> None:
             )  # fmt: skip
         raw = (
             f"SELECT CAST(ChargePeriodStart AS DATE) AS d, ServiceName, sum(BilledCost) "
-            f"FROM {listing} WHERE {window} GROUP BY ALL"
+            f"FROM read_parquet('{export_file(size)}') WHERE {window} GROUP BY ALL"
         )
         got = daily_totals(queries, "bench", START, END, "service")
         want = {(d, k): c for d, k, c in con.execute(raw).fetchall()}
