@@ -137,6 +137,12 @@ class CarbonEnricher:
     """Implements ``costlake.ingest.pipeline.Enricher`` for carbon."""
 
     name = "carbon"
+    columns: tuple[str, ...] = (
+        "x_EnergyKwh",
+        "x_CarbonKgCO2e",
+        "x_EmbodiedKgCO2e",
+        "x_CarbonSource",
+    )
 
     def __init__(self, coefficients: Coefficients | None = None) -> None:
         self.c = coefficients or load()

@@ -54,6 +54,8 @@ class Enricher(Protocol):
     """
 
     name: str
+    columns: tuple[str, ...]
+    """The ``x_`` columns it may fill (written even where it leaves them NULL)."""
 
     def prepare(self, con: duckdb.DuckDBPyConnection) -> None: ...
 
@@ -227,6 +229,14 @@ def build_select(
             items.append(f"CASE {whens} ELSE {value} END AS {ident(column.name)}")
         bad.extend(cond for cond, _ in checks)
     return ",\n  ".join(items), (" OR ".join(f"({b})" for b in bad) or "false")
+
+
+def written_columns(exprs: Mapping[str, Expr], enrichers: Sequence[Enricher]) -> list[str]:
+    """The canonical columns an ingest writes, in schema order: those the adapter maps, the
+    pipeline's own, and the enrichers'. The others would be NULL in every row; they are not
+    written, and readers see them as NULL (``costlake.focus.scan``)."""
+    filled = {*exprs, *_FIXED_COLUMNS, *(c for e in enrichers for c in e.columns)}
+    return [c.name for c in COLUMNS if c.name in filled]
 
 
 _PERIOD = "strftime(\"BillingPeriodStart\", '%Y-%m')"
@@ -438,7 +448,9 @@ class Ingestor:
             enricher.prepare(con)
 
         assert group.columns is not None
-        quantity = _quantity_double(group.adapter.select(group.columns))
+        exprs = group.adapter.select(group.columns)
+        quantity = _quantity_double(exprs)
+        written = written_columns(exprs, self.enrichers)
 
         def body(where: str | None) -> str:
             conds = [c for c in (where, f"NOT ({bad})" if skip_bad_rows else None) if c]
@@ -452,6 +464,8 @@ class Ingestor:
                     rescan=group.file_format == "parquet",
                     quantity=_QUANTITY if extra and i == 0 else None,
                 )
+            if len(written) < len(COLUMNS):
+                sql = f"SELECT {', '.join(map(ident, written))} FROM ({sql}) AS __written"
             return sql
 
         options = PARQUET_OPTIONS

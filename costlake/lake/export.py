@@ -41,7 +41,8 @@ import duckdb
 import pyarrow as pa
 
 from costlake.errors import CostlakeError, InvalidInput, NotFound
-from costlake.focus.schema import COLUMNS, Column, duckdb_type
+from costlake.focus.scan import scan
+from costlake.focus.schema import COLUMNS, Column
 from costlake.kit.duck import connect
 from costlake.kit.sql import ident, lit
 from costlake.lake.store import Lake, LakeSnapshot, check_name
@@ -172,15 +173,10 @@ def _utc(value: datetime | None) -> datetime | None:
 
 
 def _source(files: Sequence[str], columns: Sequence[Column]) -> str:
-    """The lake's rows as a relation with (at least) the canonical columns.
-
-    With no files, an empty relation of the right types, so the export still has its header.
-    """
-    if not files:
-        typed = ", ".join(f"CAST(NULL AS {duckdb_type(c)}) AS {ident(c.name)}" for c in columns)
-        return f"(SELECT {typed} LIMIT 0)"
-    listed = ", ".join(lit(f) for f in files)
-    return f"read_parquet([{listed}], hive_partitioning = false, union_by_name = true)"
+    """The lake's rows as a relation with (at least) the canonical columns: NULL where a
+    file lacks one, and with no files an empty relation of the right types, so the export
+    still has its header (``costlake.focus.scan``)."""
+    return scan(files)
 
 
 def _where(start: datetime | None, end: datetime | None) -> str:

@@ -27,10 +27,11 @@ from pathlib import Path
 
 import duckdb
 
+from costlake.focus import scan
 from costlake.kit.sql import ident, lit
 from costlake.lake.store import PARQUET_OPTIONS, Lake
 
-ROW_COUNT = "x_RowCount"
+ROW_COUNT = scan.ROW_COUNT
 """Extra column of every rollup: how many line items each bucket sums."""
 
 METRICS: tuple[str, ...] = (
@@ -67,8 +68,9 @@ class Rollup:
     dimensions: tuple[str, ...]
     many: tuple[str, ...] = ()
     """Dimensions that can have about as many values as there are line items (resources,
-    tags). A rollup with such dimensions is only built when it comes out at most
-    ``1 / MIN_ROWS_PER_GROUP`` of its partition (see ``worth_building``)."""
+    tags). A rollup with such dimensions is only kept when it comes out at most
+    ``1 / MIN_ROWS_PER_GROUP`` of its partition (``worth_building`` estimates it from the
+    first before building, ``write`` checks the result)."""
 
     @property
     def columns(self) -> frozenset[str]:
@@ -137,29 +139,38 @@ def select_sql(rollup: Rollup, files: list[str]) -> str:
     select += [f"SUM({ident(m)}) AS {ident(m)}" for m in METRICS]
     return (
         f"SELECT {', '.join(select)}, count(*) AS {ROW_COUNT} "
-        f"FROM read_parquet([{', '.join(lit(f) for f in files)}], hive_partitioning = false) "
+        f"FROM {scan.scan(files)} "
         f"GROUP BY {', '.join(keys)} ORDER BY ChargePeriodStart"
     )
 
 
-def worth_building(con: duckdb.DuckDBPyConnection, rollup: Rollup, files: list[str]) -> bool:
-    """Whether ``rollup`` of a partition of ``files`` sums ``MIN_ROWS_PER_GROUP`` line items
-    or more per row. Estimated from the distinct values of its ``many`` dimensions in each
-    bucket (HyperLogLog over one hash, a fraction of the rollup's own cost)."""
+def _rows(con: duckdb.DuckDBPyConnection, files: list[str]) -> int:
+    listing = "[" + ", ".join(lit(f) for f in files) + "]"
+    return int(
+        con.execute(
+            f"SELECT coalesce(sum(num_rows), 0) FROM parquet_file_metadata({listing})"
+        ).fetchall()[0][0]
+    )
+
+
+def worth_building(
+    con: duckdb.DuckDBPyConnection, rollup: Rollup, files: list[str], rows: int | None = None
+) -> bool:
+    """Whether ``rollup`` of a partition of ``files`` (``rows`` line items) may sum
+    ``MIN_ROWS_PER_GROUP`` line items or more per row, estimated before building it from the
+    distinct values of its first ``many`` dimension (resources) in each bucket: HyperLogLog
+    over one narrow column, a twentieth of the rollup's own cost. Keys the estimate leaves
+    out (tags) can only make the rollup larger; ``write`` checks the rollup it built."""
     if not rollup.many:
         return True
-    listing = "[" + ", ".join(lit(f) for f in files) + "]"
-    rows = con.execute(
-        f"SELECT coalesce(sum(num_rows), 0) FROM parquet_file_metadata({listing})"
-    ).fetchall()[0][0]
+    rows = _rows(con, files) if rows is None else rows
     if rows < CHECK_FROM_ROWS:
         return True
-    keys = ", ".join([f"date_trunc('{rollup.grain}', ChargePeriodStart)", *map(ident, rollup.many)])
+    keys = ", ".join([f"date_trunc('{rollup.grain}', ChargePeriodStart)", ident(rollup.many[0])])
     groups = con.execute(
-        f"SELECT approx_count_distinct(hash({keys})) "
-        f"FROM read_parquet({listing}, hive_partitioning = false)"
+        f"SELECT approx_count_distinct(hash({keys})) FROM {scan.scan(files)}"
     ).fetchall()[0][0]
-    return int(groups) * MIN_ROWS_PER_GROUP <= int(rows)
+    return int(groups) * MIN_ROWS_PER_GROUP <= rows
 
 
 def write(
@@ -171,20 +182,25 @@ def write(
     only: frozenset[str] | None = None,
 ) -> dict[str, Path]:
     """Compute the rollups of a partition's ``files`` (those named in ``only``, else all)
-    into ``folder``; returns rollup name -> file, leaving out a rollup that is not
-    ``worth_building``. ``tag`` keeps file names apart when several partitions share the
-    folder.
+    into ``folder``; returns rollup name -> file, leaving out a rollup that is not worth
+    keeping: ``worth_building`` says no before, or, built, it sums fewer than
+    ``MIN_ROWS_PER_GROUP`` line items per row (tags nearly unique per line, say). ``tag``
+    keeps file names apart when several partitions share the folder.
 
     One scan per rollup: with GROUPING SETS, DuckDB's one scan is barely cheaper (hashing
     the keys is the cost, not reading), and three plain COPYs need no temporary table."""
     out: dict[str, Path] = {}
+    rows = _rows(con, files)
     for r in ROLLUPS:
-        if (only is not None and r.name not in only) or not worth_building(con, r, files):
+        if (only is not None and r.name not in only) or not worth_building(con, r, files, rows):
             continue
         target = folder / f"rollup-{r.name}-{tag}.parquet"
-        con.execute(
+        built = con.execute(
             f"COPY ({select_sql(r, files)}) TO {lit(str(target))} ({PARQUET_OPTIONS})"
-        ).fetchall()
+        ).fetchall()[0][0]
+        if r.many and rows >= CHECK_FROM_ROWS and int(built) * MIN_ROWS_PER_GROUP > rows:
+            target.unlink()
+            continue
         out[r.name] = target
     return out
 

@@ -13,6 +13,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
+from costlake.focus.scan import scan
 from costlake.focus.schema import FOCUS_SCHEMA
 from costlake.ingest.pipeline import Enricher, Ingestor
 from costlake.lake.store import Lake
@@ -72,14 +73,7 @@ def ingest_rows(tmp_path: Path) -> IngestRows:
         chosen = default_enrichers() if enrichers is None else enrichers
         Ingestor(lake, enrichers=chosen).ingest([path], org="acme", source="test")
         files = lake.snapshot("acme").files()
-        table = (
-            duckdb.connect()
-            .sql(
-                f"SELECT * FROM read_parquet({files!r}, union_by_name = true, "
-                "hive_partitioning = false)"
-            )
-            .to_arrow_table()
-        )
+        table = duckdb.connect().sql(f"SELECT * FROM {scan(files)}").to_arrow_table()
         out = {r["ResourceId"]: r for r in table.to_pylist()}
         return [out[f"row-{i}"] for i in range(len(rows))]
 

@@ -8,6 +8,7 @@ import pytest
 
 from costlake.dimensions.service import dimension_values, tag_keys
 from costlake.errors import InvalidInput
+from costlake.focus.scan import scan as lake_scan
 from costlake.query.service import QueryService
 from tests.query.conftest import ACCOUNTS
 
@@ -15,7 +16,7 @@ from tests.query.conftest import ACCOUNTS
 def scan(queries: QueryService, org: str, sql: str) -> list[tuple[object, ...]]:
     files = queries.lake.snapshot(org).files()
     con = duckdb.connect()
-    con.execute(f"CREATE VIEW costs AS SELECT * FROM read_parquet({files!r})")
+    con.execute(f"CREATE VIEW costs AS SELECT * FROM {lake_scan(files)}")
     return con.execute(sql).fetchall()
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from costlake.focus.scan import scan
 from costlake.focus.schema import FOCUS_SCHEMA
 
 
@@ -58,8 +59,6 @@ def total(lake: object, org: str = "acme") -> tuple[int, Decimal | None]:
         return (0, None)
     con = duckdb.connect()  # one per call: readers run on several threads
     try:
-        return con.execute(
-            f"SELECT count(*), sum(BilledCost) FROM read_parquet({files})"
-        ).fetchone()  # type: ignore[return-value]
+        return con.execute(f"SELECT count(*), sum(BilledCost) FROM {scan(files)}").fetchone()  # type: ignore[return-value]
     finally:
         con.close()

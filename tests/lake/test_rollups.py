@@ -163,17 +163,17 @@ class TestRollupsWorthBuilding:
     the line items and save little: it is not built, and queries read the line items."""
 
     @staticmethod
-    def _partition(tmp_path: Path, resources: int) -> list[str]:
-        path = tmp_path / f"items-{resources}.parquet"
+    def _partition(tmp_path: Path, resources: int, tags: int | None = None) -> list[str]:
+        path = tmp_path / f"items-{resources}-{tags}.parquet"
         duckdb.sql(
             "COPY (SELECT TIMESTAMP '2024-07-01' + INTERVAL 1 HOUR * (i % 700) "
             "AS ChargePeriodStart, 'r' || (i % $r) AS ResourceId, "
-            "MAP {'k': CAST(i % $r AS VARCHAR)} AS Tags, "
+            "MAP {'k': CAST(i % $t AS VARCHAR)} AS Tags, "
             "* EXCLUDE (ChargePeriodStart, ResourceId, Tags) "
             "FROM range(4000) t(i), (SELECT * FROM read_parquet($f))) "
-            f"TO '{path}' (FORMAT parquet)".replace("$r", str(resources)).replace(
-                "$f", f"'{focus_file(tmp_path / 'one.parquet', month=7, rows=1, cost='1')}'"
-            )
+            f"TO '{path}' (FORMAT parquet)".replace("$r", str(resources))
+            .replace("$t", str(tags or resources))
+            .replace("$f", f"'{focus_file(tmp_path / 'one.parquet', month=7, rows=1, cost='1')}'")
         )
         return [str(path)]
 
@@ -188,6 +188,23 @@ class TestRollupsWorthBuilding:
         assert not rollups.worth_building(con, rollups.BY_NAME["monthly"], files)
         made = rollups.write(con, files, tmp_path, tag="t")
         assert set(made) == {"daily"}
+
+    def test_drops_a_monthly_rollup_whose_tags_are_unique_per_line(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """Resources repeat, so the estimate says build; the tags make every line its own
+        group, so the rollup built is thrown away, and nothing of it is left behind."""
+        from costlake.lake import rollups
+
+        monkeypatch.setattr(rollups, "CHECK_FROM_ROWS", 0)
+        files = self._partition(tmp_path, resources=40, tags=4000)
+        con = duckdb.connect()
+        assert rollups.worth_building(con, rollups.BY_NAME["monthly"], files)
+        out = tmp_path / "out"
+        out.mkdir()
+        made = rollups.write(con, files, out, tag="t")
+        assert set(made) == {"daily"}
+        assert sorted(p.name for p in out.iterdir()) == ["rollup-daily-t.parquet"]
 
     def test_builds_it_when_keys_repeat(
         self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch

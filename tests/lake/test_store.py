@@ -237,6 +237,8 @@ class _PausingEnricher:
 
     name = "pause"
 
+    columns: tuple[str, ...] = ()
+
     def __init__(self) -> None:
         self.calls = 0
         self.paused = threading.Event()

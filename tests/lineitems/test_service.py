@@ -13,6 +13,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from costlake.errors import InvalidInput
+from costlake.focus.scan import scan
 from costlake.ingest.pipeline import Ingestor
 from costlake.lake.store import Lake
 from costlake.lineitems.schemas import LineItem, RowKey
@@ -42,7 +43,7 @@ def direct(lake: Lake, org: str, select: str) -> list[tuple[object, ...]]:
     """``select`` over the org's live files as ``costs``, in plain DuckDB."""
     files = lake.snapshot(org).files()
     with duckdb.connect() as con:
-        con.execute(f"CREATE VIEW costs AS SELECT * FROM read_parquet({files!r})")
+        con.execute(f"CREATE VIEW costs AS SELECT * FROM {scan(files)}")
         return con.execute(select).fetchall()
 
 

@@ -10,6 +10,7 @@ import duckdb
 import pytest
 
 from costlake.errors import InvalidInput, UnknownDimension
+from costlake.focus.scan import scan
 from costlake.lake.store import Lake
 from costlake.query.model import CostQuery, Filter, FilterOp, Granularity, Metric
 from costlake.query.service import QueryService
@@ -22,7 +23,7 @@ def oracle(lake: Lake, sql: str, org: str = "acme") -> list[tuple]:
     files = lake.snapshot(org).files()
     con = duckdb.connect()
     con.execute("SET TimeZone = 'UTC'")
-    return con.execute(sql.replace("costs", f"read_parquet({files})")).fetchall()
+    return con.execute(sql.replace("costs", scan(files))).fetchall()
 
 
 class TestCostQueryValidation:

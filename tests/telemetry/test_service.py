@@ -14,6 +14,7 @@ import pytest
 
 from costlake.config import Settings
 from costlake.errors import InvalidInput
+from costlake.focus.scan import scan
 from costlake.platform import Platform
 from costlake.telemetry.otlp import usage_of
 from costlake.telemetry.prices import PriceTable
@@ -48,7 +49,7 @@ def stored(platform: Platform) -> list[tuple[object, ...]]:
     with duckdb.connect() as con:
         return con.execute(
             f"SELECT ProviderName, ServiceName, ConsumedQuantity, BilledCost, Tags['user_email'], "
-            f"SubAccountId FROM read_parquet({files!r}) ORDER BY ChargePeriodStart, ServiceName"
+            f"SubAccountId FROM {scan(files)} ORDER BY ChargePeriodStart, ServiceName"
         ).fetchall()
 
 

@@ -11,8 +11,9 @@ import threading
 import duckdb
 import pyarrow as pa
 
+from costlake.focus.scan import scan
 from costlake.kit.duck import connect
-from costlake.query.compile import TABLE, lit
+from costlake.query.compile import TABLE
 
 
 class DuckDBEngine:
@@ -48,7 +49,7 @@ class DuckDBEngine:
         return [dict(zip(names, row, strict=True)) for row in result.fetchall()]
 
     def numbered_rows(self, sql: str, file: str) -> list[dict[str, object]]:
-        relation = f"read_parquet([{lit(file)}], file_row_number=true)"
+        relation = scan([file], options="file_row_number = true")
         result = self.cursor().execute(
             sql.replace(f"FROM {TABLE} ", f"FROM {relation} AS {TABLE} ")
         )
@@ -72,6 +73,7 @@ class DuckDBEngine:
 
 def _bind(sql: str, files: list[str]) -> str:
     """Point the relation name ``costs`` at this statement's Parquet files, in place, so the
-    scan sees every filter and projection directly."""
-    relation = f"read_parquet([{', '.join(lit(f) for f in files)}])"
+    scan sees every filter and projection directly (``scan``: every canonical column, NULL
+    where a file lacks it)."""
+    relation = scan(files)
     return sql.replace(f"FROM {TABLE} ", f"FROM {relation} AS {TABLE} ")

@@ -11,6 +11,7 @@ from typing import Any
 
 import pyarrow as pa
 
+from costlake.focus.scan import spark_ddl
 from costlake.query.compile import TABLE, to_dialect
 
 
@@ -42,7 +43,7 @@ class SparkEngine:
     def execute(self, sql: str, files: list[str]) -> pa.Table:
         spark_sql = to_dialect(sql, "spark")
         with self._lock:  # temp views are per session: one statement at a time
-            self.spark.read.parquet(*files).createOrReplaceTempView(TABLE)
+            self.spark.read.schema(spark_ddl()).parquet(*files).createOrReplaceTempView(TABLE)
             return _naive_utc(self.spark.sql(spark_sql).toArrow())
 
     def rows(self, sql: str, files: list[str]) -> list[dict[str, object]]:
@@ -52,7 +53,7 @@ class SparkEngine:
         """Spark numbers a Parquet file's rows in its hidden ``_metadata.row_index``."""
         spark_sql = to_dialect(sql, "spark")
         with self._lock:
-            frame = self.spark.read.parquet(file)
+            frame = self.spark.read.schema(spark_ddl()).parquet(file)
             frame.select("*", "_metadata.row_index").withColumnRenamed(
                 "row_index", "file_row_number"
             ).createOrReplaceTempView(TABLE)

@@ -10,6 +10,7 @@ from decimal import Decimal
 import duckdb
 import pytest
 
+from costlake.focus.scan import scan
 from tests.dialects.cloudexpat import seed
 from tests.dialects.cloudexpat.conftest import World
 
@@ -20,7 +21,7 @@ def lake_sum(world: World, org: str, start: str, end: str, where: str = "true") 
     files = world.server.platform.lake.snapshot(org).files()
     con = duckdb.connect()
     got = con.execute(
-        f"SELECT coalesce(sum(BilledCost), 0) FROM read_parquet({files}) WHERE "
+        f"SELECT coalesce(sum(BilledCost), 0) FROM {scan(files)} WHERE "
         f"ChargePeriodStart >= '{start}' AND ChargePeriodStart < '{end}' AND {where}"
     ).fetchone()[0]
     con.close()

@@ -7,6 +7,7 @@ from decimal import Decimal
 import duckdb
 import pytest
 
+from costlake.focus.scan import scan
 from tests.dialects.cloudexpat import seed
 from tests.dialects.cloudexpat.conftest import CCFT_ACCOUNT, CCFT_KG_OCTOBER, World
 
@@ -15,7 +16,7 @@ def estimated_kg(world: World, account: str, start: str, end: str) -> Decimal:
     files = world.server.platform.lake.snapshot("acme").files()
     con = duckdb.connect()
     got = con.execute(
-        f"SELECT coalesce(sum(x_CarbonKgCO2e), 0) FROM read_parquet({files}) WHERE "
+        f"SELECT coalesce(sum(x_CarbonKgCO2e), 0) FROM {scan(files)} WHERE "
         f"ChargePeriodStart >= '{start}' AND ChargePeriodStart < '{end}' AND "
         f"x_CarbonSource = 'costlake_ccf_estimate' AND ProviderName = 'AWS' AND "
         f"SubAccountId = '{account}'"

@@ -15,6 +15,7 @@ import pytest
 
 from costlake.accounts.discovery import sync_accounts
 from costlake.accounts.service import grant_accounts, list_accounts
+from costlake.focus.scan import scan
 from costlake.keys.service import create_key
 from costlake.orgs.service import get_or_create_user, get_org
 from tests.dialects.cloudexpat.conftest import World
@@ -107,7 +108,7 @@ def distinct_resources(world: World, org: str, where: str) -> int:
     try:
         return con.execute(
             "SELECT sum(n) FROM (SELECT count(DISTINCT ResourceId) AS n "
-            f"FROM read_parquet({files}) WHERE ResourceId IS NOT NULL AND ({where}) "
+            f"FROM {scan(files)} WHERE ResourceId IS NOT NULL AND ({where}) "
             "GROUP BY ProviderName, COALESCE(ResourceType, ServiceName))"
         ).fetchone()[0]  # type: ignore[index]
     finally:

@@ -15,6 +15,7 @@ import pytest
 
 from costlake.accounts.discovery import sync_accounts
 from costlake.config import Settings
+from costlake.focus.scan import scan
 from costlake.ingest.pipeline import Ingestor
 from costlake.keys.service import create_key
 from costlake.platform import Platform
@@ -50,7 +51,7 @@ class World:
         files = self.platform.lake.snapshot(org).files()
         con = duckdb.connect()
         try:
-            con.execute(f"CREATE VIEW costs AS SELECT * FROM read_parquet({files!r})")
+            con.execute(f"CREATE VIEW costs AS SELECT * FROM {scan(files)}")
             return con.execute(sql).fetchall()
         finally:
             con.close()

@@ -16,6 +16,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from costlake.config import Settings
+from costlake.focus.scan import scan
 from costlake.focus.schema import FOCUS_SCHEMA
 from costlake.ingest.pipeline import Ingestor
 from costlake.keys.service import create_key
@@ -96,7 +97,7 @@ class World:
     def sql(self, org: str, select: str) -> list[tuple[object, ...]]:
         """``select`` over the org's source file as ``costs`` (plain DuckDB, not costlake)."""
         with duckdb.connect() as con:
-            con.execute(f"CREATE VIEW costs AS SELECT * FROM read_parquet('{self.files[org]}')")
+            con.execute(f"CREATE VIEW costs AS SELECT * FROM {scan([self.files[org]])}")
             return con.execute(select).fetchall()
 
 

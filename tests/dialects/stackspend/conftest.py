@@ -14,6 +14,7 @@ import pytest
 
 from costlake.config import Settings
 from costlake.dialects.stackspend.dialect import STACKSPEND_KEY
+from costlake.focus.scan import scan
 from costlake.ingest.pipeline import Ingestor
 from costlake.keys.service import create_key
 from costlake.platform import Platform
@@ -53,7 +54,7 @@ class World:
         """``select`` over the org's live lake files as ``costs``, in plain DuckDB."""
         files = self.platform.lake.snapshot(org).files()
         with duckdb.connect() as con:
-            con.execute(f"CREATE VIEW costs AS SELECT * FROM read_parquet({files!r})")
+            con.execute(f"CREATE VIEW costs AS SELECT * FROM {scan(files)}")
             return con.execute(select).fetchall()
 
 

@@ -13,6 +13,7 @@ from typing import Any
 
 import duckdb
 
+from costlake.focus.scan import scan
 from costlake.lake.store import Lake
 
 # Headers of a CloudZero CBF drop and of a GCP billing export, for "is not this format" tests.
@@ -75,15 +76,13 @@ def lake_rows(
     """``SELECT {select} ... WHERE {where} [GROUP BY {group}]`` over org ``acme``'s lake files."""
     files = lake.snapshot("acme").files()
     group_by = f" GROUP BY {group}" if group else ""
-    return duckdb.sql(
-        f"SELECT {select} FROM read_parquet({files}) WHERE {where}{group_by}"
-    ).fetchall()
+    return duckdb.sql(f"SELECT {select} FROM {scan(files)} WHERE {where}{group_by}").fetchall()
 
 
 def lake_rows_by_description(lake: Lake, org: str = "acme") -> dict[str, dict[str, Any]]:
     """Every lake row of ``org`` as a column -> value dict, keyed by its ChargeDescription (the
     labels of hand-made rows)."""
-    rel = duckdb.sql(f"SELECT * FROM read_parquet({lake.snapshot(org).files()})")
+    rel = duckdb.sql(f"SELECT * FROM {scan(lake.snapshot(org).files())}")
     rows = (dict(zip(rel.columns, t, strict=True)) for t in rel.fetchall())
     return {r["ChargeDescription"]: r for r in rows}
 
@@ -92,12 +91,4 @@ def lake_records(lake: Lake) -> list[dict[str, Any]]:
     """Every lake row of org ``acme`` as a column -> value dict, read through Arrow with the
     files unioned by column name."""
     files = lake.snapshot("acme").files()
-    return (
-        duckdb.connect()
-        .sql(
-            f"SELECT * FROM read_parquet({files!r}, union_by_name = true, "
-            "hive_partitioning = false)"
-        )
-        .to_arrow_table()
-        .to_pylist()
-    )
+    return duckdb.connect().sql(f"SELECT * FROM {scan(files)}").to_arrow_table().to_pylist()
