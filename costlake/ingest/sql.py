@@ -10,6 +10,7 @@ the row when the caller asked for that).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -46,8 +47,23 @@ class Expr:
 
 
 def nullif_blank(sql: str) -> str:
-    """Text with empty/whitespace-only values turned into NULL."""
-    return f"NULLIF(TRIM(CAST({sql} AS VARCHAR)), '')"
+    """Text with empty/whitespace-only values turned into NULL (spaces trimmed at both ends).
+
+    For a plain column, only a value that is empty or starts or ends with a space goes
+    through ``TRIM``: DuckDB's ``TRIM`` copies every string it is given, which for a long
+    value (a resource ARN) costs 25 times the test, and a CSV export has some thirty text
+    columns (``docs/decisions/0009-lake-without-null-columns.md``)."""
+    text = f"CAST({sql} AS VARCHAR)"
+    trimmed = f"NULLIF(TRIM({text}), '')"
+    if not _IDENT.match(sql):
+        return trimmed
+    return (
+        f"CASE WHEN {text} = '' OR starts_with({text}, ' ') OR suffix({text}, ' ') "
+        f"THEN {trimmed} ELSE {text} END"
+    )
+
+
+_IDENT = re.compile(r'^"(?:[^"]|"")+"$')
 
 
 def text(column: str) -> Expr:

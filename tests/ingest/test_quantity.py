@@ -26,7 +26,8 @@ class TestQuantityDouble:
 
     def test_text_is_parsed_as_a_double_after_the_same_trimming(self) -> None:
         sql = _quantity_double({"ConsumedQuantity": money("q", "VARCHAR")})
-        assert sql is not None and sql.startswith("TRY_CAST(NULLIF(TRIM(") and "DOUBLE" in sql
+        assert sql is not None and sql.startswith("TRY_CAST(CASE WHEN") and "DOUBLE" in sql
+        assert "TRIM(" in sql
         # COALESCE(...) around the cast is left to the enricher's own cast.
         assert _quantity_double({"ConsumedQuantity": money_or_zero("q", "VARCHAR")}) is None
 
@@ -68,3 +69,19 @@ def test_carbon_at_ingest_equals_the_enricher_over_the_decimal(tmp_path: Path) -
     ).fetchall()[0][0]
     assert estimated > 1_000
     assert differ == 0
+
+
+def test_blank_text_reads_as_trimmed_by_both_spellings() -> None:
+    """``nullif_blank`` trims only the values that need it; it reads every value as the
+    plain ``NULLIF(TRIM(...), '')`` does."""
+    from costlake.ingest.sql import nullif_blank
+
+    values = ["", " ", "   ", "a", " a", "a ", "  a b  ", "\ta\t", "x" * 40, " " + "y" * 40]
+    column = '"v"'
+    got = duckdb.execute(
+        f"SELECT {nullif_blank('v')}, NULLIF(TRIM(v), ''), {nullif_blank(column)} "
+        "FROM (SELECT unnest($v) AS v)",
+        {"v": values},
+    ).fetchall()
+    assert all(plain == guarded == simple for simple, plain, guarded in got)
+    assert [g for *_, g in got][:4] == [None, None, None, "a"]
