@@ -69,8 +69,8 @@ class Rollup:
     many: tuple[str, ...] = ()
     """Dimensions that can have about as many values as there are line items (resources,
     tags). A rollup with such dimensions is only kept when it comes out at most
-    ``1 / MIN_ROWS_PER_GROUP`` of its partition (``worth_building`` estimates it from the
-    first before building, ``write`` checks the result)."""
+    ``1 / MIN_ROWS_PER_GROUP`` of its partition (``worth_building`` estimates it before
+    building, ``write`` checks the result)."""
 
     @property
     def columns(self) -> frozenset[str]:
@@ -156,17 +156,19 @@ def _rows(con: duckdb.DuckDBPyConnection, files: list[str]) -> int:
 def worth_building(
     con: duckdb.DuckDBPyConnection, rollup: Rollup, files: list[str], rows: int | None = None
 ) -> bool:
-    """Whether ``rollup`` of a partition of ``files`` (``rows`` line items) may sum
+    """Whether ``rollup`` of a partition of ``files`` (``rows`` line items) sums
     ``MIN_ROWS_PER_GROUP`` line items or more per row, estimated before building it from the
-    distinct values of its first ``many`` dimension (resources) in each bucket: HyperLogLog
-    over one narrow column, a twentieth of the rollup's own cost. Keys the estimate leaves
-    out (tags) can only make the rollup larger; ``write`` checks the rollup it built."""
+    distinct values of its ``many`` dimensions in each bucket (HyperLogLog over one hash,
+    a fraction of the rollup's own cost). Estimating from resources alone costs a fifth of
+    that, but tags unique per line (a build number) then build a rollup as large as the
+    line items before ``write`` finds out: 2.8x a raw copy instead of 1.7x (0009).
+    """
     if not rollup.many:
         return True
     rows = _rows(con, files) if rows is None else rows
     if rows < CHECK_FROM_ROWS:
         return True
-    keys = ", ".join([f"date_trunc('{rollup.grain}', ChargePeriodStart)", ident(rollup.many[0])])
+    keys = ", ".join([f"date_trunc('{rollup.grain}', ChargePeriodStart)", *map(ident, rollup.many)])
     groups = con.execute(
         f"SELECT approx_count_distinct(hash({keys})) FROM {scan.scan(files)}"
     ).fetchall()[0][0]
