@@ -1,8 +1,9 @@
 """The canonical cost-and-usage schema: FOCUS 1.2, the columns 1.3 adds, and our ``x_`` columns.
 
-Every row in the lake has exactly these columns, in this order. Ingest adapters produce them,
-the query engine reads them, exports write them. Types are Arrow types; ``duckdb_type`` gives
-the DuckDB spelling used in the adapters' SQL.
+Every row in the lake has exactly these columns, in this order (a file leaves out the ones
+its ingest never fills, and ``costlake.focus.scan`` gives them back as NULLs). Ingest
+adapters produce them, the query engine reads them, exports write them. Types are Arrow
+types; ``duckdb_type`` gives the DuckDB spelling used in the adapters' SQL.
 
 Money and quantities are exact decimals (``DECIMAL(38, 18)``): 20 integer digits and 18
 fractional ones, enough for 1e-18 unit prices and sums of 100 million rows. Providers that write
