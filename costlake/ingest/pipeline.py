@@ -749,8 +749,14 @@ def ingest_connection(threads: int | None = None) -> duckdb.DuckDBPyConnection:
 
 
 def _configured(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
-    """Settings every ingest connection and cursor needs (cursors don't inherit them)."""
+    """Settings every ingest connection and cursor needs (cursors don't inherit them).
+
+    A CSV is written with ``PARTITION_BY``, which by default holds up to 524,288 rows per
+    billing period in memory before writing them: 3.1 GB resident for a 1M-row Azure CSV,
+    10.4 GB for 10M. Flushing at one row group (122,880 rows) keeps it at 1.8 GB for 1M
+    (0009)."""
     con.execute("SET disabled_optimizers = 'build_side_probe_side'")
+    con.execute("SET partitioned_write_flush_threshold = 122880")
     return con
 
 
