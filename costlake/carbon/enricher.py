@@ -23,6 +23,7 @@ The method and every coefficient's source are in ``docs/carbon.md``.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -124,6 +125,26 @@ class Table:
         )
         params = [[_param(row[i]) for row in self.rows] for i in range(len(self.columns))]
         con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT {cols}", params)
+
+
+def filled_sql(estimated: str, helpers: Sequence[str]) -> str:
+    """The carbon columns from ``estimated``'s ``__c_energy_d``, ``__c_carbon_d`` and
+    ``__c_embodied_d``, where the line has no reported figures (``x_CarbonSource`` set by the
+    adapter) and both estimates exist; the ``helpers`` columns dropped. The one ending of
+    both the lookup statement and the per-line one (``per_line``)."""
+    ok = "__c_energy_d IS NOT NULL AND __c_carbon_d IS NOT NULL"
+    return (
+        f"SELECT * EXCLUDE ({', '.join(helpers)}) REPLACE ("
+        "CASE WHEN x_CarbonSource IS NOT NULL THEN x_EnergyKwh "
+        f"WHEN {ok} THEN __c_energy_d END AS x_EnergyKwh, "
+        "CASE WHEN x_CarbonSource IS NOT NULL THEN x_CarbonKgCO2e "
+        f"WHEN {ok} THEN __c_carbon_d END AS x_CarbonKgCO2e, "
+        "CASE WHEN x_CarbonSource IS NOT NULL THEN x_EmbodiedKgCO2e "
+        f"WHEN {ok} THEN __c_embodied_d END AS x_EmbodiedKgCO2e, "
+        "CASE WHEN x_CarbonSource IS NOT NULL THEN x_CarbonSource "
+        f"WHEN {ok} THEN {lit(ESTIMATE)} END AS x_CarbonSource"
+        f") FROM ({estimated}) AS __c_out"
+    )
 
 
 def _exact(double_sql: str) -> str:
@@ -305,24 +326,11 @@ class CarbonEnricher:
             f"{_exact(f'{energy} * __c_grid + __c_emb')} AS __c_carbon_d "
             f"FROM ({with_it}) AS g"
         )
-        ok = "__c_energy_d IS NOT NULL AND __c_carbon_d IS NOT NULL"
-        helpers = ", ".join(
-            [*_MEMO_OUT, "__c_q", "__c_it", "__c_emb", "__c_energy_d", "__c_embodied_d"]
-            + ["__c_carbon_d", *([quantity] if quantity else [])]
-        )
+        helpers = [*_MEMO_OUT, "__c_q", "__c_it", "__c_emb", "__c_energy_d", "__c_embodied_d"]
         return (
             f"WITH __c_rows AS NOT MATERIALIZED ({select_sql}), "
             f"__c_memo AS MATERIALIZED ({self.memo_sql(distinct)}) "
-            f"SELECT * EXCLUDE ({helpers}) REPLACE ("
-            "CASE WHEN x_CarbonSource IS NOT NULL THEN x_EnergyKwh "
-            f"WHEN {ok} THEN __c_energy_d END AS x_EnergyKwh, "
-            "CASE WHEN x_CarbonSource IS NOT NULL THEN x_CarbonKgCO2e "
-            f"WHEN {ok} THEN __c_carbon_d END AS x_CarbonKgCO2e, "
-            "CASE WHEN x_CarbonSource IS NOT NULL THEN x_EmbodiedKgCO2e "
-            f"WHEN {ok} THEN __c_embodied_d END AS x_EmbodiedKgCO2e, "
-            "CASE WHEN x_CarbonSource IS NOT NULL THEN x_CarbonSource "
-            f"WHEN {ok} THEN {lit(ESTIMATE)} END AS x_CarbonSource"
-            f") FROM ({estimated}) AS __c_out"
+            + filled_sql(estimated, [*helpers, "__c_carbon_d", *([quantity] if quantity else [])])
         )
 
     def memo_sql(self, distinct: str) -> str:

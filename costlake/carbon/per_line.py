@@ -19,11 +19,10 @@ from costlake.carbon.enricher import (
     _T_SERVICE,
     _T_UNIT,
     _USAGE,
-    ESTIMATE,
     _exact,
     _region_key,
+    filled_sql,
 )
-from costlake.kit.sql import lit
 
 if TYPE_CHECKING:
     from costlake.carbon.enricher import CarbonEnricher
@@ -139,20 +138,7 @@ def statement(e: CarbonEnricher, select_sql: str, quantity: str | None = None) -
         f"{_exact(f'{energy} * coalesce(__c_grid, __c_grid_unknown) + __c_emb')} "
         f"AS __c_carbon_d FROM ({with_region}) AS g"
     )
-    ok = "__c_energy_d IS NOT NULL AND __c_carbon_d IS NOT NULL"
-    helpers = ", ".join([*_HELPERS, *([quantity] if quantity else [])])
-    return (
-        f"SELECT * EXCLUDE ({helpers}) REPLACE ("
-        "CASE WHEN x_CarbonSource IS NOT NULL THEN x_EnergyKwh "
-        f"WHEN {ok} THEN __c_energy_d END AS x_EnergyKwh, "
-        "CASE WHEN x_CarbonSource IS NOT NULL THEN x_CarbonKgCO2e "
-        f"WHEN {ok} THEN __c_carbon_d END AS x_CarbonKgCO2e, "
-        "CASE WHEN x_CarbonSource IS NOT NULL THEN x_EmbodiedKgCO2e "
-        f"WHEN {ok} THEN __c_embodied_d END AS x_EmbodiedKgCO2e, "
-        "CASE WHEN x_CarbonSource IS NOT NULL THEN x_CarbonSource "
-        f"WHEN {ok} THEN {lit(ESTIMATE)} END AS x_CarbonSource"
-        f") FROM ({estimated}) AS __c_out"
-    )
+    return filled_sql(estimated, [*_HELPERS, *([quantity] if quantity else [])])
 
 
 def _it_energy(e: CarbonEnricher) -> str:

@@ -14,6 +14,7 @@ Spark takes the schema itself instead (``spark_ddl``).
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import tempfile
@@ -71,6 +72,7 @@ def scan(files: Sequence[str], *, options: str = "") -> str:
     return f"read_parquet([{listing}], union_by_name = true, hive_partitioning = false{extra})"
 
 
+@functools.cache
 def spark_ddl() -> str:
     """``SPARK_SCHEMA`` as a Spark DDL string, for ``spark.read.schema(...)``."""
     return ", ".join(f"`{f.name}` {_spark_type(f.type)}" for f in SPARK_SCHEMA)

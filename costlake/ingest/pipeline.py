@@ -475,8 +475,7 @@ class Ingestor:
                 f"{lit(str(out))} (PARTITION_BY (__period), {options})"
             )
             return _run_with_progress(con, sql, progress)
-        assert group.columns is not None
-        start = group.adapter.select(group.columns)["BillingPeriodStart"].sql
+        start = exprs["BillingPeriodStart"].sql
         period = f"strftime(CAST({start} AS TIMESTAMP), '%Y-%m')"
         periods = [
             r[0]

@@ -31,7 +31,7 @@ import os
 import threading
 import time
 import uuid
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -128,7 +128,7 @@ def export_focus(
     tmp = out.with_name(f".{out.name}.{uuid.uuid4().hex[:12]}.tmp")
     con = connect(threads=threads)
     try:
-        source = _source(files, columns)
+        source = scan(files)  # every canonical column, NULL where a file lacks one
         where = _where(start, end)
         select = ",\n  ".join(f"{_value(c, file_format)} AS {ident(c.name)}" for c in columns)
         sql = (
@@ -170,13 +170,6 @@ def _utc(value: datetime | None) -> datetime | None:
     if value is None or value.tzinfo is None:
         return value
     return value.astimezone(UTC).replace(tzinfo=None)
-
-
-def _source(files: Sequence[str], columns: Sequence[Column]) -> str:
-    """The lake's rows as a relation with (at least) the canonical columns: NULL where a
-    file lacks one, and with no files an empty relation of the right types, so the export
-    still has its header (``costlake.focus.scan``)."""
-    return scan(files)
 
 
 def _where(start: datetime | None, end: datetime | None) -> str:

@@ -5,7 +5,6 @@
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import httpx
@@ -17,6 +16,7 @@ from costlake.keys.service import authenticate, revoke_key
 from costlake.lake import manifest as mf
 from costlake.lineitems import service
 from tests.dialects.stackspend.conftest import OFF, World
+from tests.dialects.windows import within_one_window
 from tests.lake.helpers import focus_file
 
 ITEMS = "/api/v1/public/line-items"
@@ -131,10 +131,7 @@ class TestLimitsAndFailures:
     ) -> None:
         headers = world.headers(["rollups:read"])
         params = {**DATES, "group_by": "provider"}
-        # The counter's windows are calendar minutes: 61 requests across a boundary would
-        # fall in two windows, so start them early in one.
-        if (second := time.time() % 60) > 48:
-            time.sleep(60.5 - second)
+        within_one_window(60, needed=12)  # 61 requests across a minute would fall in two
         with world.client() as c:
             answers = [c.get(ROLLUPS, params=params, headers=headers) for _ in range(61)]
         assert [a.status_code for a in answers[:60]] == [200] * 60

@@ -3,20 +3,11 @@ signs in from another address with the right one."""
 
 from __future__ import annotations
 
-import time
-
 import pytest
 
+from tests.dialects.windows import within_one_window
 from tests.dialects.xplorr.conftest import PASSWORD, World
 from tests.dialects.xplorr.test_auth import error
-
-
-def within_one_window(window: int = 900, needed: int = 45) -> None:
-    """Counts live in fixed windows aligned to the clock: start a test that needs its
-    requests counted together well before a window ends, so none rolls over mid-test."""
-    left = window - int(time.time()) % window
-    if left < needed:
-        time.sleep(left + 0.5)
 
 
 def test_a_flood_of_wrong_passwords_is_stopped_but_the_victim_signs_in_elsewhere(
