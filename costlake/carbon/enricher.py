@@ -269,17 +269,16 @@ class CarbonEnricher:
     def wrap(self, select_sql: str, *, rescan: bool = False, quantity: str | None = None) -> str:
         """The SELECT with carbon filled in, as one streaming statement.
 
-        Everything that depends only on a usage line's description (provider, unit,
-        service, usage type, SKU details, region) is worked out once per distinct
-        description, in a small lookup built by a second, narrow scan of the source: the
-        classification (the regular expressions) and the instance, region and provider
-        coefficients. Each line then makes one join to that lookup and a few
-        multiplications, in the per-line formulas' own order, so the estimates are the
-        same to the last bit. That needs ``rescan`` (a source cheap to read twice, such as
-        Parquet); otherwise every line is classified on its own (``per_line``), which
-        measured cheaper for CSV and JSON. ``quantity`` names a column of ``select_sql``
-        holding ``ConsumedQuantity`` as a DOUBLE (cheaper than casting the decimal here);
-        it is dropped from the result.
+        Everything that depends only on a usage line's description (provider, unit, service, usage
+        type, SKU details, region) is worked out once per distinct description, in a small
+        lookup built by a second, narrow scan of the source: the classification (the regular
+        expressions) and the instance, region and provider coefficients. Each line then
+        makes one join to that lookup and a few multiplications, in the per-line formulas'
+        own order, so the estimates are the same to the last bit. That needs ``rescan`` (a
+        source cheap enough to read twice: Parquet and CSV); otherwise every line is
+        classified on its own (``per_line``). ``quantity`` names a column of ``select_sql``
+        holding ``ConsumedQuantity`` as a DOUBLE (cheaper than casting the decimal here); it
+        is dropped from the result.
         """
         if not rescan:
             from costlake.carbon import per_line

@@ -98,7 +98,28 @@ def money_sql(sql: str, type_: str = "VARCHAR") -> str:
         return f"CAST({sql} AS {MONEY_SQL})"
     if t in ("DOUBLE", "FLOAT", "REAL"):
         return f"TRY_CAST(CAST({sql} AS VARCHAR) AS {MONEY_SQL})"
-    return f"TRY_CAST({nullif_blank(json_text(sql, t))} AS {MONEY_SQL})"
+    return f"TRY_CAST({decimal_text(json_text(sql, t))} AS {MONEY_SQL})"
+
+
+def decimal_text(sql: str) -> str:
+    """Text to cast to the lake's decimal, blank as NULL: ``nullif_blank``, and for a plain
+    column, a value with more than 18 decimal places that are all zeros past the 18th
+    (``0.09600000000000000000``) cut to 18 places first.
+
+    The cast rounds digits past the scale with 128-bit divisions: about 250 ns a value,
+    ten times the cast of the same value without them, and one Azure CSV has five such
+    columns. Cutting zeros changes no value; anything else (an exponent, a nonzero digit past
+    the 18th place, spaces) takes the plain path. Same result for every text (tests)."""
+    blank = nullif_blank(sql)
+    if not _IDENT.match(sql):
+        return blank
+    dot = f"strpos({sql}, '.')"
+    cut = (
+        f"length({sql}) > 19 AND {dot} BETWEEN 1 AND length({sql}) - 19 "
+        f"AND rtrim(substr({sql}, {dot} + 19), '0') = '' "
+        f"AND NOT contains({sql}, 'e') AND NOT contains({sql}, 'E')"
+    )
+    return f"CASE WHEN {cut} THEN left({sql}, {dot} + 18) ELSE {blank} END"
 
 
 def money(column: str, type_: str = "VARCHAR") -> Expr:

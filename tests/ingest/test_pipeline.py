@@ -58,3 +58,41 @@ class TestFilesWithDifferentColumns:
                 f"SELECT sum(x_RowCount), sum(BilledCost) FROM read_parquet('{daily}')"
             ).fetchone()
         assert got == (50, Decimal("87.5"))
+
+
+class TestCsvSplitByPeriod:
+    """A CSV is parsed once into one file, which is its period's file or is split by
+    period (``Ingestor._copy_text``)."""
+
+    @staticmethod
+    def _csv(tmp_path: Path, months: list[int]) -> Path:
+        parts = [
+            focus_file(tmp_path / f"m{m}.parquet", month=m, rows=40 * (i + 1), cost=f"{m}.5")
+            for i, m in enumerate(months)
+        ]
+        out = tmp_path / "export.csv"
+        files = ", ".join(f"'{p}'" for p in parts)
+        with duckdb.connect() as con:
+            con.execute("SELECT setseed(0.5)").fetchall()
+            # Rows of all months shuffled together: the split must not rely on order.
+            con.execute(
+                f"COPY (SELECT * EXCLUDE (Tags) FROM read_parquet([{files}]) ORDER BY random()) "
+                f"TO '{out}' (HEADER)"
+            ).fetchall()
+        return out
+
+    def test_rows_of_three_months_land_in_three_periods(
+        self, ingestor: Ingestor, lake: Lake, tmp_path: Path
+    ) -> None:
+        result = ingestor.ingest([self._csv(tmp_path, [3, 5, 4])], org="acme", source="s")
+        parts = {p.period: p.rows for p in lake.snapshot("acme").partitions}
+        assert result.rows_written == 240
+        assert parts == {"2024-03": 40, "2024-05": 80, "2024-04": 120}
+        assert total(lake) == (240, Decimal(40 * 3.5 + 80 * 5.5 + 120 * 4.5))
+        files = lake.snapshot("acme").files()
+        assert all("__whole" not in f for f in files) and len(files) == 3
+
+    def test_one_month_is_one_file(self, ingestor: Ingestor, lake: Lake, tmp_path: Path) -> None:
+        ingestor.ingest([self._csv(tmp_path, [7])], org="acme", source="s")
+        (part,) = lake.snapshot("acme").partitions
+        assert (part.period, part.rows, len(lake.snapshot("acme").files())) == ("2024-07", 40, 1)

@@ -6,6 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import duckdb
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from costlake.carbon.enricher import CarbonEnricher
 from costlake.ingest.pipeline import Ingestor, _quantity_double, ingest_connection
@@ -85,3 +87,60 @@ def test_blank_text_reads_as_trimmed_by_both_spellings() -> None:
     ).fetchall()
     assert all(plain == guarded == simple for simple, plain, guarded in got)
     assert [g for *_, g in got][:4] == [None, None, None, "a"]
+
+
+_DIGITS = st.text("0123456789", min_size=0, max_size=24)
+_NUMBER_TEXT = st.one_of(
+    # Decimals as exports write them: many places, often zeros past the 18th.
+    st.builds(
+        lambda sign, whole, frac, zeros, tail: f"{sign}{whole}.{frac}{'0' * zeros}{tail}",
+        st.sampled_from(["", "-", "+", " ", "-0"]),
+        st.text("0123456789", min_size=0, max_size=21),
+        _DIGITS,
+        st.integers(0, 12),
+        st.sampled_from(["", "0", "1", "5", "e1", "E-2", "e100", " ", "x", ".0"]),
+    ),
+    st.text("0123456789.eE+- 0", min_size=0, max_size=44),
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(values=st.lists(_NUMBER_TEXT, min_size=1, max_size=30))
+def test_decimal_text_reads_every_text_as_the_plain_cast_does(values: list[str]) -> None:
+    """``decimal_text`` cuts zeros past the 18th place before the cast (a tenth of its
+    cost); every text reads as the plain trimmed cast reads it, or is NULL in both."""
+    from costlake.ingest.sql import decimal_text
+
+    got = duckdb.execute(
+        f"SELECT v, TRY_CAST({decimal_text(chr(34) + 'v' + chr(34))} AS DECIMAL(38, 18)), "
+        "TRY_CAST(NULLIF(TRIM(v), '') AS DECIMAL(38, 18)) FROM (SELECT unnest($v) AS v)",
+        {"v": values},
+    ).fetchall()
+    assert [(v, a) for v, a, b in got if a != b] == []
+
+
+def test_decimal_text_cuts_only_zeros_past_the_scale() -> None:
+    from costlake.ingest.sql import decimal_text
+
+    values = [
+        "0.09600000000000000000",
+        "-12.123456789012345678000",
+        "1.0000000000000000005",
+        "1.00000000000000000e100",
+        "1.000000000000000000E10",
+        "99999999999999999999.000000000000000000000",
+        "0.0000000000000000000",
+    ]
+    rows = duckdb.execute(
+        f"SELECT {decimal_text(chr(34) + 'v' + chr(34))} FROM (SELECT unnest($v) AS v)",
+        {"v": values},
+    ).fetchall()
+    assert [r[0] for r in rows] == [
+        "0.096000000000000000",
+        "-12.123456789012345678",
+        "1.0000000000000000005",
+        "1.00000000000000000e100",
+        "1.000000000000000000E10",
+        "99999999999999999999.000000000000000000",
+        "0.000000000000000000",
+    ]
