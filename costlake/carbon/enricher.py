@@ -275,7 +275,7 @@ class CarbonEnricher:
         expressions) and the instance, region and provider coefficients. Each line then
         makes one join to that lookup and a few multiplications, in the per-line formulas'
         own order, so the estimates are the same to the last bit. That needs ``rescan`` (a
-        source cheap enough to read twice: Parquet and CSV); otherwise every line is
+        source cheap enough to read twice: Parquet); otherwise every line is
         classified on its own (``per_line``). ``quantity`` names a column of ``select_sql``
         holding ``ConsumedQuantity`` as a DOUBLE (cheaper than casting the decimal here); it
         is dropped from the result.
