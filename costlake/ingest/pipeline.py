@@ -1,7 +1,7 @@
 """Ingest: billing files -> canonical FOCUS Parquet in the lake, streamed by DuckDB.
 
     paths --open--> raw relation --adapter.select--> SELECT <FOCUS exprs>
-          --COPY ... PARTITION_BY period--> staging --commit--> lake (one manifest swap)
+          --COPY per billing period--> staging --commit--> lake (one manifest swap)
 
 Nothing is visible until the commit, so a failed or killed ingest leaves the lake as it was.
 Bad values stop the ingest with an error naming the file, row and column; with
@@ -443,10 +443,10 @@ class Ingestor:
     ) -> int:
         """Stream one group into ``out/__period=<YYYY-MM>/`` folders; returns rows written.
 
-        CSV is parsed once, with DuckDB's partitioned writer. Columnar input (Parquet, JSON)
-        is cheaper to read than to partition: one plain COPY per billing period, each with a
-        filter DuckDB pushes into the scan (exports are clustered by period, so each pass
-        reads little more than its own row groups).
+        CSV is parsed once, into one file split by period after (``_copy_text``). Columnar
+        input (Parquet, JSON) is cheaper to read than to partition: one plain COPY per
+        billing period, each with a filter DuckDB pushes into the scan (exports are
+        clustered by period, so each pass reads little more than its own row groups).
         """
 
         for enricher in self.enrichers:
@@ -506,9 +506,9 @@ class Ingestor:
         """A CSV group: parsed once into one file, which becomes its billing period's file
         when it holds one period (an export is usually a month), or is split by period.
 
-        DuckDB's ``PARTITION_BY`` write costs a third more CPU than a plain one (1M-row
+        DuckDB's ``PARTITION_BY`` write costs a quarter more CPU than a plain one (1M-row
         Azure CSV: 17.8 vs 14.4 CPU-s) and buffers rows per period; splitting the written
-        file is a Parquet copy that reads each period's row groups (0009)."""
+        file is a Parquet copy that reads each period's row groups (0010)."""
         whole = out / "__whole.parquet"
         out.mkdir(parents=True, exist_ok=True)
         n = _run_with_progress(
