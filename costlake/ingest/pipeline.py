@@ -526,8 +526,8 @@ class Ingestor:
             whole.rename(target / "data_0.parquet")
             return n
         jobs = []
+        start = ident("BillingPeriodStart")
         for p in periods:
-            start = '"BillingPeriodStart"'
             where = f"{start} IS NULL" if p is None else _month_range(start, p)
             target = out / f"__period={p or 'unknown'}"
             target.mkdir()

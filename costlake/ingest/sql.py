@@ -108,8 +108,8 @@ def decimal_text(sql: str) -> str:
 
     The cast rounds digits past the scale with 128-bit divisions: about 250 ns a value,
     ten times the cast of the same value without them, and one Azure CSV has five such
-    columns. Cutting zeros changes no value; anything else (an exponent, a nonzero digit past
-    the 18th place, spaces) takes the plain path. Same result for every text (tests)."""
+    columns. Cutting zeros changes no value; anything else (an exponent, a nonzero digit or a
+    space past the 18th place) takes the plain path. Same result for every text (tests)."""
     blank = nullif_blank(sql)
     if not _IDENT.match(sql):
         return blank
