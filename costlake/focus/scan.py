@@ -25,7 +25,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from costlake.focus.schema import FOCUS_SCHEMA
+from costlake.focus.schema import FOCUS_SCHEMA, sql_type
 from costlake.kit.sql import lit
 
 ROW_COUNT = "x_RowCount"
@@ -75,16 +75,4 @@ def scan(files: Sequence[str], *, options: str = "") -> str:
 @functools.cache
 def spark_ddl() -> str:
     """``SPARK_SCHEMA`` as a Spark DDL string, for ``spark.read.schema(...)``."""
-    return ", ".join(f"`{f.name}` {_spark_type(f.type)}" for f in SPARK_SCHEMA)
-
-
-def _spark_type(t: pa.DataType) -> str:
-    if pa.types.is_decimal(t):
-        return f"DECIMAL({t.precision},{t.scale})"
-    if pa.types.is_timestamp(t):
-        return "TIMESTAMP_NTZ"
-    if pa.types.is_map(t):
-        return "MAP<STRING,STRING>"
-    if pa.types.is_int64(t):
-        return "BIGINT"
-    return "STRING"
+    return ", ".join(f"`{f.name}` {sql_type(f.type, 'spark')}" for f in SPARK_SCHEMA)

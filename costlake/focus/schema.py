@@ -156,11 +156,25 @@ CHARGE_FREQUENCIES = frozenset({"One-Time", "Recurring", "Usage-Based"})
 
 def duckdb_type(column: Column) -> str:
     """The DuckDB SQL type of a canonical column."""
-    t = column.type
+    return sql_type(column.type)
+
+
+_SPELLINGS: dict[str, tuple[str, str, str, str, str]] = {
+    # decimal (precision, scale), timestamp, map, 64-bit integer, text
+    "duckdb": ("DECIMAL({}, {})", "TIMESTAMP", "MAP(VARCHAR, VARCHAR)", "BIGINT", "VARCHAR"),
+    "spark": ("DECIMAL({},{})", "TIMESTAMP_NTZ", "MAP<STRING,STRING>", "BIGINT", "STRING"),
+}
+
+
+def sql_type(t: pa.DataType, dialect: str = "duckdb") -> str:
+    """A lake column's Arrow type as ``dialect``'s SQL spells it (``duckdb`` or ``spark``)."""
+    decimal, timestamp, map_, int64, text = _SPELLINGS[dialect]
     if pa.types.is_decimal(t):
-        return f"DECIMAL({t.precision}, {t.scale})"
+        return decimal.format(t.precision, t.scale)
     if pa.types.is_timestamp(t):
-        return "TIMESTAMP"
+        return timestamp
     if pa.types.is_map(t):
-        return "MAP(VARCHAR, VARCHAR)"
-    return "VARCHAR"
+        return map_
+    if pa.types.is_int64(t):
+        return int64
+    return text
