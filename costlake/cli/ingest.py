@@ -11,6 +11,7 @@ import typer
 from costlake.cli.audit import audited
 from costlake.cli.context import console, handle_errors, open_platform, out, row_progress
 from costlake.ingest.files import collect, file_format_of
+from costlake.kit.duck import parquet_rows
 from costlake.sources.service import ingest_files
 
 if TYPE_CHECKING:
@@ -35,9 +36,7 @@ def estimate_rows(paths: list[Path]) -> int | None:
             if kind == "parquet":
                 con = duckdb.connect()
                 try:
-                    total += con.execute(
-                        "SELECT sum(num_rows) FROM parquet_file_metadata(?)", [str(p)]
-                    ).fetchall()[0][0]
+                    total += parquet_rows(con, [str(p)])
                 finally:
                     con.close()
             elif kind == "csv" and not p.name.endswith(".gz"):

@@ -21,6 +21,18 @@ def connect(
     return con
 
 
+def parquet_rows(con: duckdb.DuckDBPyConnection, files: Sequence[str]) -> int:
+    """Rows in the Parquet ``files``, from their footers (nothing else is read)."""
+    if not files:
+        return 0
+    return int(
+        con.execute(
+            "SELECT coalesce(sum(num_rows), 0) FROM parquet_file_metadata($files)",
+            {"files": [str(f) for f in files]},
+        ).fetchall()[0][0]
+    )
+
+
 def parquet_null_counts(
     con: duckdb.DuckDBPyConnection, files: str, columns: Sequence[str]
 ) -> dict[str, int]:

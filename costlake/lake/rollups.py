@@ -28,6 +28,7 @@ from pathlib import Path
 import duckdb
 
 from costlake.focus import scan
+from costlake.kit.duck import parquet_rows
 from costlake.kit.sql import ident, lit
 from costlake.lake.store import PARQUET_OPTIONS, Lake
 
@@ -144,15 +145,6 @@ def select_sql(rollup: Rollup, files: list[str]) -> str:
     )
 
 
-def _rows(con: duckdb.DuckDBPyConnection, files: list[str]) -> int:
-    listing = "[" + ", ".join(lit(f) for f in files) + "]"
-    return int(
-        con.execute(
-            f"SELECT coalesce(sum(num_rows), 0) FROM parquet_file_metadata({listing})"
-        ).fetchall()[0][0]
-    )
-
-
 def worth_building(
     con: duckdb.DuckDBPyConnection, rollup: Rollup, files: list[str], rows: int | None = None
 ) -> bool:
@@ -165,7 +157,7 @@ def worth_building(
     """
     if not rollup.many:
         return True
-    rows = _rows(con, files) if rows is None else rows
+    rows = parquet_rows(con, files) if rows is None else rows
     if rows < CHECK_FROM_ROWS:
         return True
     keys = ", ".join([f"date_trunc('{rollup.grain}', ChargePeriodStart)", *map(ident, rollup.many)])
@@ -192,7 +184,7 @@ def write(
     One scan per rollup: with GROUPING SETS, DuckDB's one scan is barely cheaper (hashing
     the keys is the cost, not reading), and three plain COPYs need no temporary table."""
     out: dict[str, Path] = {}
-    rows = _rows(con, files)
+    rows = parquet_rows(con, files)
     for r in ROLLUPS:
         if (only is not None and r.name not in only) or not worth_building(con, r, files, rows):
             continue

@@ -1,4 +1,4 @@
-"""DuckDB helpers: null counts of Parquet files, from footers or, lacking them, a scan."""
+"""DuckDB helpers: row and null counts of Parquet files, from footers or, lacking them, a scan."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from costlake.kit.duck import connect, parquet_null_counts
+from costlake.kit.duck import connect, parquet_null_counts, parquet_rows
 
 _VALUES = st.lists(st.one_of(st.none(), st.text(max_size=5)), max_size=300)
 
@@ -50,3 +50,15 @@ def test_files_without_statistics_are_scanned(tmp_path: Path) -> None:
         con.close()
     assert stats == 0  # the footer really has no counts: the scan answered
     assert got == {"a": 2, "b": 1}
+
+
+def test_rows_are_summed_from_the_footers(tmp_path: Path) -> None:
+    _write(tmp_path / "x.parquet", ["x", None, None], [1, 2, None], statistics=False)
+    _write(tmp_path / "y.parquet", ["y"] * 120, [0] * 120, statistics=True)
+    con = connect()
+    try:
+        files = [str(tmp_path / "x.parquet"), str(tmp_path / "y.parquet")]
+        assert (parquet_rows(con, files), parquet_rows(con, files[:1])) == (123, 3)
+        assert parquet_rows(con, []) == 0
+    finally:
+        con.close()
