@@ -389,7 +389,7 @@ class TestMcaExport:
             "ChargeCategory, ChargeClass, CommitmentDiscountStatus, "
             "ChargeFrequency, BilledCost, EffectiveCost",
             "ChargeCategory <> 'Usage' OR CommitmentDiscountStatus IS NOT NULL",
-            group="ALL ORDER BY BilledCost",
+            group="ALL ORDER BY BilledCost, EffectiveCost",  # two lines cost 0: a tie
         )
         assert got == [
             ("Purchase", "Correction", None, "One-Time", Decimal(-90), Decimal(-90)),
