@@ -5,7 +5,15 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-import duckdb
+# pytest-xdist's workers start with COLUMNS=80 (and LINES) in their environment; Rich fixes a
+# console's width from it when the console is made (costlake.cli.context, at import), so
+# tests that set COLUMNS for a wide table would get 80 columns under -n only. Dropped here,
+# before anything imports the CLI.
+if os.environ.get("PYTEST_XDIST_WORKER"):
+    os.environ.pop("COLUMNS", None)
+    os.environ.pop("LINES", None)
+
+import duckdb  # noqa: E402
 import pytest
 from hypothesis import HealthCheck, settings
 from hypothesis.database import DirectoryBasedExampleDatabase

@@ -25,6 +25,10 @@ class SparkEngine:
 
     @property
     def spark(self) -> Any:
+        # Spark keeps one session per process: another engine's close() may have stopped
+        # the one this engine holds (its context then has no JVM side); start it again.
+        if self._session is not None and self._session.sparkContext._jsc is None:
+            self._session = None
         if self._session is None:
             from pyspark.sql import SparkSession
 
