@@ -39,7 +39,7 @@ def questions() -> list[tuple[str, CostQuery, str]]:
         (
             "cost by tag (team)",
             CostQuery(START, END, group_by=("tag:team",)),
-            "SELECT Tags['team'] AS team, sum(BilledCost) AS c FROM F WHERE ChargePeriodStart >= "
+            "SELECT Tags->>'team' AS team, sum(BilledCost) AS c FROM F WHERE ChargePeriodStart >= "
             "TIMESTAMP '2025-08-01' AND ChargePeriodStart < TIMESTAMP '2025-12-01' "
             "GROUP BY 1 ORDER BY c DESC",
         ),

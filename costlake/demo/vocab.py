@@ -7,6 +7,7 @@ key and never hashes a string. Resource ids, names and tags are built from piece
 
 from __future__ import annotations
 
+import json
 import zlib
 from datetime import date
 
@@ -230,4 +231,6 @@ class Vocabularies:
                 [],
                 [*full[:1], ("env", cat.ENV_VARIANT[env]), *full[2:]],
             ]
-        self.tags = pa.array(tags, TAGS)
+        self.tags = pa.array(
+            [json.dumps(dict(t), separators=(",", ":")) if t else None for t in tags], TAGS
+        )

@@ -32,7 +32,7 @@ def tag_keys(
     if not files:
         return []
     sql = (
-        f"SELECT DISTINCT k FROM (SELECT unnest(map_keys(Tags)) AS k FROM {TABLE} "
+        f"SELECT DISTINCT k FROM (SELECT unnest(json_keys(Tags)) AS k FROM {TABLE} "
         f"{_where(account_ids)}) AS t WHERE k IS NOT NULL AND k <> '' ORDER BY k"
     )
     return [str(r["k"]) for r in queries.engine.rows(sql, files)]

@@ -9,8 +9,12 @@ Money and quantities are exact decimals (``DECIMAL(38, 18)``): 20 integer digits
 fractional ones, enough for 1e-18 unit prices and sums of 100 million rows. Providers that write
 doubles (AWS) are converted through their shortest decimal text, so ``0.1`` stays ``0.1``.
 Timestamps are UTC, stored as naive ``TIMESTAMP`` (microseconds) so that DuckDB and Spark
-truncate them identically whatever the session time zone. Tags are ``MAP<string, string>``.
-JSON-typed FOCUS columns (``SkuPriceDetails``, ``ContractApplied``, ...) are stored as JSON text.
+truncate them identically whatever the session time zone. JSON-typed FOCUS columns
+(``SkuPriceDetails``, ``ContractApplied``, ...) and the tag columns (``Tags``,
+``AllocatedTags``: key-value JSON objects in FOCUS) are stored as JSON object text; readers
+look a tag up with ``costlake.query.compile.tag_sql``. Lake files written before that change
+hold tags as ``MAP<string, string>`` (``LEGACY_TAGS``), which ``costlake.focus.scan`` reads
+as the same text (``docs/decisions/0011-tags-as-json-text.md``).
 """
 
 from __future__ import annotations
@@ -24,7 +28,11 @@ MONEY = pa.decimal128(38, 18)
 QUANTITY = pa.decimal128(38, 18)
 TIMESTAMP = pa.timestamp("us")
 STRING = pa.string()
-TAGS = pa.map_(pa.string(), pa.string())
+TAGS = pa.string()
+"""Tags: a JSON object's text, ``{"team":"core"}``."""
+LEGACY_TAGS = pa.map_(pa.string(), pa.string())
+"""Tags in files written before tags were JSON text."""
+TAG_COLUMNS: tuple[str, ...] = ("AllocatedTags", "Tags")
 
 
 class ColumnKind(enum.StrEnum):

@@ -11,8 +11,8 @@ docs/export.md):
 
 - only the columns of the chosen FOCUS version (1.2 leaves out the 1.3 additions), plus our
   ``x_`` columns unless asked not to;
-- ``Tags`` (and 1.3's ``AllocatedTags``) as JSON object text, never a Parquet map, which the
-  validator cannot read as key-value JSON;
+- ``Tags`` (and 1.3's ``AllocatedTags``) as JSON object text, as the lake stores them (never
+  a Parquet map, which the validator cannot read as key-value JSON);
 - Parquet: exact ``DECIMAL(38, 18)`` money, timestamps marked as UTC instants;
 - CSV: timestamps as ISO 8601 UTC ``2024-09-01T00:00:00Z`` (fractional seconds only when there
   are any), decimals in plain notation (``0.0000008``, ``2.0``: no exponent, no padding, always
@@ -186,8 +186,6 @@ def _value(column: Column, file_format: str) -> str:
     """The SQL for one output column: the lake value in the representation FOCUS wants."""
     name = ident(column.name)
     t = column.type
-    if pa.types.is_map(t):
-        return f"CAST(to_json({name}) AS VARCHAR)"
     if pa.types.is_timestamp(t):
         if file_format == "parquet":
             return f"CAST({name} AS TIMESTAMPTZ)"

@@ -18,7 +18,7 @@ from costlake.errors import InvalidInput
 from costlake.kit.providers import provider_slug
 from costlake.lake.store import LakeSnapshot
 from costlake.lineitems.schemas import DailyTotal, LineItem, LineItemPage, RollupDimension, RowKey
-from costlake.query.compile import TABLE, account_predicate, ts
+from costlake.query.compile import TABLE, account_predicate, tag_sql, ts
 from costlake.query.model import CostQuery, Granularity
 from costlake.query.service import QueryService
 
@@ -26,14 +26,14 @@ MAX_DAYS = 366
 """The longest range one request may cover (a year, as the rollups allow)."""
 
 PROJECT_ID = (
-    "COALESCE(Tags['project_id'], Tags['project'], CASE WHEN lower(SubAccountType) = "
+    f"COALESCE({tag_sql('project_id')}, {tag_sql('project')}, CASE WHEN lower(SubAccountType) = "
     "'project' OR ServiceCategory = 'AI and Machine Learning' THEN SubAccountId END)"
 )
 """AI and cloud projects: a ``project_id`` or ``project`` tag (what OpenTelemetry and
 allocation rules write), else the sub account when the provider calls it a project
 (``SubAccountType``: Google Cloud, OpenAI's FOCUS export) or the charge is AI spend (the
 OpenAI costs connector puts the project there without a type)."""
-USER_EMAIL = "COALESCE(Tags['user_email'], Tags['user.email'])"
+USER_EMAIL = f"COALESCE({tag_sql('user_email')}, {tag_sql('user.email')})"
 """Who spent it: the ``user_email`` tag, or OpenTelemetry's ``user.email`` attribute."""
 
 GROUP_COLUMNS: dict[str, str] = {

@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import datetime
 
 import sqlglot
+from sqlglot import exp
 
 from costlake.focus.schema import MONEY
 from costlake.query.model import (
@@ -47,10 +48,19 @@ def ts(value: datetime) -> str:
 
 
 def key_expr(key: str) -> str:
-    """SQL for a group/filter key: a column, or a tag looked up in the Tags map."""
+    """SQL for a group/filter key: a column, or a tag looked up in Tags."""
     if key.startswith(TAG_PREFIX):
-        return f"Tags[{lit(key[len(TAG_PREFIX) :])}]"
+        return tag_sql(key[len(TAG_PREFIX) :])
     return ident(key)
+
+
+def tag_sql(key: str, column: str = "Tags") -> str:
+    """The value of tag ``key`` (NULL without it) in a tag column (JSON object text): the one
+    place a tag is looked up. The key is a JSON pointer, which spells any key exactly (a
+    JSONPath cannot spell the empty key, and Spark's cannot quote); ``to_dialect`` turns
+    the lookup into Spark's."""
+    pointer = "/" + key.replace("~", "~0").replace("/", "~1")
+    return f"json_extract_string({ident(column)}, {lit(pointer)})"
 
 
 def filter_expr(f: Filter | FilterGroup) -> str:
@@ -210,7 +220,19 @@ def _keep_top_n(q: CostQuery, base: str, groups: list[str]) -> str:
 
 
 def to_dialect(sql: str, dialect: str) -> str:
-    """The same statement in another engine's SQL dialect."""
+    """The same statement in another engine's SQL dialect. A tag lookup (``tag_sql``)
+    becomes a lookup in the tags read as a map, which takes any key as it is."""
     if dialect == "duckdb":
         return sql
-    return sqlglot.transpile(sql, read="duckdb", write=dialect)[0]
+    return sqlglot.parse_one(sql, read="duckdb").transform(_tag_lookup).sql(dialect)
+
+
+def _tag_lookup(node: exp.Expression) -> exp.Expression:
+    if not isinstance(node, exp.JSONExtractScalar):
+        return node
+    path = node.expression
+    if not (isinstance(path, exp.Literal) and path.is_string and path.this.startswith("/")):
+        return node
+    key = path.this[1:].replace("~1", "/").replace("~0", "~")
+    as_map = exp.func("from_json", node.this.copy(), exp.Literal.string("map<string,string>"))
+    return exp.Bracket(this=as_map, expressions=[exp.Literal.string(key)])

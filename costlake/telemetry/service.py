@@ -10,6 +10,7 @@ usage at the same moment could lose one batch (the exporter retries only on erro
 
 from __future__ import annotations
 
+import json
 import tempfile
 import threading
 from collections import defaultdict
@@ -21,8 +22,9 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
+from costlake.focus.scan import scan
 from costlake.focus.schema import FOCUS_SCHEMA
-from costlake.query.compile import lit
+from costlake.query.compile import lit, tag_sql
 from costlake.sources.service import IngestDeps, ingest_files
 from costlake.telemetry.otlp import Usage
 from costlake.telemetry.prices import PriceTable
@@ -79,7 +81,8 @@ def _row(u: Usage, prices: PriceTable) -> tuple[dict[str, object], bool]:
         "InvoiceIssuerName": provider, "ProviderName": provider, "PublisherName": provider,
         "ServiceCategory": "AI and Machine Learning", "ServiceName": u.model or "unknown model",
         "SubAccountId": u.project_id, "SubAccountType": "Project" if u.project_id else None,
-        "Tags": tags, "x_SourceId": SOURCE, "x_SourceFormat": "otlp", "x_IngestedAt": u.end,
+        "Tags": json.dumps(dict(tags), separators=(",", ":"), ensure_ascii=False),
+        "x_SourceId": SOURCE, "x_SourceFormat": "otlp", "x_IngestedAt": u.end,
     }  # fmt: skip
     return row, price is None
 
@@ -100,14 +103,14 @@ def _merge(fresh: pa.Table, stored: list[str], out: Path) -> int:
     columns = ", ".join(f'"{f.name}"' for f in FOCUS_SCHEMA)
     parts = ["SELECT *, 1 AS _fresh FROM fresh"]
     if stored:
-        listing = ", ".join(lit(f) for f in stored)
-        parts.insert(0, f"SELECT {columns}, 0 AS _fresh FROM read_parquet([{listing}])")
+        parts.insert(0, f"SELECT {columns}, 0 AS _fresh FROM {scan(stored)} AS stored")
+    event = tag_sql(EVENT_TAG)
     with duckdb.connect() as con:
         con.register("fresh", fresh)
         con.execute(
             f"COPY (SELECT {columns} FROM ({' UNION ALL BY NAME '.join(parts)}) "
-            f"QUALIFY Tags[{lit(EVENT_TAG)}] IS NULL "  # rows not ours (a file ingested by hand)
-            f"OR row_number() OVER (PARTITION BY Tags[{lit(EVENT_TAG)}] "
+            f"QUALIFY {event} IS NULL "  # rows not ours (a file ingested by hand)
+            f"OR row_number() OVER (PARTITION BY {event} "
             f"ORDER BY ChargePeriodEnd DESC, _fresh DESC) = 1) TO {lit(str(out))} "
             "(FORMAT parquet)"
         )

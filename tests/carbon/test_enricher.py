@@ -347,7 +347,7 @@ def test_the_enricher_keeps_every_other_column_and_their_order(ingest_rows: Inge
         ConsumedUnit="Hrs",
         RegionId="us-east-1",
         SkuPriceDetails='{"InstanceType": "m5.xlarge"}',
-        Tags=[("team", "core")],
+        Tags='{"team": "core"}',
     )
     [plain] = ingest_rows([given], enrichers=[])
     [enriched] = ingest_rows([given], enrichers=[CarbonEnricher()])

@@ -28,7 +28,7 @@ class TestTagKeys:
         expected = scan(
             queries,
             "acme",
-            "SELECT DISTINCT unnest(map_keys(Tags)) AS k FROM costs ORDER BY k",
+            "SELECT DISTINCT unnest(json_keys(Tags)) AS k FROM costs ORDER BY k",
         )
         assert tag_keys(queries, "acme") == [k for (k,) in expected]
         assert tag_keys(queries, "acme") == ["env", "team"]
@@ -41,7 +41,7 @@ class TestTagKeys:
         expected = scan(
             queries,
             "acme",
-            "SELECT DISTINCT unnest(map_keys(Tags)) AS k FROM costs "
+            "SELECT DISTINCT unnest(json_keys(Tags)) AS k FROM costs "
             f"WHERE SubAccountId = '{ACCOUNTS[0]}' ORDER BY k",
         )
         assert tag_keys(queries, "acme", account_ids=granted) == [k for (k,) in expected]

@@ -25,8 +25,8 @@ def ai_rows(n: int, *, cost: str = "1") -> pa.Table:
             "ProviderName": "OpenAI", "PublisherName": "OpenAI", "ServiceName": "gpt-4o",
             "ServiceCategory": "AI and Machine Learning",
             "SubAccountId": f"proj_{i % 3}", "SubAccountType": "Project" if i % 3 else None,
-            "Tags": [("user_email", f"u{i % 2}@example.com")] if i % 4 else
-            [("project_id", "proj_tagged")],
+            "Tags": f'{{"user_email": "u{i % 2}@example.com"}}' if i % 4 else
+            '{"project_id": "proj_tagged"}',
             "x_SourceId": "openai", "x_SourceFormat": "focus", "x_IngestedAt": start,
         }  # fmt: skip
         for name, values in cols.items():

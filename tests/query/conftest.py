@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import random
 from collections.abc import Iterator
 from datetime import datetime, timedelta
@@ -70,7 +71,7 @@ def focus_rows(seed: int, n: int) -> pa.Table:
             "ConsumedQuantity": Decimal(1) if service == "Amazon EC2" else None,
             "ConsumedUnit": "Hours" if service == "Amazon EC2" else None,
             "SkuPriceDetails": '{"InstanceType": "m5.xlarge"}' if service == "Amazon EC2" else None,
-            "Tags": tags or None,
+            "Tags": json.dumps(dict(tags)) if tags else None,
             "x_SourceId": "fixture",
             "x_SourceFormat": "focus",
             "x_IngestedAt": START,

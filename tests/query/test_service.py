@@ -134,7 +134,7 @@ class TestGrouping:
             oracle(
                 query_lake,
                 (
-                    "SELECT Tags['team'], sum(BilledCost) FROM costs WHERE ChargePeriodStart >= "
+                    "SELECT Tags->>'team', sum(BilledCost) FROM costs WHERE ChargePeriodStart >= "
                     "'2024-09-01' AND ChargePeriodStart < '2024-10-01' GROUP BY 1"
                 ),
             )
@@ -182,7 +182,7 @@ class TestFilters:
             ),
             (
                 Filter.of("tag:team", "not_in", "core"),
-                "(Tags['team'] IS NULL OR Tags['team'] <> 'core')",
+                "(Tags->>'team' IS NULL OR Tags->>'team' <> 'core')",
             ),
             (Filter.of("ServiceName", "contains", "amazon"), "lower(ServiceName) LIKE '%amazon%'"),
             (Filter.of("RegionId", "eq", "eu-west-1"), "RegionId = 'eu-west-1'"),

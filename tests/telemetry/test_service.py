@@ -48,7 +48,7 @@ def stored(platform: Platform) -> list[tuple[object, ...]]:
         return []
     with duckdb.connect() as con:
         return con.execute(
-            f"SELECT ProviderName, ServiceName, ConsumedQuantity, BilledCost, Tags['user_email'], "
+            f"SELECT ProviderName, ServiceName, ConsumedQuantity, BilledCost, Tags->>'user_email', "
             f"SubAccountId FROM {scan(files)} ORDER BY ChargePeriodStart, ServiceName"
         ).fetchall()
 

@@ -80,11 +80,6 @@ def next_month(timestamp_sql: str) -> str:
     return f"CAST({timestamp_sql} + INTERVAL 1 MONTH AS TIMESTAMP)"
 
 
-def non_empty(map_sql: str) -> str:
-    """A tag map, or NULL when it has no entries (so 'no tags' reads the same in every format)."""
-    return f"(CASE WHEN cardinality({map_sql}) > 0 THEN {map_sql} END)"
-
-
 def columns_with_prefix(columns: RawColumns, prefix: str) -> dict[str, str]:
     """Raw columns named ``<prefix><key>`` (prefix matched case-insensitively) -> ``<key>``."""
     n = len(prefix)

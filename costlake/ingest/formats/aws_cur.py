@@ -33,7 +33,7 @@ def legacy_tags(columns: RawColumns) -> Expr:
     if not keys:
         return Expr("NULL")
     m = sql.tags_from_columns(keys).sql
-    return Expr(f"CASE WHEN cardinality({m}) = 0 THEN NULL ELSE {m} END")
+    return Expr(sql.tags_json(m))
 
 
 class AwsCurAdapter:

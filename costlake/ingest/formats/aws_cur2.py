@@ -41,7 +41,7 @@ def cur2_tags(columns: RawColumns) -> Expr:
     column = columns.find(_TAGS)
     if column is None:
         return _flat_tags(columns)
-    base = sql.json_tags(column, columns.types[column])
+    base = sql.json_tags_map(column, columns.types[column])
     entries = (
         f"list_filter(map_entries({base.sql}), "
         "lambda e: e.value IS NOT NULL AND trim(e.value) <> '')"
@@ -50,7 +50,8 @@ def cur2_tags(columns: RawColumns) -> Expr:
         f"map_from_entries(list_transform({entries}, lambda e: struct_pack("
         f"k := {_strip_user('e.key')}, v := e.value)))"
     )
-    value = f"CASE WHEN ({base.sql}) IS NULL OR length({entries}) = 0 THEN NULL ELSE {renamed} END"
+    stored = sql.tags_json(renamed)
+    value = f"CASE WHEN ({base.sql}) IS NULL OR length({entries}) = 0 THEN NULL ELSE {stored} END"
     # Only text that is not a JSON object is an error; "{}" (no tags) reads as NULL too.
     raw = (
         (f"CASE WHEN ({base.sql}) IS NULL AND {base.raw} NOT IN ('{{}}', '[]') THEN {base.raw} END")
@@ -69,7 +70,7 @@ def _flat_tags(columns: RawColumns) -> Expr:
     if not keys:
         return Expr("NULL")
     m = sql.tags_from_columns(keys).sql
-    return Expr(f"CASE WHEN cardinality({m}) = 0 THEN NULL ELSE {m} END")
+    return Expr(sql.tags_json(m))
 
 
 class AwsCur2Adapter:

@@ -18,7 +18,7 @@ from costlake.focus.schema import (
     COLUMNS,
     MONEY,
     QUANTITY,
-    TAGS,
+    TAG_COLUMNS,
     TIMESTAMP,
 )
 from costlake.ingest import sql
@@ -96,7 +96,7 @@ class FocusAdapter:
             return sql.money(raw_name, raw_type)
         if type_ == TIMESTAMP:
             return sql.timestamp(raw_name, type_=raw_type)
-        if type_ == TAGS:
+        if name in TAG_COLUMNS:
             return sql.json_tags(raw_name, raw_type)
         if raw_type.upper() == "VARCHAR" and csv:
             return sql.text(raw_name)

@@ -304,7 +304,7 @@ class GcpAdapter:
             bad.append((f"({raw} IS NOT NULL AND {parsed} IS NULL)", raw))
         if not maps:
             return Expr("NULL")
-        merged = n.non_empty(f"map_concat({', '.join(maps)})" if len(maps) > 1 else maps[0])
+        merged = sql.tags_json(f"map_concat({', '.join(maps)})" if len(maps) > 1 else maps[0])
         if not bad:
             return Expr(merged)
         whens = " ".join(f"WHEN {cond} THEN {raw}" for cond, raw in bad)

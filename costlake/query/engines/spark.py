@@ -11,7 +11,8 @@ from typing import Any
 
 import pyarrow as pa
 
-from costlake.focus.scan import spark_ddl
+from costlake.focus.scan import legacy_tag_files, spark_ddl, spark_legacy_ddl
+from costlake.focus.schema import TAG_COLUMNS
 from costlake.query.compile import TABLE, to_dialect
 
 
@@ -47,7 +48,7 @@ class SparkEngine:
     def execute(self, sql: str, files: list[str]) -> pa.Table:
         spark_sql = to_dialect(sql, "spark")
         with self._lock:  # temp views are per session: one statement at a time
-            self.spark.read.schema(spark_ddl()).parquet(*files).createOrReplaceTempView(TABLE)
+            self._frame(files).createOrReplaceTempView(TABLE)
             return _naive_utc(self.spark.sql(spark_sql).toArrow())
 
     def rows(self, sql: str, files: list[str]) -> list[dict[str, object]]:
@@ -57,11 +58,26 @@ class SparkEngine:
         """Spark numbers a Parquet file's rows in its hidden ``_metadata.row_index``."""
         spark_sql = to_dialect(sql, "spark")
         with self._lock:
-            frame = self.spark.read.schema(spark_ddl()).parquet(file)
+            frame = self._frame([file])
             frame.select("*", "_metadata.row_index").withColumnRenamed(
                 "row_index", "file_row_number"
             ).createOrReplaceTempView(TABLE)
             return _naive_utc(self.spark.sql(spark_sql).toArrow()).to_pylist()
+
+    def _frame(self, files: list[str]) -> Any:
+        """The files as one frame of the lake's schema; files whose tags are maps (written
+        before tags were JSON text) are read with their own schema, tags turned into text."""
+        legacy = set(legacy_tag_files(files))
+        if not legacy:
+            return self.spark.read.schema(spark_ddl()).parquet(*files)
+        current = [f for f in files if f not in legacy]
+        frame = self.spark.read.schema(spark_ddl()).parquet(*current) if current else None
+        from pyspark.sql import functions
+
+        old = self.spark.read.schema(spark_legacy_ddl()).parquet(*sorted(legacy))
+        for c in TAG_COLUMNS:
+            old = old.withColumn(c, functions.to_json(functions.col(c)))
+        return old if frame is None else frame.unionByName(old)
 
     def close(self) -> None:
         if self._session is not None:

@@ -144,7 +144,7 @@ GROUPS = [
     ("ResourceId", "ResourceId"),
     ("ChargeCategory", "ChargeCategory"),
     ("UsageFamily", "ServiceSubcategory"),
-    ("Tag:CostCenter", "Tags['CostCenter']"),
+    ("Tag:CostCenter", "Tags->>'CostCenter'"),
 ]
 
 
@@ -189,9 +189,9 @@ class TestGroupsAndFilters:
         }
         rows = cz.sql(
             "globex",
-            "SELECT ProviderName, coalesce(Tags['env'], ''), sum(BilledCost) FROM costs "
+            "SELECT ProviderName, coalesce(Tags->>'env', ''), sum(BilledCost) FROM costs "
             "WHERE ProviderName IN ('AWS', 'Microsoft') "
-            "AND (Tags['team'] IS NULL OR Tags['team'] <> 'core') GROUP BY 1, 2",
+            "AND (Tags->>'team' IS NULL OR Tags->>'team' <> 'core') GROUP BY 1, 2",
         )
         assert got == {(p, e): float(v) for p, e, v in rows}
 
@@ -322,7 +322,7 @@ class TestDimensions:
             "ChargeCategory", "UsageFamily",
         ):  # fmt: skip
             assert needed in ids
-        keys = cz.sql("acme", "SELECT DISTINCT unnest(map_keys(Tags)) AS k FROM costs ORDER BY k")
+        keys = cz.sql("acme", "SELECT DISTINCT unnest(json_keys(Tags)) AS k FROM costs ORDER BY k")
         tags = [d for d in r.json()["data"] if d["type"] == "Tag"]
         assert [d["id"] for d in tags] == [f"Tag:{k}" for (k,) in keys if k]
         assert all(d["name"] == d["id"].removeprefix("Tag:") for d in tags)

@@ -70,6 +70,11 @@ def write_dict_csv(
 # -- what the lake holds after an ingest ------------------------------------------------------
 
 
+TAGS_MAP = """CAST(json_transform(Tags, '"MAP(VARCHAR, VARCHAR)"') AS MAP(VARCHAR, VARCHAR))"""
+"""Tags (JSON object text in the lake) read back as a map, which DuckDB gives Python as a
+dict: tests compare the tags an export carried, not how their text is spaced."""
+
+
 def lake_rows(
     lake: Lake, select: str, where: str = "true", group: str = ""
 ) -> list[tuple[Any, ...]]:

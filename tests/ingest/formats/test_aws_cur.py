@@ -7,6 +7,7 @@ corrections) gives a value that no other rule would.
 
 from __future__ import annotations
 
+import json
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -502,7 +503,7 @@ class TestLineItemTypes:
         assert lines["tax"]["ConsumedQuantity"] is None
 
     def test_tags_lose_the_user_prefix(self, lines: dict[str, dict[str, Any]]) -> None:
-        assert dict(lines["on-demand"]["Tags"]) == {"team": "web", "aws:createdBy": "alice"}
+        assert json.loads(lines["on-demand"]["Tags"]) == {"team": "web", "aws:createdBy": "alice"}
         assert lines["tax"]["Tags"] is None
 
     def test_instance_type_goes_into_sku_price_details(

@@ -264,7 +264,7 @@ class TestParquetDelivery:
     def test_tag_map_loses_user_prefix_and_blank_values(
         self, parquet_lines: dict[str, dict[str, Any]]
     ) -> None:
-        assert dict(parquet_lines["tenth"]["Tags"]) == {
+        assert json.loads(parquet_lines["tenth"]["Tags"]) == {
             "team": "data",
             "cost_center": "42",
             "aws_created_by": "role/ci",
@@ -335,7 +335,7 @@ class TestCsvDelivery:
     def test_json_tags_read_like_the_map(
         self, csv_lines: dict[str, dict[str, Any]], parquet_lines: dict[str, dict[str, Any]]
     ) -> None:
-        assert dict(csv_lines["tenth"]["Tags"]) == dict(parquet_lines["tenth"]["Tags"])
+        assert json.loads(csv_lines["tenth"]["Tags"]) == json.loads(parquet_lines["tenth"]["Tags"])
         assert csv_lines["fifth"]["Tags"] is None
 
     def test_decimals_exact_in_text(self, csv_lines: dict[str, dict[str, Any]]) -> None:
@@ -355,5 +355,5 @@ class TestAthenaFlavour:
         pq.write_table(table, tmp_path / "athena.parquet")
         ingestor.ingest([tmp_path / "athena.parquet"], org="acme")
         rows = lake_rows_by_description(lake)
-        assert dict(rows["tenth"]["Tags"]) == {"team": "data", "owner": "ana"}
+        assert json.loads(rows["tenth"]["Tags"]) == {"team": "data", "owner": "ana"}
         assert rows["fifth"]["Tags"] is None

@@ -21,6 +21,7 @@ from costlake.ingest.pipeline import Ingestor, describe
 from costlake.lake.store import Lake
 from tests.ingest.formats.helpers import (
     CBF_AND_GCP_HEADERS,
+    TAGS_MAP,
     focus_sample,
     lake_rows,
     provider_export,
@@ -290,7 +291,7 @@ class TestEaActualCost:
         ingestor.ingest([sample], org="acme")
         (tagged,) = raw(duck, sample, "count(Tags)")
         assert lake_rows(lake, "count(Tags)") == [(tagged,)]
-        assert lake_rows(lake, "count(*)", "Tags['application'] = 'databricks'") == [(1,)]
+        assert lake_rows(lake, "count(*)", "Tags->>'application' = 'databricks'") == [(1,)]
 
 
 class TestEaAmortizedCost:
@@ -448,7 +449,8 @@ class TestMcaExport:
         ingestor.ingest([write_mca(tmp_path)], org="acme")
         got = lake_rows(
             lake,
-            "RegionId, RegionName, ResourceName, ResourceType, Tags, SubAccountId, SubAccountName",
+            f"RegionId, RegionName, ResourceName, ResourceType, {TAGS_MAP}, SubAccountId, "
+            "SubAccountName",
             "ResourceId IS NOT NULL AND CommitmentDiscountStatus IS NULL "
             "AND PublisherName = 'Microsoft'",
         )

@@ -22,6 +22,7 @@ from costlake.ingest.pipeline import Ingestor, describe
 from costlake.lake.store import Lake
 from tests.ingest.formats.helpers import (
     PROVIDER_EXPORT_NAMES,
+    TAGS_MAP,
     focus_sample,
     lake_rows,
     provider_export,
@@ -333,7 +334,7 @@ class TestCbfSimpleBill:
 
     def test_tags_only_where_given(self, simple: Path, ingestor: Ingestor, lake: Lake) -> None:
         ingestor.ingest([simple], org="acme")
-        got = lake_rows(lake, "ResourceId, Tags", "Tags IS NOT NULL", group="ALL ORDER BY 1")
+        got = lake_rows(lake, f"ResourceId, {TAGS_MAP}", "Tags IS NOT NULL", group="ALL ORDER BY 1")
         assert got == [
             ("instance-0000", {"team": "alpha", "Product-Type": "web"}),
             ("instance-0002", {"team": "beta"}),
@@ -422,7 +423,7 @@ class TestCbfCostColumns:
             lake,
             "ProviderName, BillingAccountId, InvoiceId, ResourceType, "
             "ResourceName, ServiceName, ServiceSubcategory, SkuId, "
-            "ConsumedQuantity, ConsumedUnit, ChargePeriodEnd, Tags",
+            f"ConsumedQuantity, ConsumedUnit, ChargePeriodEnd, {TAGS_MAP}",
             "ResourceId = 'warehouse:ANALYTICS_WH'",
         )
         assert got == [

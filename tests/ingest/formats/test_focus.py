@@ -50,7 +50,7 @@ class TestFocusSample:
             "WHERE Tags NOT IN ('NULL', '{}')"
         ).fetchall()[0][0]
         tags = lake_rows(
-            lake, "count(Tags), count(*) FILTER (WHERE Tags['application'] = 'BrightLensMatrix')"
+            lake, "count(Tags), count(*) FILTER (WHERE Tags->>'application' = 'BrightLensMatrix')"
         )[0]
         assert tags[0] == raw_tagged == 711
         assert tags[1] > 0

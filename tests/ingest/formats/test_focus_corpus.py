@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 import gzip
 import io
+import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -231,8 +232,8 @@ class TestFocusAsProvidersWriteIt:
 
     def test_empty_tags_read_as_no_tags(self, ingested: tuple[IngestResult, Lake]) -> None:
         rows = lake_rows_by_description(ingested[1])
-        assert rows["vm"]["Tags"] == {"team": "web", "env": "prod"}
-        assert rows["credit"]["Tags"] == {"team": "data"}
+        assert json.loads(rows["vm"]["Tags"]) == {"team": "web", "env": "prod"}
+        assert json.loads(rows["credit"]["Tags"]) == {"team": "data"}
         assert rows["tiny"]["Tags"] is None and rows["disk"]["Tags"] is None
 
     def test_null_spellings_read_as_null(self, ingested: tuple[IngestResult, Lake]) -> None:

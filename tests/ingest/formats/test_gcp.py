@@ -28,6 +28,7 @@ from costlake.ingest.pipeline import Ingestor, describe
 from costlake.lake.store import Lake
 from tests.ingest.formats.helpers import (
     PROVIDER_EXPORT_NAMES,
+    TAGS_MAP,
     focus_sample,
     lake_rows,
     provider_export,
@@ -494,7 +495,7 @@ class TestGcpMapping:
         self, export: Path, ingestor: Ingestor, lake: Lake
     ) -> None:
         ingestor.ingest([export], org="acme")
-        tags = lake_rows(lake, "Tags", "Tags['app'] = 'checkout'")
+        tags = lake_rows(lake, TAGS_MAP, "Tags->>'app' = 'checkout'")
         assert tags == [
             (
                 {

@@ -16,6 +16,7 @@ from costlake.ingest.pipeline import Ingestor, describe
 from costlake.lake.store import Lake
 from tests.ingest.formats.helpers import (
     CBF_AND_GCP_HEADERS,
+    TAGS_MAP,
     focus_sample,
     lake_rows,
     provider_export,
@@ -186,7 +187,7 @@ class TestOciSample:
             f"FROM read_csv('{sample}', all_varchar = true)"
         ).fetchone()
         assert valtest > 0
-        got = lake_rows(lake, "count(Tags), count(Tags['Valtest.Cat'])")
+        got = lake_rows(lake, "count(Tags), count(Tags->>'Valtest.Cat')")
         assert got == [(tagged, valtest)]
 
     def test_services_are_categorised(self, sample: Path, ingestor: Ingestor, lake: Lake) -> None:
@@ -244,7 +245,7 @@ class TestOciLines:
             lake,
             "BillingAccountId, SubAccountId, SubAccountName, RegionId, "
             "AvailabilityZone, ResourceId, BillingCurrency, PricingUnit, "
-            "ContractedUnitPrice, Tags",
+            f"ContractedUnitPrice, {TAGS_MAP}",
             "BilledCost = 0.05",
         )
         assert got == [
