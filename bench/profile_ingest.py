@@ -23,6 +23,7 @@ import duckdb
 
 from bench.ingest_bench import raw_copy_sql
 from costlake.carbon.enricher import CarbonEnricher
+from costlake.ingest import pipeline
 from costlake.ingest.pipeline import Ingestor
 from costlake.lake import rollups
 from costlake.lake.store import Lake
@@ -42,10 +43,10 @@ def _timed(name: str, fn: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def profile(path: Path, carbon: bool) -> None:
-    patches = {
+    patches: dict[tuple[Any, str], str] = {
         (Ingestor, "_group"): "read header, pick adapter",
         (Ingestor, "_copy"): "convert COPY (periods scan, read, cast, enrich, write)",
-        (Ingestor, "_check_required"): "required columns (footers)",
+        (pipeline, "check_required"): "required columns (footers)",
         (Ingestor, "_partitions"): "partition statistics",
         (Ingestor, "_with_rollups"): "rollups",
         (Lake, "commit"): "manifest commit",

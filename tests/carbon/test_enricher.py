@@ -18,7 +18,7 @@ import pytest
 from costlake.carbon.classify import Classifier
 from costlake.carbon.coefficients import load
 from costlake.carbon.enricher import ESTIMATE, CarbonEnricher
-from costlake.ingest.pipeline import ingest_connection
+from costlake.ingest.connection import ingest_connection
 from tests.carbon.conftest import IngestRows, line, write_focus
 
 D = Decimal

@@ -10,7 +10,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from costlake.carbon.enricher import CarbonEnricher
-from costlake.ingest.pipeline import Ingestor, _quantity_double, ingest_connection
+from costlake.ingest.canonical import quantity_double
+from costlake.ingest.connection import ingest_connection
+from costlake.ingest.pipeline import Ingestor
 from costlake.ingest.sql import Expr, money, money_or_zero
 from costlake.lake.store import Lake
 
@@ -18,26 +20,26 @@ from costlake.lake.store import Lake
 class TestQuantityDouble:
     def test_an_expression_that_is_not_one_cast_gets_none(self) -> None:
         two = Expr('CAST("a" AS DOUBLE) + CAST("b" AS DECIMAL(38, 18))')
-        assert _quantity_double({"ConsumedQuantity": two}) is None
-        assert _quantity_double({"ConsumedQuantity": Expr("0")}) is None
-        assert _quantity_double({}) is None
+        assert quantity_double({"ConsumedQuantity": two}) is None
+        assert quantity_double({"ConsumedQuantity": Expr("0")}) is None
+        assert quantity_double({}) is None
 
     def test_a_typed_decimal_is_cast_from_the_raw_column(self) -> None:
-        sql = _quantity_double({"ConsumedQuantity": money("q", "DECIMAL(20,10)")})
+        sql = quantity_double({"ConsumedQuantity": money("q", "DECIMAL(20,10)")})
         assert sql == 'TRY_CAST("q" AS DOUBLE)'
 
     def test_text_is_parsed_as_a_double_after_the_same_trimming(self) -> None:
-        sql = _quantity_double({"ConsumedQuantity": money("q", "VARCHAR")})
+        sql = quantity_double({"ConsumedQuantity": money("q", "VARCHAR")})
         assert sql is not None and sql.startswith("TRY_CAST(CASE WHEN") and "DOUBLE" in sql
         assert "TRIM(" in sql
         # COALESCE(...) around the cast is left to the enricher's own cast.
-        assert _quantity_double({"ConsumedQuantity": money_or_zero("q", "VARCHAR")}) is None
+        assert quantity_double({"ConsumedQuantity": money_or_zero("q", "VARCHAR")}) is None
 
     def test_it_rounds_to_the_same_double_as_the_lakes_decimal(self) -> None:
         con = duckdb.connect()
         values = ["0.1", "123456789.0123456789", "1e-7", " 42.5 ", "0.000000000123456789"]
         for kind in ("VARCHAR", "DECIMAL(20,10)"):
-            sql = _quantity_double({"ConsumedQuantity": money("q", kind)})
+            sql = quantity_double({"ConsumedQuantity": money("q", kind)})
             rows = con.execute(
                 f"SELECT {sql}, CAST({money('q', kind).sql} AS DOUBLE) "
                 f"FROM (SELECT CAST(unnest($v) AS {kind}) AS q)",

@@ -18,7 +18,8 @@ import pytest
 
 from costlake.focus import scan
 from costlake.focus.schema import COLUMNS, FOCUS_SCHEMA, duckdb_type
-from costlake.ingest.pipeline import Ingestor, written_columns
+from costlake.ingest.canonical import written_columns
+from costlake.ingest.pipeline import Ingestor
 from costlake.ingest.registry import get
 from costlake.lake.export import export_focus
 from costlake.lake.store import Lake

@@ -19,7 +19,8 @@ from costlake.errors import MalformedFile
 from costlake.ingest import registry
 from costlake.ingest.formats.aws_cur import AwsCurAdapter
 from costlake.ingest.formats.aws_cur2 import AwsCur2Adapter
-from costlake.ingest.pipeline import Ingestor, describe
+from costlake.ingest.pipeline import Ingestor
+from costlake.ingest.reading import describe
 from costlake.lake.store import Lake
 from tests.ingest.formats.helpers import (
     focus_sample,

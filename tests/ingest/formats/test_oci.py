@@ -12,7 +12,8 @@ import pytest
 from costlake.errors import MalformedFile
 from costlake.ingest import registry
 from costlake.ingest.formats.oci import OciAdapter
-from costlake.ingest.pipeline import Ingestor, describe
+from costlake.ingest.pipeline import Ingestor
+from costlake.ingest.reading import describe
 from costlake.lake.store import Lake
 from tests.ingest.formats.helpers import (
     CBF_AND_GCP_HEADERS,
