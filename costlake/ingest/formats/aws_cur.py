@@ -23,7 +23,7 @@ _TAG_PREFIX = "resourceTags/"
 def legacy_tags(columns: RawColumns) -> Expr:
     """``resourceTags/user:Team`` -> key ``Team``; AWS-generated ``aws:createdBy`` keeps its name.
 
-    Rows without any tag value get NULL rather than an empty map, as FOCUS exports do.
+    Rows without any tag value get NULL rather than an empty object, as FOCUS exports do.
     """
     keys: dict[str, str] = {}
     for name in columns.types:

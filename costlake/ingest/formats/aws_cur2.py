@@ -32,7 +32,7 @@ def _strip_user(key_sql: str) -> str:
 
 
 def cur2_tags(columns: RawColumns) -> Expr:
-    """Tags as one map: user tags lose CUR 2.0's ``user_`` prefix, ``aws_*`` keys keep theirs.
+    """Tags as one JSON object: user tags lose CUR 2.0's ``user_`` prefix, ``aws_*`` keep it.
 
     The ``resource_tags`` map (Parquet MAP or CSV JSON text) is preferred; without it the
     flattened ``resource_tags_user_*`` columns are read. Blank values are dropped and a row

@@ -273,7 +273,7 @@ class GcpAdapter:
 
     @staticmethod
     def _tags(f: Fields) -> Expr:
-        """Project labels, system labels, resource tags and labels merged into one map."""
+        """Project labels, system labels, resource tags and labels merged into one JSON object."""
         maps: list[str] = []
         bad: list[tuple[str, str]] = []
         for path, keys in _LABEL_SOURCES:
