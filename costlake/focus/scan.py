@@ -46,6 +46,11 @@ LEGACY_SCHEMA: pa.Schema = pa.schema(
 """The schema of line-item files written when tags were maps."""
 
 _lock = threading.Lock()
+_DIGESTS = {
+    legacy: hashlib.sha256(str(schema).encode()).hexdigest()[:16]
+    for legacy, schema in ((False, FOCUS_SCHEMA), (True, LEGACY_SCHEMA))
+}
+"""Each schema file's name part, worked out once (``schema_file`` is asked on every scan)."""
 
 
 def schema_file(*, legacy: bool = False) -> str:
@@ -55,7 +60,7 @@ def schema_file(*, legacy: bool = False) -> str:
     It lives in ``COSTLAKE_CACHE_DIR`` (else the temporary folder), named after the schema,
     and is made again if something removes it: callers ask for it each time."""
     schema = LEGACY_SCHEMA if legacy else FOCUS_SCHEMA
-    digest = hashlib.sha256(str(schema).encode()).hexdigest()[:16]
+    digest = _DIGESTS[legacy]
     folder = Path(os.environ.get("COSTLAKE_CACHE_DIR") or tempfile.gettempdir())
     user = os.getuid() if hasattr(os, "getuid") else 0
     path = folder / f"costlake-{user}-schema-{digest}.parquet"
@@ -122,11 +127,14 @@ def _tags_are_maps(path: str, mtime_ns: int, size: int) -> bool:
 @functools.cache
 def spark_ddl() -> str:
     """``SPARK_SCHEMA`` as a Spark DDL string, for ``spark.read.schema(...)``."""
-    return ", ".join(f"`{f.name}` {sql_type(f.type, 'spark')}" for f in SPARK_SCHEMA)
+    return _ddl(SPARK_SCHEMA)
 
 
 @functools.cache
 def spark_legacy_ddl() -> str:
     """``spark_ddl`` for files whose tags are maps (``legacy_tag_files``)."""
-    schema = LEGACY_SCHEMA.append(pa.field(ROW_COUNT, pa.int64()))
+    return _ddl(LEGACY_SCHEMA.append(pa.field(ROW_COUNT, pa.int64())))
+
+
+def _ddl(schema: pa.Schema) -> str:
     return ", ".join(f"`{f.name}` {sql_type(f.type, 'spark')}" for f in schema)

@@ -47,6 +47,17 @@ FIXED_COLUMNS = ("x_SourceId", "x_SourceFormat", "x_IngestedAt")
 """Columns the pipeline fills itself, whatever the adapter."""
 
 
+def fixed_columns(source: str, format_name: str, ingested_at: str) -> dict[str, Expr]:
+    """The ``FIXED_COLUMNS``' values for one ingest (cost and usage, and commitments)."""
+    fixed = {
+        "x_SourceId": Expr(lit(source)),
+        "x_SourceFormat": Expr(lit(format_name)),
+        "x_IngestedAt": Expr(f"TIMESTAMP {lit(ingested_at)}"),
+    }
+    assert set(fixed) == set(FIXED_COLUMNS)
+    return fixed
+
+
 def build_select(
     adapter: Adapter,
     columns: RawColumns,
@@ -65,12 +76,7 @@ def build_select(
     unknown = set(exprs) - {c.name for c in COLUMNS}
     if unknown:
         raise IngestError(f"adapter {adapter.name} produced unknown columns {sorted(unknown)}")
-    fixed = {
-        "x_SourceId": Expr(lit(source)),
-        "x_SourceFormat": Expr(lit(adapter.name)),
-        "x_IngestedAt": Expr(f"TIMESTAMP {lit(ingested_at)}"),
-    }
-    assert set(fixed) == set(FIXED_COLUMNS)
+    fixed = fixed_columns(source, adapter.name, ingested_at)
     items: list[str] = []
     bad: list[str] = []
     for column in COLUMNS:

@@ -27,6 +27,7 @@ from costlake.errors import InvalidInput, MalformedFile
 from costlake.focus.commitments import COMMITMENT_COLUMNS, DATASET, SOURCE_SUFFIX
 from costlake.focus.schema import duckdb_type
 from costlake.ingest.base import Adapter, RawColumns
+from costlake.ingest.canonical import fixed_columns
 from costlake.ingest.sql import Expr, ident, lit
 from costlake.lake.store import PARQUET_OPTIONS, StagedPartition
 
@@ -93,11 +94,7 @@ def stage(
 def _select(exprs: Mapping[str, Expr], *, source: str, format_name: str, ingested_at: str) -> str:
     """The commitment columns in order; a bad or missing required value stops the COPY with
     an error naming the row and column."""
-    fixed = {
-        "x_SourceId": Expr(lit(source)),
-        "x_SourceFormat": Expr(lit(format_name)),
-        "x_IngestedAt": Expr(f"TIMESTAMP {lit(ingested_at)}"),
-    }
+    fixed = fixed_columns(source, format_name, ingested_at)
     items = []
     for column in COMMITMENT_COLUMNS:
         e = fixed.get(column.name) or exprs.get(column.name)

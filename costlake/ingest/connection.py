@@ -3,13 +3,12 @@ per core."""
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 from typing import TypeVar
 
 import duckdb
 
-from costlake.kit.duck import connect
+from costlake.kit.duck import connect, first_row_reporting
 
 _T = TypeVar("_T")
 _R = TypeVar("_R")
@@ -78,25 +77,8 @@ def run_with_progress(
     con: duckdb.DuckDBPyConnection, sql: str, progress: ProgressCallback | None
 ) -> int:
     """Run a COPY, reporting DuckDB's own progress estimate while it runs."""
-    if progress is None:
-        return int(con.execute(sql).fetchall()[0][0])
-    done = threading.Event()
-
-    def poll() -> None:
-        while not done.wait(0.2):
-            try:
-                p = con.query_progress()
-            except Exception:  # noqa: BLE001 - progress is best effort
-                continue
-            if p is not None and p >= 0:
-                progress(min(p / 100.0, 1.0), -1)
-
-    t = threading.Thread(target=poll, daemon=True)
-    t.start()
-    try:
-        n = int(con.execute(sql).fetchall()[0][0])
-    finally:
-        done.set()
-        t.join()
-    progress(1.0, n)
+    report = None if progress is None else (lambda f: progress(f, -1))
+    n = int(first_row_reporting(con, sql, report)[0])  # type: ignore[call-overload]
+    if progress is not None:
+        progress(1.0, n)
     return n

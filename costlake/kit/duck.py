@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import threading
+from collections.abc import Callable, Sequence
 
 import duckdb
 
@@ -19,6 +20,33 @@ def connect(
     if memory_limit:
         con.execute(f"SET memory_limit = '{memory_limit}'")
     return con
+
+
+def first_row_reporting(
+    con: duckdb.DuckDBPyConnection, sql: str, report: Callable[[float], None] | None
+) -> tuple[object, ...]:
+    """Run one statement (a COPY) and return its first row; while it runs, ``report`` gets
+    DuckDB's own progress estimate (0..1) every 0.2 s, best effort."""
+    if report is None:
+        return tuple(con.execute(sql).fetchall()[0])
+    done = threading.Event()
+
+    def poll() -> None:
+        while not done.wait(0.2):
+            try:
+                p = con.query_progress()
+            except Exception:  # noqa: BLE001 - progress is best effort
+                continue
+            if p is not None and p >= 0:
+                report(min(p / 100.0, 1.0))
+
+    t = threading.Thread(target=poll, daemon=True)
+    t.start()
+    try:
+        return tuple(con.execute(sql).fetchall()[0])
+    finally:
+        done.set()
+        t.join()
 
 
 def parquet_rows(con: duckdb.DuckDBPyConnection, files: Sequence[str]) -> int:

@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator
@@ -43,7 +42,7 @@ import pyarrow as pa
 from costlake.errors import CostlakeError, InvalidInput, NotFound
 from costlake.focus.scan import scan
 from costlake.focus.schema import COLUMNS, Column
-from costlake.kit.duck import connect
+from costlake.kit.duck import connect, first_row_reporting
 from costlake.kit.sql import ident, lit
 from costlake.lake.store import Lake, LakeSnapshot, check_name
 
@@ -238,27 +237,10 @@ def _run_with_progress(
     con: duckdb.DuckDBPyConnection, sql: str, estimate: int, progress: ProgressCallback | None
 ) -> int:
     """Run the COPY; while it runs, report DuckDB's progress as rows of the estimate."""
-    if progress is None:
-        return _rows(con.execute(sql).fetchall()[0])
-    done = threading.Event()
-
-    def poll() -> None:
-        while not done.wait(0.2):
-            try:
-                p = con.query_progress()
-            except Exception:  # noqa: BLE001 - progress is best effort
-                continue
-            if p is not None and p >= 0:
-                progress(int(min(p / 100.0, 1.0) * estimate))
-
-    t = threading.Thread(target=poll, daemon=True)
-    t.start()
-    try:
-        rows = _rows(con.execute(sql).fetchall()[0])
-    finally:
-        done.set()
-        t.join()
-    progress(rows)
+    report = None if progress is None else (lambda f: progress(int(f * estimate)))
+    rows = _rows(first_row_reporting(con, sql, report))
+    if progress is not None:
+        progress(rows)
     return rows
 
 
