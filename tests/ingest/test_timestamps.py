@@ -57,9 +57,7 @@ class TestTimestampFromText:
         got = _read(duck, ["01/02/2025", "01/02/2025 03:04:05 PM"], formats=US_DATE_FORMATS)
         assert got == ["2025-01-02 00:00:00", "2025-01-02 15:04:05"]
 
-    def test_words_the_cast_knows_are_not_timestamps(
-        self, duck: duckdb.DuckDBPyConnection
-    ) -> None:
+    def test_words_the_cast_knows_are_not_timestamps(self, duck: duckdb.DuckDBPyConnection) -> None:
         # DuckDB's cast reads 'epoch' as 1970-01-01 and 'infinity' as a timestamp; neither is
         # a charge period. A real 1970-01-01 still reads.
         got = _read(duck, ["epoch", "infinity", "-infinity", "1970-01-01T00:00:00Z"])
@@ -69,9 +67,7 @@ class TestTimestampFromText:
         got = _read(duck, ["2025-01-01 00:00:00 America/New_York", "2025-01-01T00:00:00+0530"])
         assert got == ["2025-01-01 05:00:00", "2024-12-31 18:30:00"]
 
-    def test_iso_first_then_the_adapters_own_formats(
-        self, duck: duckdb.DuckDBPyConnection
-    ) -> None:
+    def test_iso_first_then_the_adapters_own_formats(self, duck: duckdb.DuckDBPyConnection) -> None:
         from costlake.ingest.formats.gcp import GCP_FORMATS
         from costlake.ingest.sql import ISO_FORMATS
 
