@@ -109,17 +109,25 @@ def decimal_text(sql: str) -> str:
     The cast rounds digits past the scale with 128-bit divisions: about 250 ns a value,
     ten times the cast of the same value without them, and one Azure CSV has five such
     columns. Cutting zeros changes no value; anything else (an exponent, a nonzero digit or a
-    space past the 18th place) takes the plain path. Same result for every text (tests)."""
+    space past the 18th place) takes the plain path. Same result for every text (tests).
+
+    Twenty places ending ``00`` (Azure's spelling) are tested first, on the value's end
+    alone: 60 ms per 1M values against 110 ms for the general test, which copies the tail."""
     blank = nullif_blank(sql)
     if not _IDENT.match(sql):
         return blank
     dot = f"strpos({sql}, '.')"
+    no_exponent = f"NOT contains({sql}, 'e') AND NOT contains({sql}, 'E')"
+    twenty = f"length({sql}) - {dot} = 20 AND {dot} > 0 AND suffix({sql}, '00') AND {no_exponent}"
     cut = (
-        f"length({sql}) > 19 AND {dot} BETWEEN 1 AND length({sql}) - 19 "
-        f"AND rtrim(substr({sql}, {dot} + 19), '0') = '' "
-        f"AND NOT contains({sql}, 'e') AND NOT contains({sql}, 'E')"
+        f"{dot} BETWEEN 1 AND length({sql}) - 19 "
+        f"AND rtrim(substr({sql}, {dot} + 19), '0') = '' AND {no_exponent}"
     )
-    return f"CASE WHEN {cut} THEN left({sql}, {dot} + 18) ELSE {blank} END"
+    return (
+        f"CASE WHEN length({sql}) <= 19 THEN {blank} "
+        f"WHEN {twenty} THEN left({sql}, length({sql}) - 2) "
+        f"WHEN {cut} THEN left({sql}, {dot} + 18) ELSE {blank} END"
+    )
 
 
 def money(column: str, type_: str = "VARCHAR") -> Expr:

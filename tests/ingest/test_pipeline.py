@@ -65,9 +65,9 @@ class TestCsvSplitByPeriod:
     period (``Ingestor._copy_text``)."""
 
     @staticmethod
-    def _csv(tmp_path: Path, months: list[int]) -> Path:
+    def _csv(tmp_path: Path, months: list[int], order: str = "random()", rows: int = 40) -> Path:
         parts = [
-            focus_file(tmp_path / f"m{m}.parquet", month=m, rows=40 * (i + 1), cost=f"{m}.5")
+            focus_file(tmp_path / f"m{m}.parquet", month=m, rows=rows * (i + 1), cost=f"{m}.5")
             for i, m in enumerate(months)
         ]
         out = tmp_path / "export.csv"
@@ -76,7 +76,7 @@ class TestCsvSplitByPeriod:
             con.execute("SELECT setseed(0.5)").fetchall()
             # Rows of all months shuffled together: the split must not rely on order.
             con.execute(
-                f"COPY (SELECT * EXCLUDE (Tags) FROM read_parquet([{files}]) ORDER BY random()) "
+                f"COPY (SELECT * EXCLUDE (Tags) FROM read_parquet([{files}]) ORDER BY {order}) "
                 f"TO '{out}' (HEADER)"
             ).fetchall()
         return out
@@ -91,6 +91,34 @@ class TestCsvSplitByPeriod:
         assert total(lake) == (240, Decimal(40 * 3.5 + 80 * 5.5 + 120 * 4.5))
         files = lake.snapshot("acme").files()
         assert all("__whole" not in f for f in files) and len(files) == 3
+
+    def test_chunks_of_one_period_are_moved_and_the_rest_split(
+        self, ingestor: Ingestor, lake: Lake, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        # Row groups of 2,048 rows (DuckDB's least): an export in time order gives chunks
+        # (2 row groups each) of one period, moved as they are, and a chunk across each
+        # month's end, split.
+        from costlake.ingest import pipeline
+
+        monkeypatch.setattr(
+            pipeline, "PARQUET_OPTIONS", "FORMAT parquet, COMPRESSION snappy, ROW_GROUP_SIZE 2048"
+        )
+        csv = self._csv(tmp_path, [3, 4, 5], order="ChargePeriodStart, ResourceId", rows=3000)
+        result = ingestor.ingest([csv], org="acme", source="s")
+        snap = lake.snapshot("acme")
+        parts = {p.period: p.rows for p in snap.partitions}
+        assert result.rows_written == 18000
+        assert parts == {"2024-03": 3000, "2024-04": 6000, "2024-05": 9000}
+        assert total(lake) == (18000, Decimal(3000 * 3.5 + 6000 * 4.5 + 9000 * 5.5))
+        assert max(len(p.files) for p in snap.partitions) > 1
+        with duckdb.connect() as con:
+            for p in snap.partitions:
+                files = ", ".join(f"'{lake.org_dir('acme') / f}'" for f in p.files)
+                months = con.execute(
+                    f"SELECT DISTINCT strftime(BillingPeriodStart, '%Y-%m') "
+                    f"FROM read_parquet([{files}])"
+                ).fetchall()
+                assert months == [(p.period,)]
 
     def test_one_month_is_one_file(self, ingestor: Ingestor, lake: Lake, tmp_path: Path) -> None:
         ingestor.ingest([self._csv(tmp_path, [7])], org="acme", source="s")
