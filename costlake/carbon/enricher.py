@@ -84,6 +84,51 @@ _MEMO_OUT = (
 """The lookup's columns each line gets (and the statement drops again)."""
 
 
+CANDIDATE = "ChargeCategory = 'Usage' AND x_CarbonSource IS NULL AND ConsumedQuantity IS NOT NULL"
+"""A line the enricher estimates: usage with a quantity, no figures of the provider's own."""
+
+
+def _distinct(rows: str) -> str:
+    """The distinct descriptions (``_KEYS``) of the candidate lines of ``rows`` (a relation
+    name or a SELECT)."""
+    source = rows if rows.isidentifier() else f"({rows}) AS __c_sample"
+    keys = ", ".join(f"{sql} AS {name}" for name, sql in _KEYS)
+    return f"SELECT DISTINCT {keys} FROM {source} WHERE {CANDIDATE}"
+
+
+def memo_on(m: str) -> str:
+    """The join of a line (aliased ``b``) to its description in the lookup aliased ``m``.
+    Lines that are no candidates get a NULL provider key, which matches nothing."""
+    b_candidate = " AND ".join(f"b.{c.strip()}" for c in CANDIDATE.split(" AND "))
+    return " AND ".join(
+        [f"{m}.__k_provider = CASE WHEN {b_candidate} THEN b.ProviderName END"]
+        + [f"{m}.{name} IS NOT DISTINCT FROM {_on_b(sql)}" for name, sql in _KEYS[1:]]
+    )
+
+
+def memo_q(quantity: str, p: str = "__c_") -> str:
+    """A line's quantity in its unit's dimension, from the lookup's columns (prefix ``p``)."""
+    return f"CASE WHEN {p}kind IS NOT NULL THEN {quantity} * {p}factor END"
+
+
+def memo_terms(p: str = "__c_", q: str = "__c_q") -> tuple[str, str]:
+    """(IT energy before PUE, embodied) of a line from the lookup's columns (prefix ``p``)
+    and its quantity ``q`` (``memo_q``), in the per-line formulas' own order."""
+    tb = (
+        f"CASE {p}dim WHEN 'gb_months' THEN {q} * 24 * "
+        f"day(last_day(ChargePeriodStart)) / 1000 ELSE {q} / {p}gb_per_tb END"
+    )
+    it = (
+        f"CASE {p}form WHEN 'a' THEN {q} * {p}a WHEN 'ab' THEN {q} * {p}a * {p}b "
+        f"WHEN 'tb' THEN ({tb}) * {p}a * {p}b END"
+    )
+    emb = (
+        f"CASE WHEN {p}kind IS NULL THEN NULL WHEN {p}kind <> 'compute' THEN 0 "
+        f"ELSE {q} * {p}emb_rate END"
+    )
+    return it, emb
+
+
 def _on_b(sql: str) -> str:
     """A key's SQL over the line items aliased ``b``."""
     return "coalesce(b.SkuMeter, b.ChargeDescription)" if sql == _USAGE else f"b.{sql}"
@@ -266,7 +311,14 @@ class CarbonEnricher:
 
     # -- the statement -----------------------------------------------------------------------
 
-    def wrap(self, select_sql: str, *, rescan: bool = False, quantity: str | None = None) -> str:
+    def wrap(
+        self,
+        select_sql: str,
+        *,
+        rescan: bool = False,
+        quantity: str | None = None,
+        sample: str | None = None,
+    ) -> str:
         """The SELECT with carbon filled in, as one streaming statement.
 
         Everything that depends only on a usage line's description (provider, unit, service, usage
@@ -279,44 +331,28 @@ class CarbonEnricher:
         classified on its own (``per_line``). ``quantity`` names a column of ``select_sql``
         holding ``ConsumedQuantity`` as a DOUBLE (cheaper than casting the decimal here); it
         is dropped from the result.
+
+        With ``sample`` (the same SELECT over the first rows of a source read only once: CSV,
+        JSON lines), the lookup is built from the sample's descriptions, and only the lines
+        whose description it lacks are classified on their own (``per_line``): the same
+        estimates, the regular expressions run once per description seen in the sample.
         """
         if not rescan:
             from costlake.carbon import per_line
 
-            return per_line.statement(self, select_sql, quantity)
-        candidate = (
-            "ChargeCategory = 'Usage' AND x_CarbonSource IS NULL AND ConsumedQuantity IS NOT NULL"
-        )
-        keys = ", ".join(f"{sql} AS {name}" for name, sql in _KEYS)
-        distinct = f"SELECT DISTINCT {keys} FROM __c_rows WHERE {candidate}"
-        # Lines that are no candidates get a NULL provider key, which matches nothing.
-        b_candidate = (
-            "b.ChargeCategory = 'Usage' AND b.x_CarbonSource IS NULL "
-            "AND b.ConsumedQuantity IS NOT NULL"
-        )
-        on = " AND ".join(
-            [f"m.__k_provider = CASE WHEN {b_candidate} THEN b.ProviderName END"]
-            + [f"m.{name} IS NOT DISTINCT FROM {_on_b(sql)}" for name, sql in _KEYS[1:]]
-        )
+            if sample is None:
+                return per_line.statement(self, select_sql, quantity)
+            memo = self.memo_sql(_distinct(sample))
+            return f"WITH __c_memo AS MATERIALIZED ({memo}) " + per_line.statement(
+                self, select_sql, quantity, memo="__c_memo"
+            )
         coeffs = ", ".join(f"m.{c}" for c in _MEMO_OUT)
-        joined = f"SELECT b.*, {coeffs} FROM __c_rows AS b LEFT JOIN __c_memo AS m ON {on}"
-        with_q = (
-            "SELECT *, CASE WHEN __c_kind IS NOT NULL THEN "
-            f"{quantity or 'CAST(ConsumedQuantity AS DOUBLE)'} * __c_factor END AS __c_q "
-            f"FROM ({joined}) AS j"
+        joined = (
+            f"SELECT b.*, {coeffs} FROM __c_rows AS b LEFT JOIN __c_memo AS m ON {memo_on('m')}"
         )
-        tb = (
-            "CASE __c_dim WHEN 'gb_months' THEN __c_q * 24 * "
-            "day(last_day(ChargePeriodStart)) / 1000 ELSE __c_q / __c_gb_per_tb END"
-        )
-        it = (
-            "CASE __c_form WHEN 'a' THEN __c_q * __c_a WHEN 'ab' THEN __c_q * __c_a * __c_b "
-            f"WHEN 'tb' THEN ({tb}) * __c_a * __c_b END"
-        )
-        emb = (
-            "CASE WHEN __c_kind IS NULL THEN NULL WHEN __c_kind <> 'compute' THEN 0 "
-            "ELSE __c_q * __c_emb_rate END"
-        )
+        q = quantity or "CAST(ConsumedQuantity AS DOUBLE)"
+        with_q = f"SELECT *, {memo_q(q)} AS __c_q FROM ({joined}) AS j"
+        it, emb = memo_terms()
         with_it = f"SELECT *, {it} AS __c_it, {emb} AS __c_emb FROM ({with_q}) AS w"
         energy = "__c_it * __c_pue"
         estimated = (
@@ -328,14 +364,15 @@ class CarbonEnricher:
         helpers = [*_MEMO_OUT, "__c_q", "__c_it", "__c_emb", "__c_energy_d", "__c_embodied_d"]
         return (
             f"WITH __c_rows AS NOT MATERIALIZED ({select_sql}), "
-            f"__c_memo AS MATERIALIZED ({self.memo_sql(distinct)}) "
+            f"__c_memo AS MATERIALIZED ({self.memo_sql(_distinct('__c_rows'))}) "
             + filled_sql(estimated, [*helpers, "__c_carbon_d", *([quantity] if quantity else [])])
         )
 
     def memo_sql(self, distinct: str) -> str:
         """Per distinct usage description (the rows of ``distinct``, keyed as ``_KEYS``
         names them): its kind and the coefficients its lines need (``_MEMO_OUT``).
-        Descriptions that cannot be estimated are left out, so their lines keep NULLs."""
+        Descriptions of an unknown provider or unit are left out; those of a kind CCF
+        does not estimate are kept, without coefficients: either way their lines keep NULLs."""
         joined = (
             "SELECT d.*, p.provider AS __c_provider, p.pue AS __c_pue_avg, "
             "p.grid AS __c_grid_unknown, p.fallback_kw AS __c_fallback_kw, "
@@ -372,8 +409,7 @@ class CarbonEnricher:
             f"FROM ({classified}) AS k LEFT JOIN {_T_INSTANCE} AS i "
             "ON i.provider = k.__c_provider AND i.key = k.__c_itype "
             f"LEFT JOIN {_T_REGION} AS r "
-            f"ON r.provider = k.__c_provider AND r.region = {_region_key('k.RegionId')} "
-            "WHERE k.__c_kind IS NOT NULL"
+            f"ON r.provider = k.__c_provider AND r.region = {_region_key('k.RegionId')}"
         )
         # Arm rows without a listed type (Lambda, Fargate, Graviton 3/4) get the provider's
         # Arm watts instead of its x86 average.

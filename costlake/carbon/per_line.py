@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from costlake.carbon.enricher import (
+    _MEMO_OUT,
     _T_INSTANCE,
     _T_PROVIDER,
     _T_REGION,
@@ -22,6 +23,9 @@ from costlake.carbon.enricher import (
     _exact,
     _region_key,
     filled_sql,
+    memo_on,
+    memo_q,
+    memo_terms,
 )
 
 if TYPE_CHECKING:
@@ -64,16 +68,37 @@ _HELPERS = [
 ]
 
 
-def statement(e: CarbonEnricher, select_sql: str, quantity: str | None = None) -> str:
+def statement(
+    e: CarbonEnricher, select_sql: str, quantity: str | None = None, memo: str | None = None
+) -> str:
     """``select_sql`` with carbon filled in, every line classified on its own; ``quantity``
-    as in ``CarbonEnricher.wrap``."""
+    as in ``CarbonEnricher.wrap``. With ``memo`` (the name of a lookup built by
+    ``CarbonEnricher.memo_sql``), a line whose description the lookup holds takes its
+    coefficients from there, and only the others are classified here: their join keys
+    are NULL, so the classifier's CASE expressions skip them."""
+
     # The layers are separated by the lookup joins on purpose: DuckDB merges stacked
     # projections, and an expression referenced twice in a merged projection is computed
     # twice. Classification (the regular expressions) happens once, below the instance
     # join; the energy terms once, below the region join; the arithmetic above is cheap.
+    def q(alias: str) -> str:
+        return f"{alias}.{quantity}" if quantity else f"CAST({alias}.ConsumedQuantity AS DOUBLE)"
+
     candidate = (
         "b.ChargeCategory = 'Usage' AND b.x_CarbonSource IS NULL AND b.ConsumedQuantity IS NOT NULL"
     )
+    own = "true"
+    helpers = list(_HELPERS)
+    if memo is not None:
+        held = ", ".join(f"m.{c} AS {_held(c)}" for c in _MEMO_OUT)
+        select_sql = (
+            f"SELECT b.*, {held}, m.__k_provider IS NOT NULL AS __c_hit, "
+            f"{memo_q(q('b'), 'm.__c_')} AS __h_q "
+            f"FROM ({select_sql}) AS b LEFT JOIN {memo} AS m ON {memo_on('m')}"
+        )
+        own = "NOT b.__c_hit"
+        candidate += f" AND {own}"
+        helpers += [*map(_held, _MEMO_OUT), "__c_hit", "__h_q"]
     # Keys are computed in the join conditions, not in a projection over ``select_sql``:
     # that projection would be merged with the adapter's and recompute its conversions.
     joined = (
@@ -87,8 +112,9 @@ def statement(e: CarbonEnricher, select_sql: str, quantity: str | None = None) -
         f"FROM ({select_sql}) AS b "
         f"LEFT JOIN {_T_PROVIDER} AS p ON p.name = "
         f"CASE WHEN {candidate} THEN lower(b.ProviderName) END "
-        f"LEFT JOIN {_T_UNIT} AS u ON u.unit = lower(trim(b.ConsumedUnit)) "
-        f"LEFT JOIN {_T_SERVICE} AS s ON s.name = lower(b.ServiceName)"
+        f"LEFT JOIN {_T_UNIT} AS u ON u.unit = "
+        f"CASE WHEN {own} THEN lower(trim(b.ConsumedUnit)) END "
+        f"LEFT JOIN {_T_SERVICE} AS s ON s.name = CASE WHEN {own} THEN lower(b.ServiceName) END"
     )
     joined = (
         f"SELECT *, {_USAGE} AS __c_usage, lower(ServiceName) AS __c_service, "
@@ -102,8 +128,7 @@ def statement(e: CarbonEnricher, select_sql: str, quantity: str | None = None) -
     vcpu = e.classify.vcpu_time("__c_provider", "__c_usage", "__c_dim")
     itype = e._instance_key("__c_provider", "__c_usage")
     arm = e.classify.arm("__c_provider", "__c_usage", itype)
-    q = f"j.{quantity}" if quantity else "CAST(j.ConsumedQuantity AS DOUBLE)"
-    q_sql = f"CASE WHEN j.__c_dim IS NOT NULL THEN {q} * j.__c_factor END AS __c_q"
+    q_sql = f"CASE WHEN j.__c_dim IS NOT NULL THEN {q('j')} * j.__c_factor END AS __c_q"
     classified = (
         "SELECT j.*, CASE WHEN __c_provider IS NOT NULL AND __c_dim IS NOT NULL "
         f"THEN {kind} END AS __c_kind, "
@@ -123,22 +148,35 @@ def statement(e: CarbonEnricher, select_sql: str, quantity: str | None = None) -
         "WHEN __c_vcpu_time THEN __c_q * coalesce(__c_emb_vcpu, 0) "
         "ELSE __c_q * coalesce(__c_emb_hour, 0) END"
     )
-    with_energy = (
-        f"SELECT *, {_it_energy(e)} AS __c_it, {embodied} AS __c_emb FROM ({with_instance}) AS w"
-    )
+    it, emb = _it_energy(e), embodied
+    pue, grid = "coalesce(__c_pue, __c_pue_avg)", "coalesce(__c_grid, __c_grid_unknown)"
+    if memo is not None:
+        # The lookup's lines: the same terms from its coefficients (``memo_terms``).
+        held_it, held_emb = memo_terms("__h_", "__h_q")
+        it = f"CASE WHEN __c_hit THEN {held_it} ELSE {it} END"
+        emb = f"CASE WHEN __c_hit THEN {held_emb} ELSE {emb} END"
+        pue = f"CASE WHEN __c_hit THEN __h_pue ELSE {pue} END"
+        grid = f"CASE WHEN __c_hit THEN __h_grid ELSE {grid} END"
+    with_energy = f"SELECT *, {it} AS __c_it, {emb} AS __c_emb FROM ({with_instance}) AS w"
     with_region = (
         "SELECT e.*, r.pue AS __c_pue, r.grid AS __c_grid "
         f"FROM ({with_energy}) AS e LEFT JOIN {_T_REGION} AS r "
-        f"ON r.provider = e.__c_provider AND r.region = {_region_key('e.RegionId')}"
+        f"ON r.provider = e.__c_provider "
+        f"AND r.region = CASE WHEN {own.replace('b.', 'e.')} THEN {_region_key('e.RegionId')} END"
     )
-    energy = "__c_it * coalesce(__c_pue, __c_pue_avg)"
+    energy = f"__c_it * {pue}"
     estimated = (
         f"SELECT *, {_exact(energy)} AS __c_energy_d, "
         f"{_exact('__c_emb')} AS __c_embodied_d, "
-        f"{_exact(f'{energy} * coalesce(__c_grid, __c_grid_unknown) + __c_emb')} "
+        f"{_exact(f'{energy} * {grid} + __c_emb')} "
         f"AS __c_carbon_d FROM ({with_region}) AS g"
     )
-    return filled_sql(estimated, [*_HELPERS, *([quantity] if quantity else [])])
+    return filled_sql(estimated, [*helpers, *([quantity] if quantity else [])])
+
+
+def _held(column: str) -> str:
+    """A lookup column's name on the line (``__c_kind`` -> ``__h_kind``)."""
+    return "__h_" + column.removeprefix("__c_")
 
 
 def _it_energy(e: CarbonEnricher) -> str:

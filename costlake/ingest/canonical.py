@@ -29,7 +29,8 @@ class Enricher(Protocol):
     more in that statement, e.g. to build a small lookup of distinct values. With
     ``quantity``, the SELECT also yields that column: ``ConsumedQuantity`` as a DOUBLE read
     from the raw value (the same double a cast of the decimal gives, for a fraction of the
-    cost), which ``wrap`` may use and must not pass on.
+    cost), which ``wrap`` may use and must not pass on. With ``sample`` (a source read
+    only once), the same SELECT over its first rows, which ``wrap`` may read for lookups.
     """
 
     name: str
@@ -39,7 +40,12 @@ class Enricher(Protocol):
     def prepare(self, con: duckdb.DuckDBPyConnection) -> None: ...
 
     def wrap(
-        self, select_sql: str, *, rescan: bool = False, quantity: str | None = None
+        self,
+        select_sql: str,
+        *,
+        rescan: bool = False,
+        quantity: str | None = None,
+        sample: str | None = None,
     ) -> str: ...
 
 

@@ -495,3 +495,34 @@ def test_the_per_description_lookup_gives_the_per_line_formulas_rows(tmp_path: P
     ).fetchall()[0][0]
     assert differ == 0
     assert estimated > 5_000
+
+
+@pytest.mark.parametrize(
+    "sample",
+    ["{source} LIMIT 2000", "SELECT * FROM ({source}) WHERE false", "{source}"],
+    ids=["first-rows", "empty", "whole"],
+)
+def test_a_lookup_from_a_sample_gives_the_per_line_formulas_rows(
+    tmp_path: Path, sample: str
+) -> None:
+    """A source read once (CSV, JSON) builds the lookup from its first rows; lines whose
+    description the sample lacks are classified on their own. Whatever the sample holds,
+    every column of every row is what classifying every line gives."""
+    from costlake.demo.generator import generate
+
+    generate(tmp_path / "demo", rows=20_000, days=20, seed=5)
+    source = f"SELECT * FROM read_parquet('{tmp_path / 'demo'}/*.parquet')"
+    con = ingest_connection()
+    enricher = CarbonEnricher()
+    enricher.prepare(con)
+    per_line = enricher.wrap(source)
+    sampled = enricher.wrap(source, sample=sample.format(source=source))
+    plan = "\n".join(str(r[1]) for r in con.execute(f"EXPLAIN {sampled}").fetchall())
+    assert "RIGHT" not in plan
+    counts = con.execute(
+        f"SELECT (SELECT count(*) FROM (({per_line}) EXCEPT ALL ({sampled}))), "
+        f"(SELECT count(*) FROM (({sampled}) EXCEPT ALL ({per_line}))), "
+        f"(SELECT count(*) FROM ({sampled}) WHERE x_CarbonSource = '{ESTIMATE}')"
+    ).fetchall()[0]
+    assert counts[:2] == (0, 0)
+    assert counts[2] > 5_000

@@ -250,7 +250,14 @@ class _PausingEnricher:
             self.paused.set()
             assert self.go.wait(120)
 
-    def wrap(self, select_sql: str, *, rescan: bool = False, quantity: str | None = None) -> str:
+    def wrap(
+        self,
+        select_sql: str,
+        *,
+        rescan: bool = False,
+        quantity: str | None = None,
+        sample: str | None = None,
+    ) -> str:
         return f"SELECT * EXCLUDE ({quantity}) FROM ({select_sql})" if quantity else select_sql
 
 
