@@ -23,6 +23,11 @@ def ingest_connection(threads: int | None = None) -> duckdb.DuckDBPyConnection:
     Enrichers join line items to small lookup tables. A period-filtered Parquet scan is
     estimated at one row, and DuckDB would then swap the join sides and hash the whole
     line-item stream (2-4x slower); the plan as written is the right one here.
+
+    DuckDB also turns ``x IN (<more than a few constants>)`` into a join to a table of the
+    constants: an adapter's enumerations (a CUR line's type, tested in eighteen places)
+    became eighteen hash probes of every row (0.05 CPU-s each per 1M rows), twice the cost
+    of comparing.
     """
     return configured(connect(threads=threads))
 
@@ -33,7 +38,7 @@ def configured(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
     A CSV used to be written with ``PARTITION_BY`` (10.4 GB resident for a 10M-row Azure
     CSV at DuckDB's default flush threshold); it is now one plain write split afterwards
     (``Ingestor._copy_text``). Only commitments files, which are small, still use it."""
-    con.execute("SET disabled_optimizers = 'build_side_probe_side'")
+    con.execute("SET disabled_optimizers = 'build_side_probe_side,in_clause'")
     return con
 
 

@@ -32,8 +32,7 @@ def legacy_tags(columns: RawColumns) -> Expr:
             keys[name] = key.removeprefix("user:") or key
     if not keys:
         return Expr("NULL")
-    m = sql.tags_from_columns(keys).sql
-    return Expr(sql.tags_json(m))
+    return sql.tags_json_from_columns(keys)
 
 
 class AwsCurAdapter:

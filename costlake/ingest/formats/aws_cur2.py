@@ -69,8 +69,7 @@ def _flat_tags(columns: RawColumns) -> Expr:
             keys[name] = key.removeprefix(_USER) or key
     if not keys:
         return Expr("NULL")
-    m = sql.tags_from_columns(keys).sql
-    return Expr(sql.tags_json(m))
+    return sql.tags_json_from_columns(keys)
 
 
 class AwsCur2Adapter:

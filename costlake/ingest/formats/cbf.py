@@ -238,7 +238,7 @@ class CbfAdapter:
         tags.update({c: c for c in (columns.find(k) for k in _K8S) if c})
         if not tags:
             return Expr("NULL")
-        return Expr(sql.tags_json(sql.tags_from_columns(tags).sql))
+        return sql.tags_json_from_columns(tags)
 
 
 register(CbfAdapter())

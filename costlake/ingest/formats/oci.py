@@ -165,7 +165,7 @@ class OciAdapter:
             "AvailabilityZone": text("product/availabilityDomain"),
             "ResourceId": text("product/resourceId"),
             "SkuId": text("cost/productSku"),
-            "Tags": Expr(sql.tags_json(sql.tags_from_columns(tags).sql)) if tags else Expr("NULL"),
+            "Tags": sql.tags_json_from_columns(tags),
         }
 
     @staticmethod
