@@ -37,7 +37,7 @@ def configured(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
 
     A CSV used to be written with ``PARTITION_BY`` (10.4 GB resident for a 10M-row Azure
     CSV at DuckDB's default flush threshold); it is now one plain write split afterwards
-    (``Ingestor._copy_text``). Only commitments files, which are small, still use it."""
+    (``periods.write_chunked``). Only commitments files, which are small, still use it."""
     con.execute("SET disabled_optimizers = 'build_side_probe_side,in_clause'")
     return con
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-import shutil
 import threading
 import time
 from collections.abc import Sequence
@@ -38,6 +37,7 @@ from costlake.ingest.connection import (
     run_with_progress,
 )
 from costlake.ingest.files import Skipped
+from costlake.ingest.periods import month_range, write_chunked
 from costlake.ingest.reading import Group, check_required, describe, explain, raw_reader
 from costlake.ingest.sql import ident, lit
 from costlake.kit import clock
@@ -76,7 +76,7 @@ class IngestResult:
 
 
 _READ_ONCE = ("csv", "json")
-"""Sources read once whatever their periods (``Ingestor._copy_text``): a text format's
+"""Sources read once whatever their periods (``periods.write_chunked``): a text format's
 parse is most of an ingest's cost (a 1M-row GCP JSON lines file was read twice, once to
 list its periods)."""
 
@@ -89,11 +89,6 @@ _RESCAN = ("parquet",)
 """Sources an enricher may read twice (``Enricher.wrap``). Not CSV: the carbon lookup from
 a second scan of a 1M-row Azure CSV was 0.4-0.7 s faster than classifying every line, but
 held 2.0 GB resident against 0.8 GB (12 GB for 10M rows)."""
-
-_PERIOD = "strftime(\"BillingPeriodStart\", '%Y-%m')"
-CHUNK_ROW_GROUPS = 2
-"""Row groups per file when a CSV or JSON group is written (``Ingestor._copy_text``):
-about 245,000 rows, so a chunk split between two periods is a small rewrite."""
 
 
 class Ingestor:
@@ -266,9 +261,10 @@ class Ingestor:
         """Stream one group into ``out/__period=<YYYY-MM>/`` folders; returns rows written.
 
         CSV and JSON lines are parsed once, into chunks sorted into periods after
-        (``_copy_text``). Parquet is cheaper to read than to partition: one plain COPY per
-        billing period, each with a filter DuckDB pushes into the scan (exports are
-        clustered by period, so each pass reads little more than its own row groups).
+        (``periods.write_chunked``). Parquet is cheaper to read than to partition: one
+        plain COPY per billing period, each with a filter DuckDB pushes into the scan
+        (exports are clustered by period, so each pass reads little more than its own row
+        groups).
         """
 
         for enricher in self.enrichers:
@@ -300,7 +296,7 @@ class Ingestor:
 
         options = PARQUET_OPTIONS
         if group.file_format in _READ_ONCE:
-            return self._copy_text(con, body(None), out, progress)
+            return write_chunked(con, body(None), out, progress)
         start = exprs["BillingPeriodStart"].sql
         period = f"strftime(CAST({start} AS TIMESTAMP), '%Y-%m')"
         periods = [
@@ -312,7 +308,7 @@ class Ingestor:
         jobs = []
         for p in periods:
             where = (
-                f"{period} IS NULL" if p is None else _month_range(f"CAST({start} AS TIMESTAMP)", p)
+                f"{period} IS NULL" if p is None else month_range(f"CAST({start} AS TIMESTAMP)", p)
             )
             target = out / f"__period={p or 'unknown'}"
             target.mkdir(parents=True, exist_ok=True)
@@ -320,57 +316,6 @@ class Ingestor:
                 f"COPY ({body(where)}) TO {lit(str(target / 'data_0.parquet'))} ({options})"
             )
         return self._run_parallel(con, jobs, progress)
-
-    def _copy_text(
-        self,
-        con: duckdb.DuckDBPyConnection,
-        select: str,
-        out: Path,
-        progress: ProgressCallback | None,
-    ) -> int:
-        """A group read once (CSV, JSON lines), written in chunks of a few row groups, each
-        chunk then moved into its billing period's folder by its footer's statistics.
-
-        Exports are written in time order, so nearly every chunk holds one period and
-        is moved as it is; only a chunk holding rows of two periods (or a NULL one) is read
-        again and split. Before, the group went to one file that was split whole when it
-        held more than one period: a second read and write of every row (10 of 57 s for a
-        10M-row Azure CSV of six months). DuckDB's ``PARTITION_BY`` write costs more than
-        both (0010). Rows in any order come out the same, only slower."""
-        chunks = out / "__chunks"
-        out.mkdir(parents=True, exist_ok=True)
-        n = run_with_progress(
-            con,
-            f"COPY ({select}) TO {lit(str(chunks))} "
-            f"({PARQUET_OPTIONS}, ROW_GROUPS_PER_FILE {CHUNK_ROW_GROUPS})",
-            progress,
-        )
-        mixed: list[str] = []
-        for i, (path, periods, nulls, rows) in enumerate(_chunk_periods(con, chunks)):
-            if rows and len(periods) == 1 and not nulls:
-                target = out / f"__period={periods[0]}"
-                target.mkdir(exist_ok=True)
-                Path(path).rename(target / f"data_{i}.parquet")
-            elif rows:
-                mixed.append(path)
-        if mixed:
-            listing = f"read_parquet([{', '.join(lit(m) for m in mixed)}])"
-            split = [
-                r[0] for r in con.execute(f"SELECT DISTINCT {_PERIOD} FROM {listing}").fetchall()
-            ]
-            jobs = []
-            start = ident("BillingPeriodStart")
-            for p in split:
-                where = f"{start} IS NULL" if p is None else _month_range(start, p)
-                target = out / f"__period={p or 'unknown'}"
-                target.mkdir(exist_ok=True)
-                jobs.append(
-                    f"COPY (SELECT * FROM {listing} WHERE {where}) "
-                    f"TO {lit(str(target / 'split.parquet'))} ({PARQUET_OPTIONS})"
-                )
-            per_core(con, lambda cur, sql: cur.execute(sql).fetchall(), jobs)
-        shutil.rmtree(chunks, ignore_errors=True)
-        return n
 
     def _run_parallel(
         self, con: duckdb.DuckDBPyConnection, jobs: list[str], progress: ProgressCallback | None
@@ -498,39 +443,6 @@ def _merge_same_partitions(staged: list[StagedPartition]) -> list[StagedPartitio
             max_charge_end=max(ends, default=None),
         )
     return list(merged.values())
-
-
-def _chunk_periods(
-    con: duckdb.DuckDBPyConnection, folder: Path
-) -> list[tuple[str, list[str], bool, int]]:
-    """Each Parquet file in ``folder``: its path, the billing periods its
-    ``BillingPeriodStart`` statistics span (first and last), whether that column holds a
-    NULL, and its rows; read from the footers alone."""
-    files = sorted(str(f) for f in folder.glob("*.parquet"))
-    if not files:
-        return []
-    rows = con.execute(
-        "SELECT file_name, strftime(min(TRY_CAST(stats_min AS TIMESTAMP)), '%Y-%m'), "
-        "strftime(max(TRY_CAST(stats_max AS TIMESTAMP)), '%Y-%m'), "
-        "bool_or(coalesce(stats_null_count, 1) > 0), sum(row_group_num_rows) "
-        "FROM parquet_metadata($files) WHERE path_in_schema = 'BillingPeriodStart' GROUP BY 1",
-        {"files": files},
-    ).fetchall()
-    found = {r[0]: r for r in rows}
-    result = []
-    for f in files:
-        _, lo, hi, nulls, count = found.get(f, (f, None, None, False, 0))
-        periods = [p for p in dict.fromkeys((lo, hi)) if p is not None]
-        result.append((f, periods, bool(nulls) or lo is None, int(count or 0)))
-    return result
-
-
-def _month_range(ts_sql: str, period: str) -> str:
-    """``ts_sql`` within the calendar month ``YYYY-MM``, as a range DuckDB can push into the
-    Parquet scan (row groups outside it are skipped by their statistics)."""
-    year, month = (int(x) for x in period.split("-"))
-    nxt = f"{year + month // 12:04d}-{month % 12 + 1:02d}-01"
-    return f"{ts_sql} >= TIMESTAMP '{year:04d}-{month:02d}-01' AND {ts_sql} < TIMESTAMP '{nxt}'"
 
 
 def default_source(format_name: str, billing_accounts: Sequence[str]) -> str:

@@ -62,7 +62,7 @@ class TestFilesWithDifferentColumns:
 
 class TestCsvSplitByPeriod:
     """A CSV is parsed once into one file, which is its period's file or is split by
-    period (``Ingestor._copy_text``)."""
+    period (``periods.write_chunked``)."""
 
     @staticmethod
     def _csv(tmp_path: Path, months: list[int], order: str = "random()", rows: int = 40) -> Path:
@@ -98,10 +98,10 @@ class TestCsvSplitByPeriod:
         # Row groups of 2,048 rows (DuckDB's least): an export in time order gives chunks
         # (2 row groups each) of one period, moved as they are, and a chunk across each
         # month's end, split.
-        from costlake.ingest import pipeline
+        from costlake.ingest import periods
 
         monkeypatch.setattr(
-            pipeline, "PARQUET_OPTIONS", "FORMAT parquet, COMPRESSION snappy, ROW_GROUP_SIZE 2048"
+            periods, "PARQUET_OPTIONS", "FORMAT parquet, COMPRESSION snappy, ROW_GROUP_SIZE 2048"
         )
         csv = self._csv(tmp_path, [3, 4, 5], order="ChargePeriodStart, ResourceId", rows=3000)
         result = ingestor.ingest([csv], org="acme", source="s")

@@ -1,0 +1,110 @@
+"""Writing a group's converted rows into one folder per billing period.
+
+A text export (CSV, JSON lines) is parsed once and written in chunks of a few row groups;
+each chunk goes to its period's folder by its footer's statistics, and only a chunk that
+holds more than one period is read again and split (``write_chunked``, 0012). Parquet
+input is written one period at a time by the pipeline, with ``month_range`` as the filter
+DuckDB pushes into the scan.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import duckdb
+
+from costlake.ingest.connection import ProgressCallback, per_core, run_with_progress
+from costlake.ingest.sql import ident, lit
+from costlake.lake.store import PARQUET_OPTIONS
+
+PERIOD = "strftime(\"BillingPeriodStart\", '%Y-%m')"
+CHUNK_ROW_GROUPS = 2
+"""Row groups per file when a CSV or JSON group is written (``write_chunked``):
+about 245,000 rows, so a chunk split between two periods is a small rewrite."""
+
+
+def write_chunked(
+    con: duckdb.DuckDBPyConnection,
+    select: str,
+    out: Path,
+    progress: ProgressCallback | None,
+) -> int:
+    """A group read once (CSV, JSON lines), written in chunks of a few row groups, each
+    chunk then moved into its billing period's folder by its footer's statistics.
+
+    Exports are written in time order, so nearly every chunk holds one period and
+    is moved as it is; only a chunk holding rows of two periods (or a NULL one) is read
+    again and split. Before, the group went to one file that was split whole when it
+    held more than one period: a second read and write of every row (10 of 57 s for a
+    10M-row Azure CSV of seven billing periods). DuckDB's ``PARTITION_BY`` write costs
+    more than both (0010, 0012). Rows in any order come out the same, only slower."""
+    chunks = out / "__chunks"
+    out.mkdir(parents=True, exist_ok=True)
+    n = run_with_progress(
+        con,
+        f"COPY ({select}) TO {lit(str(chunks))} "
+        f"({PARQUET_OPTIONS}, ROW_GROUPS_PER_FILE {CHUNK_ROW_GROUPS})",
+        progress,
+    )
+    mixed: list[str] = []
+    for i, (path, periods, nulls, rows) in enumerate(chunk_periods(con, chunks)):
+        if rows == 0:
+            continue
+        if len(periods) == 1 and not nulls:
+            target = out / f"__period={periods[0]}"
+            target.mkdir(exist_ok=True)
+            Path(path).rename(target / f"data_{i}.parquet")
+        else:
+            mixed.append(path)
+    if mixed:
+        listing = f"read_parquet([{', '.join(lit(m) for m in mixed)}])"
+        split = [r[0] for r in con.execute(f"SELECT DISTINCT {PERIOD} FROM {listing}").fetchall()]
+        jobs = []
+        start = ident("BillingPeriodStart")
+        for p in split:
+            where = f"{start} IS NULL" if p is None else month_range(start, p)
+            target = out / f"__period={p or 'unknown'}"
+            target.mkdir(exist_ok=True)
+            jobs.append(
+                f"COPY (SELECT * FROM {listing} WHERE {where}) "
+                f"TO {lit(str(target / 'split.parquet'))} ({PARQUET_OPTIONS})"
+            )
+        per_core(con, lambda cur, sql: cur.execute(sql).fetchall(), jobs)
+    shutil.rmtree(chunks, ignore_errors=True)
+    return n
+
+
+def chunk_periods(
+    con: duckdb.DuckDBPyConnection, folder: Path
+) -> list[tuple[str, list[str], bool, int]]:
+    """Each Parquet file in ``folder``: its path, the billing periods its
+    ``BillingPeriodStart`` statistics span (first and last), whether that column holds a
+    NULL, and its rows (-1: not known); read from the footers alone."""
+    files = sorted(str(f) for f in folder.glob("*.parquet"))
+    if not files:
+        return []
+    rows = con.execute(
+        "SELECT file_name, strftime(min(TRY_CAST(stats_min AS TIMESTAMP)), '%Y-%m'), "
+        "strftime(max(TRY_CAST(stats_max AS TIMESTAMP)), '%Y-%m'), "
+        "bool_or(coalesce(stats_null_count, 1) > 0), sum(row_group_num_rows) "
+        "FROM parquet_metadata($files) WHERE path_in_schema = 'BillingPeriodStart' GROUP BY 1",
+        {"files": files},
+    ).fetchall()
+    found = {r[0]: r for r in rows}
+    result = []
+    for f in files:
+        # A file without statistics for the column is read and split, never dropped.
+        _, lo, hi, nulls, count = found.get(f, (f, None, None, True, None))
+        periods = [p for p in dict.fromkeys((lo, hi)) if p is not None]
+        rows_in = -1 if count is None else int(count)
+        result.append((f, periods, bool(nulls) or lo is None, rows_in))
+    return result
+
+
+def month_range(ts_sql: str, period: str) -> str:
+    """``ts_sql`` within the calendar month ``YYYY-MM``, as a range DuckDB can push into the
+    Parquet scan (row groups outside it are skipped by their statistics)."""
+    year, month = (int(x) for x in period.split("-"))
+    nxt = f"{year + month // 12:04d}-{month % 12 + 1:02d}-01"
+    return f"{ts_sql} >= TIMESTAMP '{year:04d}-{month:02d}-01' AND {ts_sql} < TIMESTAMP '{nxt}'"
