@@ -239,7 +239,12 @@ def _tag_text(column: str) -> tuple[str, str]:
     text = nullif_blank(ident(column))
     # "No tags" is written as {}, { }, [] or null by real exports: it is NULL, not a bad value
     # (the raw text is NULL too, so the pipeline does not report it as unreadable).
-    raw = f"(CASE WHEN regexp_full_match({text}, {lit(_NO_TAGS)}) THEN NULL ELSE {text} END)"
+    # A tag set has a colon, which no spelling of "no tags" has: the pattern is only tried
+    # on text without one.
+    raw = (
+        f"(CASE WHEN contains({text}, ':') THEN {text} "
+        f"WHEN regexp_full_match({text}, {lit(_NO_TAGS)}) THEN NULL ELSE {text} END)"
+    )
     braced = f"CASE WHEN left({raw}, 1) = '{{' THEN {raw} ELSE '{{' || {raw} || '}}' END"
     return raw, braced
 
