@@ -9,7 +9,9 @@ DuckDB pushes into the scan.
 
 from __future__ import annotations
 
+import re
 import shutil
+from collections.abc import Sequence
 from pathlib import Path
 
 import duckdb
@@ -100,6 +102,56 @@ def chunk_periods(
         rows_in = -1 if count is None else int(count)
         result.append((f, periods, bool(nulls) or lo is None, rows_in))
     return result
+
+
+def footer_periods(
+    con: duckdb.DuckDBPyConnection, paths: Sequence[Path], start_sql: str
+) -> list[str] | None:
+    """The billing periods of Parquet ``paths`` from their footers alone, when an adapter
+    reads ``BillingPeriodStart`` as a plain column (``start_sql`` a cast of it) and every
+    row group has statistics for it and no NULLs; else None (the caller scans the column:
+    0.02 s per 1M rows, 0.24 s per 10M, where the footers take 0.004-0.05 s). A row group
+    across a month's end counts every month from its least to its greatest value; a
+    month without rows (statistics may be loose bounds) only makes a COPY that writes none.
+    With one period, every row of the files is in it."""
+    m = _PLAIN_COLUMN.fullmatch(start_sql)
+    if m is None:
+        return None
+    rows = con.execute(
+        "SELECT strftime(TRY_CAST(stats_min AS TIMESTAMP), '%Y-%m'), "
+        "strftime(TRY_CAST(stats_max AS TIMESTAMP), '%Y-%m'), stats_null_count, "
+        "row_group_num_rows FROM parquet_metadata($files) WHERE path_in_schema = $column",
+        {"files": [str(p) for p in paths], "column": m.group(1).replace('""', '"')},
+    ).fetchall()
+    groups = con.execute(
+        "SELECT count(*) FROM parquet_metadata($files) WHERE column_id = 0",
+        {"files": [str(p) for p in paths]},
+    ).fetchall()[0][0]
+    if not rows or len(rows) != groups:
+        return None
+    found: set[str] = set()
+    for lo, hi, nulls, count in rows:
+        if count == 0:
+            continue
+        months = (lo or "", hi or "")
+        if nulls is None or nulls > 0 or not all(map(_MONTH.fullmatch, months)) or lo > hi:
+            return None
+        found.update(_months(lo, hi))
+    return sorted(found) or None
+
+
+def _months(first: str, last: str) -> list[str]:
+    """Every ``YYYY-MM`` from ``first`` to ``last``, both included."""
+    year, month = (int(x) for x in first.split("-"))
+    out = []
+    while f"{year:04d}-{month:02d}" <= last:
+        out.append(f"{year:04d}-{month:02d}")
+        year, month = year + month // 12, month % 12 + 1
+    return out
+
+
+_MONTH = re.compile(r"\d{4}-\d{2}")
+_PLAIN_COLUMN = re.compile(r'CAST\("((?:[^"]|"")+)" AS TIMESTAMP\)')
 
 
 def month_range(ts_sql: str, period: str) -> str:

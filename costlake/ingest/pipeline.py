@@ -37,7 +37,7 @@ from costlake.ingest.connection import (
     run_with_progress,
 )
 from costlake.ingest.files import Skipped
-from costlake.ingest.periods import month_range, write_chunked
+from costlake.ingest.periods import footer_periods, month_range, write_chunked
 from costlake.ingest.reading import Group, check_required, describe, explain, raw_reader
 from costlake.ingest.sql import ident, lit
 from costlake.kit import clock
@@ -299,7 +299,8 @@ class Ingestor:
             return write_chunked(con, body(None), out, progress)
         start = exprs["BillingPeriodStart"].sql
         period = f"strftime(CAST({start} AS TIMESTAMP), '%Y-%m')"
-        periods = [
+        footers = footer_periods(con, group.paths, start)
+        periods = footers or [
             r[0]
             for r in con.execute(
                 f"SELECT DISTINCT {period} FROM {reader} AS raw ORDER BY 1 NULLS LAST"
@@ -307,9 +308,11 @@ class Ingestor:
         ]
         jobs = []
         for p in periods:
-            where = (
+            where: str | None = (
                 f"{period} IS NULL" if p is None else month_range(f"CAST({start} AS TIMESTAMP)", p)
             )
+            if footers and len(footers) == 1:
+                where = None  # every row group's statistics say this period, and no NULLs
             target = out / f"__period={p or 'unknown'}"
             target.mkdir(parents=True, exist_ok=True)
             jobs.append(

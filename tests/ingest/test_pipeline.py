@@ -124,3 +124,50 @@ class TestCsvSplitByPeriod:
         ingestor.ingest([self._csv(tmp_path, [7])], org="acme", source="s")
         (part,) = lake.snapshot("acme").partitions
         assert (part.period, part.rows, len(lake.snapshot("acme").files())) == ("2024-07", 40, 1)
+
+
+class TestParquetPeriodsFromFooters:
+    """Parquet's billing periods come from the row groups' statistics when they can
+    (``periods.footer_periods``), else from a scan of the column."""
+
+    @staticmethod
+    def _two_months_one_row_group(tmp_path: Path, months: tuple[int, int]) -> Path:
+        a = focus_file(tmp_path / "a.parquet", month=months[0], rows=30, cost="1.5")
+        b = focus_file(tmp_path / "b.parquet", month=months[1], rows=10, cost="2.5")
+        out = tmp_path / "both.parquet"
+        with duckdb.connect() as con:
+            con.execute(
+                f"COPY (SELECT * FROM read_parquet(['{a}', '{b}'])) TO '{out}' (FORMAT parquet)"
+            ).fetchall()
+        return out
+
+    def test_a_row_group_across_a_gap_month_writes_only_months_with_rows(
+        self, ingestor: Ingestor, lake: Lake, tmp_path: Path
+    ) -> None:
+        from costlake.ingest.connection import ingest_connection
+        from costlake.ingest.periods import footer_periods
+
+        path = self._two_months_one_row_group(tmp_path, (3, 5))
+        got = footer_periods(ingest_connection(), [path], 'CAST("BillingPeriodStart" AS TIMESTAMP)')
+        assert got == ["2024-03", "2024-04", "2024-05"]  # the statistics span April too
+        ingestor.ingest([path], org="acme", source="s")
+        parts = {p.period: p.rows for p in lake.snapshot("acme").partitions}
+        assert parts == {"2024-03": 30, "2024-05": 10}
+        assert total(lake) == (40, Decimal("70.0"))
+
+    def test_one_period_nulls_or_a_derived_column_decide(self, tmp_path: Path) -> None:
+        from costlake.ingest.connection import ingest_connection
+        from costlake.ingest.periods import footer_periods
+
+        con = ingest_connection()
+        one = focus_file(tmp_path / "one.parquet", month=7, rows=20, cost="1")
+        plain = 'CAST("BillingPeriodStart" AS TIMESTAMP)'
+        assert footer_periods(con, [one], plain) == ["2024-07"]
+        assert footer_periods(con, [one], "make_timestamp(epoch_us(x))") is None
+        nulls = tmp_path / "nulls.parquet"
+        con.execute(
+            f"COPY (SELECT * REPLACE (CASE WHEN ChargePeriodStart = min(ChargePeriodStart) "
+            f"OVER () THEN NULL ELSE BillingPeriodStart END AS BillingPeriodStart) "
+            f"FROM read_parquet('{one}')) TO '{nulls}' (FORMAT parquet)"
+        ).fetchall()
+        assert footer_periods(con, [nulls], plain) is None
