@@ -216,7 +216,7 @@ class TestCrashSafety:
         proc = self._start(lake, big)
         staging = lake.org_dir("acme") / "_staging"
         deadline = time.monotonic() + 60
-        while time.monotonic() < deadline and not any(staging.glob("*/g0*")):
+        while time.monotonic() < deadline and not _appeared(staging, "*/g0*"):
             time.sleep(0.01)
         proc.send_signal(signal.SIGKILL)
         proc.wait(60)
@@ -229,6 +229,15 @@ class TestCrashSafety:
         lake.retention = timedelta(0)
         lake.collect_garbage("acme")
         assert not any((lake.org_dir("acme") / "_staging").glob("*"))
+
+
+def _appeared(folder: Path, pattern: str) -> bool:
+    """Whether ``pattern`` matches under ``folder``, which the ingest being watched creates,
+    renames and removes meanwhile (a folder listed can be gone when it is read)."""
+    try:
+        return any(folder.glob(pattern))
+    except FileNotFoundError:
+        return False
 
 
 class _PausingEnricher:
@@ -316,7 +325,7 @@ class TestStagingCleanup:
         proc = TestCrashSafety()._start(lake, big)
         staging = lake.org_dir("acme") / "_staging"
         deadline = time.monotonic() + 60
-        while time.monotonic() < deadline and not any(staging.glob("*/g0*")):
+        while time.monotonic() < deadline and not _appeared(staging, "*/g0*"):
             time.sleep(0.01)
         proc.send_signal(signal.SIGKILL)
         proc.wait(60)
