@@ -84,8 +84,14 @@ _MEMO_OUT = (
 """The lookup's columns each line gets (and the statement drops again)."""
 
 
-CANDIDATE = "ChargeCategory = 'Usage' AND x_CarbonSource IS NULL AND ConsumedQuantity IS NOT NULL"
-"""A line the enricher estimates: usage with a quantity, no figures of the provider's own."""
+def candidate(alias: str = "") -> str:
+    """A line the enricher estimates: usage with a quantity, no figures of the provider's
+    own; ``alias`` qualifies the columns."""
+    a = f"{alias}." if alias else ""
+    return (
+        f"{a}ChargeCategory = 'Usage' AND {a}x_CarbonSource IS NULL "
+        f"AND {a}ConsumedQuantity IS NOT NULL"
+    )
 
 
 def _distinct(rows: str) -> str:
@@ -93,15 +99,14 @@ def _distinct(rows: str) -> str:
     name or a SELECT)."""
     source = rows if rows.isidentifier() else f"({rows}) AS __c_sample"
     keys = ", ".join(f"{sql} AS {name}" for name, sql in _KEYS)
-    return f"SELECT DISTINCT {keys} FROM {source} WHERE {CANDIDATE}"
+    return f"SELECT DISTINCT {keys} FROM {source} WHERE {candidate()}"
 
 
 def memo_on(m: str) -> str:
     """The join of a line (aliased ``b``) to its description in the lookup aliased ``m``.
     Lines that are no candidates get a NULL provider key, which matches nothing."""
-    b_candidate = " AND ".join(f"b.{c.strip()}" for c in CANDIDATE.split(" AND "))
     return " AND ".join(
-        [f"{m}.__k_provider = CASE WHEN {b_candidate} THEN b.ProviderName END"]
+        [f"{m}.__k_provider = CASE WHEN {candidate('b')} THEN b.ProviderName END"]
         + [f"{m}.{name} IS NOT DISTINCT FROM {_on_b(sql)}" for name, sql in _KEYS[1:]]
     )
 

@@ -22,6 +22,7 @@ from costlake.carbon.enricher import (
     _USAGE,
     _exact,
     _region_key,
+    candidate,
     filled_sql,
     memo_on,
     memo_q,
@@ -84,9 +85,7 @@ def statement(
     def q(alias: str) -> str:
         return f"{alias}.{quantity}" if quantity else f"CAST({alias}.ConsumedQuantity AS DOUBLE)"
 
-    candidate = (
-        "b.ChargeCategory = 'Usage' AND b.x_CarbonSource IS NULL AND b.ConsumedQuantity IS NOT NULL"
-    )
+    wanted = candidate("b")
     own = "true"
     helpers = list(_HELPERS)
     if memo is not None:
@@ -97,7 +96,7 @@ def statement(
             f"FROM ({select_sql}) AS b LEFT JOIN {memo} AS m ON {memo_on('m')}"
         )
         own = "NOT b.__c_hit"
-        candidate += f" AND {own}"
+        wanted += f" AND {own}"
         helpers += [*map(_held, _MEMO_OUT), "__c_hit", "__h_q"]
     # Keys are computed in the join conditions, not in a projection over ``select_sql``:
     # that projection would be merged with the adapter's and recompute its conversions.
@@ -111,7 +110,7 @@ def statement(
         "s.code AS __c_scode, s.ssd AS __c_ssd_service "
         f"FROM ({select_sql}) AS b "
         f"LEFT JOIN {_T_PROVIDER} AS p ON p.name = "
-        f"CASE WHEN {candidate} THEN lower(b.ProviderName) END "
+        f"CASE WHEN {wanted} THEN lower(b.ProviderName) END "
         f"LEFT JOIN {_T_UNIT} AS u ON u.unit = "
         f"CASE WHEN {own} THEN lower(trim(b.ConsumedUnit)) END "
         f"LEFT JOIN {_T_SERVICE} AS s ON s.name = CASE WHEN {own} THEN lower(b.ServiceName) END"

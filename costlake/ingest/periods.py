@@ -81,26 +81,20 @@ def chunk_periods(
     con: duckdb.DuckDBPyConnection, folder: Path
 ) -> list[tuple[str, list[str], bool, int]]:
     """Each Parquet file in ``folder``: its path, the billing periods its
-    ``BillingPeriodStart`` statistics span (first and last), whether that column holds a
-    NULL, and its rows (-1: not known); read from the footers alone."""
+    ``BillingPeriodStart`` statistics span (first and last), whether that column may hold
+    a NULL (or has no statistics), and its rows; read from the footers alone."""
     files = sorted(str(f) for f in folder.glob("*.parquet"))
-    if not files:
-        return []
-    rows = con.execute(
-        "SELECT file_name, strftime(min(TRY_CAST(stats_min AS TIMESTAMP)), '%Y-%m'), "
-        "strftime(max(TRY_CAST(stats_max AS TIMESTAMP)), '%Y-%m'), "
-        "bool_or(coalesce(stats_null_count, 1) > 0), sum(row_group_num_rows) "
-        "FROM parquet_metadata($files) WHERE path_in_schema = 'BillingPeriodStart' GROUP BY 1",
-        {"files": files},
-    ).fetchall()
-    found = {r[0]: r for r in rows}
+    groups: dict[str, list[_RowGroup]] = {f: [] for f in files}
+    for group in _row_group_months(con, files, "BillingPeriodStart"):
+        groups[group[0]].append(group)
     result = []
     for f in files:
-        # A file without statistics for the column is read and split, never dropped.
-        _, lo, hi, nulls, count = found.get(f, (f, None, None, True, None))
-        periods = [p for p in dict.fromkeys((lo, hi)) if p is not None]
-        rows_in = -1 if count is None else int(count)
-        result.append((f, periods, bool(nulls) or lo is None, rows_in))
+        los = [g[1] for g in groups[f] if g[1] is not None]
+        his = [g[2] for g in groups[f] if g[2] is not None]
+        known = len(los) == len(his) == len(groups[f]) > 0
+        periods = sorted({min(los), max(his)}) if known else []
+        unsure = not known or any(g[3] is None or g[3] > 0 for g in groups[f])
+        result.append((f, periods, unsure, sum(g[4] for g in groups[f])))
     return result
 
 
@@ -117,27 +111,42 @@ def footer_periods(
     m = _PLAIN_COLUMN.fullmatch(start_sql)
     if m is None:
         return None
-    rows = con.execute(
-        "SELECT strftime(TRY_CAST(stats_min AS TIMESTAMP), '%Y-%m'), "
-        "strftime(TRY_CAST(stats_max AS TIMESTAMP), '%Y-%m'), stats_null_count, "
-        "row_group_num_rows FROM parquet_metadata($files) WHERE path_in_schema = $column",
-        {"files": [str(p) for p in paths], "column": m.group(1).replace('""', '"')},
-    ).fetchall()
-    groups = con.execute(
-        "SELECT count(*) FROM parquet_metadata($files) WHERE column_id = 0",
-        {"files": [str(p) for p in paths]},
-    ).fetchall()[0][0]
-    if not rows or len(rows) != groups:
+    groups = _row_group_months(con, [str(p) for p in paths], m.group(1).replace('""', '"'))
+    if not groups:
         return None
     found: set[str] = set()
-    for lo, hi, nulls, count in rows:
+    for _, lo, hi, nulls, count in groups:
         if count == 0:
             continue
-        months = (lo or "", hi or "")
-        if nulls is None or nulls > 0 or not all(map(_MONTH.fullmatch, months)) or lo > hi:
+        first, last = lo or "", hi or ""
+        plain = _MONTH.fullmatch(first) and _MONTH.fullmatch(last) and first <= last
+        if nulls is None or nulls > 0 or not plain:
             return None
-        found.update(_months(lo, hi))
+        found.update(_months(first, last))
     return sorted(found) or None
+
+
+_RowGroup = tuple[str, str | None, str | None, int | None, int]
+
+
+def _row_group_months(
+    con: duckdb.DuckDBPyConnection, files: list[str], column: str
+) -> list[_RowGroup]:
+    """Every row group of ``files``: its file, the months (``YYYY-MM``) of ``column``'s least
+    and greatest value by its statistics (None without statistics or without the column),
+    its count of NULLs there (None: not known), its rows. One read of the footers."""
+    if not files:
+        return []
+    on = "FILTER (WHERE path_in_schema = $column)"
+    return con.execute(
+        f"SELECT file_name, "
+        f"strftime(TRY_CAST(any_value(stats_min) {on} AS TIMESTAMP), '%Y-%m'), "
+        f"strftime(TRY_CAST(any_value(stats_max) {on} AS TIMESTAMP), '%Y-%m'), "
+        f"any_value(stats_null_count) {on}, any_value(row_group_num_rows) "
+        "FROM parquet_metadata($files) GROUP BY file_name, row_group_id "
+        "ORDER BY file_name, row_group_id",
+        {"files": files, "column": column},
+    ).fetchall()
 
 
 def _months(first: str, last: str) -> list[str]:

@@ -473,17 +473,25 @@ def test_the_lookup_tables_stay_on_the_build_side_of_every_join(tmp_path: Path) 
     assert plan.count("Join Type") == 6 and "RIGHT" not in plan
 
 
+def _demo_source(
+    tmp_path: Path, seed: int
+) -> tuple[duckdb.DuckDBPyConnection, CarbonEnricher, str]:
+    """An ingest connection with the enricher's tables, and a SELECT over varied demo data
+    (20,000 rows of every provider)."""
+    from costlake.demo.generator import generate
+
+    generate(tmp_path / "demo", rows=20_000, days=20, seed=seed)
+    con = ingest_connection()
+    enricher = CarbonEnricher()
+    enricher.prepare(con)
+    return con, enricher, f"SELECT * FROM read_parquet('{tmp_path / 'demo'}/*.parquet')"
+
+
 def test_the_per_description_lookup_gives_the_per_line_formulas_rows(tmp_path: Path) -> None:
     """One join to a lookup of each distinct usage description (Parquet) gives, on every
     column of every row of varied demo data, exactly what classifying every line (CSV,
     JSON) gives."""
-    from costlake.demo.generator import generate
-
-    generate(tmp_path / "demo", rows=20_000, days=20, seed=3)
-    source = f"SELECT * FROM read_parquet('{tmp_path / 'demo'}/*.parquet')"
-    con = ingest_connection()
-    enricher = CarbonEnricher()
-    enricher.prepare(con)
+    con, enricher, source = _demo_source(tmp_path, seed=3)
     per_line = enricher.wrap(source)
     per_usage = enricher.wrap(source, rescan=True)
     assert per_line != per_usage
@@ -508,13 +516,7 @@ def test_a_lookup_from_a_sample_gives_the_per_line_formulas_rows(
     """A source read once (CSV, JSON) builds the lookup from its first rows; lines whose
     description the sample lacks are classified on their own. Whatever the sample holds,
     every column of every row is what classifying every line gives."""
-    from costlake.demo.generator import generate
-
-    generate(tmp_path / "demo", rows=20_000, days=20, seed=5)
-    source = f"SELECT * FROM read_parquet('{tmp_path / 'demo'}/*.parquet')"
-    con = ingest_connection()
-    enricher = CarbonEnricher()
-    enricher.prepare(con)
+    con, enricher, source = _demo_source(tmp_path, seed=5)
     per_line = enricher.wrap(source)
     sampled = enricher.wrap(source, sample=sample.format(source=source))
     plan = "\n".join(str(r[1]) for r in con.execute(f"EXPLAIN {sampled}").fetchall())
