@@ -25,6 +25,7 @@ class RawColumns:
 
     types: Mapping[str, str]
     file_format: str  # "csv", "parquet" or "json"
+    dialect: str | None = None  # a CSV file's read_csv options, as DuckDB's sniffer found them
 
     @property
     def names(self) -> frozenset[str]:

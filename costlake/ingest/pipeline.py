@@ -178,7 +178,7 @@ class Ingestor:
             adapter = forced or registry.detect(cols, path=str(path))
             key = (adapter.name, cols.file_format, cols.names)
             group = groups.setdefault(key, Group(adapter, cols.file_format, columns=cols))
-            group.paths.append(path)
+            group.add(path, cols)
         return list(groups.values())
 
     def _stage(
@@ -198,7 +198,10 @@ class Ingestor:
             assert group.columns is not None
             where = f"{group.paths[0]}" if len(group.paths) == 1 else f"{len(group.paths)} files"
             reader = raw_reader(
-                group.paths, group.file_format, group.adapter.csv_options.null_strings
+                group.paths,
+                group.file_format,
+                group.adapter.csv_options.null_strings,
+                dialect=group.dialect,
             )
             out = staging / f"g{i}"
             try:
@@ -393,7 +396,12 @@ def _stage_commitments(
     staged: list[StagedPartition] = []
     for i, group in enumerate(g for g in groups if commitments.is_commitments(g.adapter)):
         assert group.columns is not None
-        reader = raw_reader(group.paths, group.file_format, group.adapter.csv_options.null_strings)
+        reader = raw_reader(
+            group.paths,
+            group.file_format,
+            group.adapter.csv_options.null_strings,
+            dialect=group.dialect,
+        )
         staged += commitments.stage(
             con,
             group.adapter,
