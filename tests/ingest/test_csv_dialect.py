@@ -42,6 +42,9 @@ CASES = {
     "byte order mark": "\ufeffa,b\n1,x\n",
     "quotes only after the sniffed sample": "a,b\n" + "1,x\n" * 25_000 + '2,"late, quoted"\n',
     "empty lines": "a,b\n1,x\n\n2,y\n",
+    "a title line before the header": "Cost report\na,b,c\n1,x,y\n2,z,w\n",
+    "duplicate and quoted names": '"a","a","b c"\n1,2,3\n',
+    "ragged rows": "a,b\n1,x\n2\n",
 }
 
 
