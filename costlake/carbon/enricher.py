@@ -214,6 +214,19 @@ class CarbonEnricher:
         "x_EmbodiedKgCO2e",
         "x_CarbonSource",
     )
+    sample_columns: tuple[str, ...] = (
+        "ProviderName",
+        "ConsumedUnit",
+        "ServiceName",
+        "SkuMeter",
+        "ChargeDescription",
+        "SkuPriceDetails",
+        "RegionId",
+        "ChargeCategory",
+        "x_CarbonSource",
+        "ConsumedQuantity",
+    )
+    """What ``_distinct`` reads: the lookup's keys (``_KEYS``) and ``candidate``'s columns."""
 
     def __init__(self, coefficients: Coefficients | None = None) -> None:
         self.c = coefficients or load()

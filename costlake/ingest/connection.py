@@ -8,6 +8,7 @@ from typing import TypeVar
 
 import duckdb
 
+from costlake.ingest.sql import MACROS
 from costlake.kit.duck import connect, first_row_reporting
 
 _T = TypeVar("_T")
@@ -39,6 +40,8 @@ def configured(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
     CSV at DuckDB's default flush threshold); it is now one plain write split afterwards
     (``periods.write_chunked``). Only commitments files, which are small, still use it."""
     con.execute("SET disabled_optimizers = 'build_side_probe_side,in_clause'")
+    for macro in MACROS:
+        con.execute(macro)
     return con
 
 

@@ -214,7 +214,21 @@ class Ingestor:
                     skip_bad_rows=skip_bad_rows,
                     check_required=False,
                 )
-                n = self._copy(con, group, reader, select, bad, out, skip_bad_rows, progress)
+                sample = None
+                wanted = self.enrichers[0].sample_columns if self.enrichers else ()
+                if group.file_format in _READ_ONCE and wanted and not skip_bad_rows:
+                    sample, _ = build_select(
+                        group.adapter,
+                        group.columns,
+                        source=name,
+                        ingested_at=ingested_at,
+                        skip_bad_rows=False,
+                        check_required=False,
+                        only=wanted,
+                    )
+                n = self._copy(
+                    con, group, reader, select, bad, out, skip_bad_rows, progress, sample
+                )
             except MalformedFile as e:
                 raise MalformedFile(e.message, path=where) from None
             except duckdb.Error as e:
@@ -260,8 +274,12 @@ class Ingestor:
         out: Path,
         skip_bad_rows: bool,
         progress: ProgressCallback | None,
+        sample_select: str | None = None,
     ) -> int:
         """Stream one group into ``out/__period=<YYYY-MM>/`` folders; returns rows written.
+
+        ``sample_select`` is the select list the first enricher reads its sample through
+        (its ``sample_columns``); without it the sample is the whole select.
 
         CSV and JSON lines are parsed once, into chunks sorted into periods after
         (``periods.write_chunked``). Parquet is cheaper to read than to partition: one
@@ -285,7 +303,10 @@ class Ingestor:
             if conds:
                 sql += "\nWHERE " + " AND ".join(conds)
             # A source read once lends its first rows to an enricher's lookups.
-            sample = f"{sql}\nLIMIT {SAMPLE_ROWS}" if group.file_format in _READ_ONCE else None
+            sample = None
+            if group.file_format in _READ_ONCE:
+                head = f"SELECT\n  {sample_select}\nFROM {reader} AS raw" if sample_select else sql
+                sample = f"{head}\nLIMIT {SAMPLE_ROWS}"
             for i, enricher in enumerate(self.enrichers):
                 sql = enricher.wrap(
                     sql,

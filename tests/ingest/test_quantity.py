@@ -35,7 +35,7 @@ class TestQuantityDouble:
         assert quantity_double({"ConsumedQuantity": money_or_zero("q", "VARCHAR")}) is None
 
     def test_it_rounds_to_the_same_double_as_the_lakes_decimal(self) -> None:
-        con = duckdb.connect()
+        con = ingest_connection()
         values = ["0.1", "123456789.0123456789", "1e-7", " 42.5 ", "0.000000000123456789"]
         for kind in ("VARCHAR", "DECIMAL(20,10)"):
             blanks = [" ", "", "\t7 "] if kind == "VARCHAR" else []
@@ -82,7 +82,8 @@ def test_blank_text_reads_as_trimmed_by_both_spellings() -> None:
 
     values = ["", " ", "   ", "a", " a", "a ", "  a b  ", "\ta\t", "x" * 40, " " + "y" * 40]
     column = '"v"'
-    got = duckdb.execute(
+    con = ingest_connection()
+    got = con.execute(
         f"SELECT {nullif_blank('v')}, NULLIF(TRIM(v), ''), {nullif_blank(column)} "
         "FROM (SELECT unnest($v) AS v)",
         {"v": values},

@@ -3,10 +3,10 @@ directly: the same text the map of them gives (``tags_json``), for any keys and 
 
 from __future__ import annotations
 
-import duckdb
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from costlake.ingest.connection import ingest_connection
 from costlake.ingest.sql import tags_from_columns, tags_json, tags_json_from_columns
 
 _TEXT = st.text(
@@ -23,7 +23,7 @@ _TEXT = st.text(
 def test_the_text_is_what_the_map_gives(keys: list[str], rows: list[list[str | None]]) -> None:
     columns = {f"c{i}": key for i, key in enumerate(keys)}
     names = list(columns)
-    con = duckdb.connect()
+    con = ingest_connection()
     con.execute(f"CREATE TABLE t ({', '.join(f'{c} VARCHAR' for c in names)})")
     for row in rows:
         con.execute(f"INSERT INTO t VALUES ({', '.join('?' for _ in names)})", row[: len(names)])

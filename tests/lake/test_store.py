@@ -247,6 +247,7 @@ class _PausingEnricher:
     name = "pause"
 
     columns: tuple[str, ...] = ()
+    sample_columns: tuple[str, ...] = ()
 
     def __init__(self) -> None:
         self.calls = 0
