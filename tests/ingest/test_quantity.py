@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import duckdb
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -114,11 +113,15 @@ def test_decimal_text_reads_every_text_as_the_plain_cast_does(values: list[str])
     cost); every text reads as the plain trimmed cast reads it, or is NULL in both."""
     from costlake.ingest.sql import decimal_text
 
-    got = duckdb.execute(
-        f"SELECT v, TRY_CAST({decimal_text(chr(34) + 'v' + chr(34))} AS DECIMAL(38, 18)), "
-        "TRY_CAST(NULLIF(TRIM(v), '') AS DECIMAL(38, 18)) FROM (SELECT unnest($v) AS v)",
-        {"v": values},
-    ).fetchall()
+    got = (
+        ingest_connection()
+        .execute(
+            f"SELECT v, TRY_CAST({decimal_text(chr(34) + 'v' + chr(34))} AS DECIMAL(38, 18)), "
+            "TRY_CAST(NULLIF(TRIM(v), '') AS DECIMAL(38, 18)) FROM (SELECT unnest($v) AS v)",
+            {"v": values},
+        )
+        .fetchall()
+    )
     assert [(v, a) for v, a, b in got if a != b] == []
 
 
@@ -138,10 +141,14 @@ def test_decimal_text_cuts_only_zeros_past_the_scale() -> None:
         "1.234567890123456780e0",
         " 7.12345678901234567800",
     ]
-    rows = duckdb.execute(
-        f"SELECT {decimal_text(chr(34) + 'v' + chr(34))} FROM (SELECT unnest($v) AS v)",
-        {"v": values},
-    ).fetchall()
+    rows = (
+        ingest_connection()
+        .execute(
+            f"SELECT {decimal_text(chr(34) + 'v' + chr(34))} FROM (SELECT unnest($v) AS v)",
+            {"v": values},
+        )
+        .fetchall()
+    )
     assert [r[0] for r in rows] == [
         "0.096000000000000000",
         "-12.123456789012345678",
