@@ -214,18 +214,7 @@ class Ingestor:
                     skip_bad_rows=skip_bad_rows,
                     check_required=False,
                 )
-                sample = None
-                wanted = self.enrichers[0].sample_columns if self.enrichers else ()
-                if group.file_format in _READ_ONCE and wanted and not skip_bad_rows:
-                    sample, _ = build_select(
-                        group.adapter,
-                        group.columns,
-                        source=name,
-                        ingested_at=ingested_at,
-                        skip_bad_rows=False,
-                        check_required=False,
-                        only=wanted,
-                    )
+                sample = self._sample_select(group, name, ingested_at, skip_bad_rows)
                 n = self._copy(
                     con, group, reader, select, bad, out, skip_bad_rows, progress, sample
                 )
@@ -241,6 +230,27 @@ class Ingestor:
                 skipped += total - n
             staged.extend(self._partitions(con, group, out, name))
         return staged, written, skipped
+
+    def _sample_select(
+        self, group: Group, source: str, ingested_at: str, skip_bad_rows: bool
+    ) -> str | None:
+        """The select list of the first enricher's sample of a source read once: only its
+        ``sample_columns``. None for the whole select (bad rows skipped: the sample must
+        skip the same rows)."""
+        wanted = self.enrichers[0].sample_columns if self.enrichers else ()
+        if group.file_format not in _READ_ONCE or not wanted or skip_bad_rows:
+            return None
+        assert group.columns is not None
+        select, _ = build_select(
+            group.adapter,
+            group.columns,
+            source=source,
+            ingested_at=ingested_at,
+            skip_bad_rows=False,
+            check_required=False,
+            only=wanted,
+        )
+        return select
 
     @staticmethod
     def _default_source(

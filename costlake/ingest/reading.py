@@ -110,11 +110,11 @@ def _describe_csv(con: duckdb.DuckDBPyConnection, path: Path) -> RawColumns:
         cut = files.truncation(path)
         if cut is not None:
             raise cut
-
+    types = dict.fromkeys(names, "VARCHAR")
     if new_line != "\\n":
         # DuckDB 2.0 reads no row at all of a CRLF file given its dialect in strict mode
         # (auto_detect = false): such files are sniffed on each read, as before.
-        return RawColumns(types=dict.fromkeys(names, "VARCHAR"), file_format="csv")
+        return RawColumns(types=types, file_format="csv")
 
     def option(value: str) -> str:
         return lit("" if value == "(empty)" else value)
@@ -125,7 +125,7 @@ def _describe_csv(con: duckdb.DuckDBPyConnection, path: Path) -> RawColumns:
         f"new_line = {option(new_line)}, comment = {option(comment)}, skip = {int(skip)}, "
         f"columns = {{{spec}}}"
     )
-    return RawColumns(types=dict.fromkeys(names, "VARCHAR"), file_format="csv", dialect=dialect)
+    return RawColumns(types=types, file_format="csv", dialect=dialect)
 
 
 def unreadable(path: Path, kind: str, e: duckdb.Error) -> MalformedFile:

@@ -507,8 +507,13 @@ def test_the_per_description_lookup_gives_the_per_line_formulas_rows(tmp_path: P
 
 @pytest.mark.parametrize(
     "sample",
-    ["{source} LIMIT 2000", "SELECT * FROM ({source}) WHERE false", "{source}"],
-    ids=["first-rows", "empty", "whole"],
+    [
+        "{source} LIMIT 2000",
+        "SELECT * FROM ({source}) WHERE false",
+        "{source}",
+        "SELECT {columns} FROM ({source}) LIMIT 2000",
+    ],
+    ids=["first-rows", "empty", "whole", "its-sample-columns-only"],
 )
 def test_a_lookup_from_a_sample_gives_the_per_line_formulas_rows(
     tmp_path: Path, sample: str
@@ -518,7 +523,8 @@ def test_a_lookup_from_a_sample_gives_the_per_line_formulas_rows(
     every column of every row is what classifying every line gives."""
     con, enricher, source = _demo_source(tmp_path, seed=5)
     per_line = enricher.wrap(source)
-    sampled = enricher.wrap(source, sample=sample.format(source=source))
+    columns = ", ".join(enricher.sample_columns)
+    sampled = enricher.wrap(source, sample=sample.format(source=source, columns=columns))
     plan = "\n".join(str(r[1]) for r in con.execute(f"EXPLAIN {sampled}").fetchall())
     assert "RIGHT" not in plan
     counts = con.execute(
