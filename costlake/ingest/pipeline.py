@@ -16,6 +16,7 @@ import threading
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from functools import partial
 from pathlib import Path
 
 import duckdb
@@ -206,15 +207,17 @@ class Ingestor:
             out = staging / f"g{i}"
             try:
                 name = source or self._default_source(con, group, reader, skip_bad_rows)
-                select, bad = build_select(
+                canonical = partial(
+                    build_select,
                     group.adapter,
                     group.columns,
                     source=name,
                     ingested_at=ingested_at,
-                    skip_bad_rows=skip_bad_rows,
                     check_required=False,
                 )
-                sample = self._sample_select(group, name, ingested_at, skip_bad_rows)
+                select, bad = canonical(skip_bad_rows=skip_bad_rows)
+                wanted = self._sample_columns(group, skip_bad_rows)
+                sample = canonical(skip_bad_rows=False, only=wanted)[0] if wanted else None
                 n = self._copy(
                     con, group, reader, select, bad, out, skip_bad_rows, progress, sample
                 )
@@ -231,26 +234,13 @@ class Ingestor:
             staged.extend(self._partitions(con, group, out, name))
         return staged, written, skipped
 
-    def _sample_select(
-        self, group: Group, source: str, ingested_at: str, skip_bad_rows: bool
-    ) -> str | None:
-        """The select list of the first enricher's sample of a source read once: only its
-        ``sample_columns``. None for the whole select (bad rows skipped: the sample must
-        skip the same rows)."""
-        wanted = self.enrichers[0].sample_columns if self.enrichers else ()
-        if group.file_format not in _READ_ONCE or not wanted or skip_bad_rows:
-            return None
-        assert group.columns is not None
-        select, _ = build_select(
-            group.adapter,
-            group.columns,
-            source=source,
-            ingested_at=ingested_at,
-            skip_bad_rows=False,
-            check_required=False,
-            only=wanted,
-        )
-        return select
+    def _sample_columns(self, group: Group, skip_bad_rows: bool) -> tuple[str, ...]:
+        """The columns the first enricher's sample of a source read once selects (its
+        ``sample_columns``); none for the whole select (with bad rows skipped, the sample
+        must skip the same rows, which takes every column's checks)."""
+        if group.file_format not in _READ_ONCE or skip_bad_rows or not self.enrichers:
+            return ()
+        return self.enrichers[0].sample_columns
 
     @staticmethod
     def _default_source(
