@@ -7,6 +7,7 @@ run queries on a thread pool without blocking its event loop.
 from __future__ import annotations
 
 import threading
+import time
 
 import duckdb
 import pyarrow as pa
@@ -63,12 +64,31 @@ class DuckDBEngine:
         if cur is not None:
             cur.interrupt()
 
-    def close(self) -> None:
+    def close(self, *, wait: float = 10.0) -> None:
+        """Close every thread's cursor and the database. A cursor still running a statement
+        (a background anomaly detection, say) is interrupted first: DuckDB refuses to close
+        a busy connection, and the statement notices the interrupt within milliseconds."""
         with self._lock:
-            for c in self._cursors.values():
-                c.close()
+            cursors = list(self._cursors.values())
             self._cursors.clear()
+        for c in cursors:
+            c.interrupt()
+        deadline = time.monotonic() + wait
+        for c in cursors:
+            _close_when_free(c, deadline)
         self._root.close()
+
+
+def _close_when_free(cursor: duckdb.DuckDBPyConnection, deadline: float) -> None:
+    while True:
+        try:
+            cursor.close()
+            return
+        except duckdb.Error:
+            if time.monotonic() > deadline:
+                raise
+            cursor.interrupt()
+            time.sleep(0.01)
 
 
 def _bind(sql: str, files: list[str]) -> str:
