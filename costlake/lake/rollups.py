@@ -177,22 +177,68 @@ def write(
     ``MIN_ROWS_PER_GROUP`` line items per row (tags nearly unique per line, say). ``tag``
     keeps file names apart when several partitions share the folder.
 
-    One scan per rollup: with GROUPING SETS, DuckDB's one scan is barely cheaper (hashing
-    the keys is the cost, not reading), and three plain COPYs need no temporary table."""
-    out: dict[str, Path] = {}
+    Two or more rollups are computed in one scan (``grouped_sql``): the line items'
+    decimals are decoded once, 13% less than a scan per rollup (0013)."""
     rows = parquet_rows(con, files)
-    for r in ROLLUPS:
-        if (only is not None and r.name not in only) or not worth_building(con, r, files, rows):
-            continue
-        target = folder / f"rollup-{r.name}-{tag}.parquet"
-        built = con.execute(
-            f"COPY ({select_sql(r, files)}) TO {lit(str(target))} ({PARQUET_OPTIONS})"
-        ).fetchall()[0][0]
-        if r.many and rows >= CHECK_FROM_ROWS and int(built) * MIN_ROWS_PER_GROUP > rows:
-            target.unlink()
-            continue
-        out[r.name] = target
+    wanted = [
+        r
+        for r in ROLLUPS
+        if (only is None or r.name in only) and worth_building(con, r, files, rows)
+    ]
+    if not wanted:
+        return {}
+    targets = {r.name: folder / f"rollup-{r.name}-{tag}.parquet" for r in wanted}
+    if len(wanted) == 1:
+        r = wanted[0]
+        selects = {r.name: select_sql(r, files)}
+        table = None
+    else:
+        table = f"__rollups_{uuid.uuid4().hex}"
+        con.execute(f"CREATE TEMP TABLE {table} AS {grouped_sql(wanted, files)}")
+        selects = {r.name: _one_of(r, i, table) for i, r in enumerate(wanted)}
+    out: dict[str, Path] = {}
+    try:
+        for r in wanted:
+            target = targets[r.name]
+            built = con.execute(
+                f"COPY ({selects[r.name]}) TO {lit(str(target))} ({PARQUET_OPTIONS})"
+            ).fetchall()[0][0]
+            if r.many and rows >= CHECK_FROM_ROWS and int(built) * MIN_ROWS_PER_GROUP > rows:
+                target.unlink()
+                continue
+            out[r.name] = target
+    finally:
+        if table is not None:
+            con.execute(f"DROP TABLE IF EXISTS {table}")
     return out
+
+
+def grouped_sql(wanted: list[Rollup], files: list[str]) -> str:
+    """The SELECT computing several rollups in one scan, with ``GROUPING SETS``: rollup
+    ``i`` buckets ``ChargePeriodStart`` as ``__bucket_i`` and is the rows where
+    ``__in_i`` is true (``_one_of``)."""
+    buckets = [
+        f"date_trunc('{r.grain}', ChargePeriodStart) AS __bucket_{i}" for i, r in enumerate(wanted)
+    ]
+    dimensions = list(dict.fromkeys(d for r in wanted for d in r.dimensions))
+    sets = [
+        "(" + ", ".join([f"__bucket_{i}", *map(ident, r.dimensions)]) + ")"
+        for i, r in enumerate(wanted)
+    ]
+    flags = [f"GROUPING(__bucket_{i}) = 0 AS __in_{i}" for i in range(len(wanted))]
+    sums = [f"SUM({ident(m)}) AS {ident(m)}" for m in METRICS]
+    return (
+        f"SELECT {', '.join([*buckets, *map(ident, dimensions), *sums])}, "
+        f"count(*) AS {ROW_COUNT}, {', '.join(flags)} "
+        f"FROM {scan.scan(files)} GROUP BY GROUPING SETS ({', '.join(sets)})"
+    )
+
+
+def _one_of(rollup: Rollup, i: int, table: str) -> str:
+    """Rollup ``i``'s rows of a ``grouped_sql`` table, with ``select_sql``'s columns."""
+    columns = [f"__bucket_{i} AS ChargePeriodStart", *map(ident, rollup.dimensions)]
+    columns += [*map(ident, METRICS), ROW_COUNT]
+    return f"SELECT {', '.join(columns)} FROM {table} WHERE __in_{i} ORDER BY ChargePeriodStart"
 
 
 def backfill(

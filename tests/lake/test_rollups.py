@@ -229,3 +229,39 @@ class TestRollupsWorthBuilding:
             "daily",
             "monthly",
         }
+
+
+def test_rollups_built_in_one_scan_equal_one_query_each(tmp_path: Path) -> None:
+    """``write`` computes the rollups together (``GROUPING SETS``); each comes out row for
+    row and type for type as its own ``select_sql`` would, NULL keys and NULL sums too."""
+    from costlake.lake import rollups
+
+    one = focus_file(tmp_path / "one.parquet", month=7, rows=1, cost="1")
+    path = tmp_path / "items.parquet"
+    duckdb.sql(
+        "COPY (SELECT TIMESTAMP '2024-07-01' + INTERVAL 37 MINUTE * i AS ChargePeriodStart, "
+        "CASE WHEN i % 5 = 0 THEN NULL ELSE 'svc' || (i % 3) END AS ServiceName, "
+        "CASE WHEN i % 7 = 0 THEN NULL ELSE 'r' || (i % 11) END AS ResourceId, "
+        "CASE WHEN i % 4 = 0 THEN NULL ELSE '{\"k\":\"' || (i % 2) || '\"}' END AS Tags, "
+        "CASE WHEN i % 9 = 0 THEN NULL ELSE CAST(i / 7 AS DECIMAL(38, 18)) END AS BilledCost, "
+        "CASE WHEN i % 13 = 0 THEN 'eu-west-1' END AS RegionId, "
+        "* EXCLUDE (ChargePeriodStart, ServiceName, ResourceId, Tags, BilledCost, RegionId) "
+        f"FROM range(3000) t(i), read_parquet('{one}')) TO '{path}' (FORMAT parquet)"
+    )
+    files = [str(path)]
+    made = rollups.write(duckdb.connect(), files, tmp_path, tag="t")
+    assert set(made) == {r.name for r in ROLLUPS}
+    for r in ROLLUPS:
+        alone = f"({rollups.select_sql(r, files)})"
+        built = f"read_parquet('{made[r.name]}')"
+        differ = duckdb.sql(
+            f"SELECT count(*) FROM ((FROM {alone} EXCEPT ALL FROM {built}) "
+            f"UNION ALL (FROM {built} EXCEPT ALL FROM {alone}))"
+        ).fetchall()[0][0]
+        assert differ == 0, r.name
+        assert (
+            duckdb.sql(f"DESCRIBE FROM {built}").fetchall()
+            == duckdb.sql(f"DESCRIBE {alone[1:-1]}").fetchall()
+        )
+    only = rollups.write(duckdb.connect(), files, tmp_path, tag="o", only=frozenset({"monthly"}))
+    assert set(only) == {"monthly"}
