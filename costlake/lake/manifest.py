@@ -6,10 +6,10 @@ reads the manifest once and so sees one generation: the old period or the new on
 Files a commit replaced are listed as ``retired`` and deleted only after a grace period, so a
 reader that took its snapshot just before the commit can still finish.
 
-Each partition also records every file's size and SHA-256 (``FileSum``), so damage inside the
-lake (a file deleted, cut short or altered) is found by ``costlake check`` and, for size and
-presence, by every read (``LakeSnapshot``). Manifests written before checksums existed read
-as partitions without them.
+Each partition also records every file's size and digest (``FileSum``, ``CHECKSUM``), so
+damage inside the lake (a file deleted, cut short or altered) is found by ``costlake check``
+and, for size and presence, by every read (``LakeSnapshot``). Manifests written before
+checksums existed read as partitions without them.
 """
 
 from __future__ import annotations
@@ -18,12 +18,14 @@ import contextlib
 import fcntl
 import hashlib
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import orjson
+import xxhash
 
 from costlake.errors import CorruptManifest
 
@@ -32,9 +34,15 @@ LOCK_NAME = ".lock"
 FORMAT_VERSION = 1
 
 
-CHECKSUM = "sha256"
-"""The digest kept for each file: SHA-256 hashes 580 MB/s here (SHA-NI), BLAKE2b 350 MB/s,
-measured with hashlib on this project's machine; the name is stored beside each digest."""
+CHECKSUM = "xxh3_128"
+"""The digest kept for each file: XXH3 (128 bits) hashes 25 GB/s here, SHA-256 1.7 GB/s
+(SHA-NI; 30 ms of a 1M-row ingest, 0.15 s of 10M: 0014). The checksum finds damage (a
+file cut short, a flipped bit, a copy gone wrong), not tampering: whoever can write the
+files can write the manifest too. The name is stored beside each digest; lakes written
+with ``sha256`` keep verifying with it."""
+
+_DIGESTS: dict[str, Callable[[], Any]] = {"xxh3_128": xxhash.xxh3_128}
+"""Non-hashlib digests by name; any other name is one of ``hashlib``'s."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,9 +56,10 @@ class FileSum:
 
 
 def file_sum(path: Path, relative: str, algorithm: str = CHECKSUM) -> FileSum:
-    """Size and digest of one file (hashlib releases the GIL: threads hash in parallel)."""
+    """Size and digest of one file; ValueError for an algorithm neither ``_DIGESTS`` nor
+    hashlib knows."""
     with open(path, "rb") as fh:
-        digest = hashlib.file_digest(fh, algorithm).hexdigest()
+        digest = hashlib.file_digest(fh, _DIGESTS.get(algorithm, algorithm)).hexdigest()
         size = os.fstat(fh.fileno()).st_size
     return FileSum(relative, size, digest, algorithm)
 

@@ -78,6 +78,34 @@ class TestChecksums:
         report = check_org(two_periods, "acme")
         assert report.ok and report.unverified == report.files == 6
 
+    def test_a_lake_checksummed_with_sha256_still_verifies(self, two_periods: Lake) -> None:
+        """Lakes written before XXH3 recorded SHA-256: they check as before, damage too."""
+        import hashlib
+
+        org_dir = two_periods.org_dir("acme")
+        path = org_dir / mf.MANIFEST_NAME
+        doc = orjson.loads(path.read_bytes())
+        for p in doc["partitions"]:
+            p["checksums"] = {
+                f: {
+                    "size": e["size"],
+                    "sha256": hashlib.sha256((org_dir / f).read_bytes()).hexdigest(),
+                }
+                for f, e in p["checksums"].items()
+            }
+        path.write_bytes(orjson.dumps(doc))
+        assert {
+            c.algorithm for p in two_periods.snapshot("acme").partitions for c in p.checksums
+        } == {"sha256"}
+        report = check_org(two_periods, "acme")
+        assert report.ok and report.unverified == 0
+        victim = _line_items(two_periods, "2024-09")
+        data = bytearray(victim.read_bytes())
+        data[len(data) // 2] ^= 0xFF
+        victim.write_bytes(bytes(data))
+        (damage,) = check_org(two_periods, "acme").damaged
+        assert damage.problems[0].problem.startswith("altered: its sha256 differs")
+
     def test_rollups_built_later_get_checksums(self, two_periods: Lake) -> None:
         from costlake.kit.duck import connect
         from costlake.lake.rollups import backfill
@@ -141,7 +169,7 @@ class TestCheck:
         data[len(data) // 2] ^= 0xFF
         victim.write_bytes(bytes(data))
         (damage,) = check_org(two_periods, "acme").damaged
-        assert damage.problems[0].problem.startswith("altered: its sha256 differs")
+        assert damage.problems[0].problem.startswith("altered: its xxh3_128 differs")
 
     def test_a_damaged_rollup_is_found(self, two_periods: Lake) -> None:
         p = _partition(two_periods, "2024-10")
