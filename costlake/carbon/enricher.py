@@ -369,17 +369,15 @@ class CarbonEnricher:
             f"SELECT b.*, {coeffs} FROM __c_rows AS b LEFT JOIN __c_memo AS m ON {memo_on('m')}"
         )
         q = quantity or "CAST(ConsumedQuantity AS DOUBLE)"
-        with_q = f"SELECT *, {memo_q(q)} AS __c_q FROM ({joined}) AS j"
-        it, emb = memo_terms()
-        with_it = f"SELECT *, {it} AS __c_it, {emb} AS __c_emb FROM ({with_q}) AS w"
-        energy = "__c_it * __c_pue"
+        it, emb = memo_terms(q=f"({memo_q(q)})")
+        energy = f"({it}) * __c_pue"
         estimated = (
             f"SELECT *, {_exact(energy)} AS __c_energy_d, "
-            f"{_exact('__c_emb')} AS __c_embodied_d, "
-            f"{_exact(f'{energy} * __c_grid + __c_emb')} AS __c_carbon_d "
-            f"FROM ({with_it}) AS g"
+            f"{_exact(emb)} AS __c_embodied_d, "
+            f"{_exact(f'{energy} * __c_grid + ({emb})')} AS __c_carbon_d "
+            f"FROM ({joined}) AS g"
         )
-        helpers = [*_MEMO_OUT, "__c_q", "__c_it", "__c_emb", "__c_energy_d", "__c_embodied_d"]
+        helpers = [*_MEMO_OUT, "__c_energy_d", "__c_embodied_d"]
         return (
             f"WITH __c_rows AS NOT MATERIALIZED ({select_sql}), "
             f"__c_memo AS MATERIALIZED ({self.memo_sql(_distinct('__c_rows'))}) "
