@@ -47,22 +47,35 @@ def best_of(fn: Callable[[], object], repeat: int, warmup: int = 1) -> float:
     return min(times)
 
 
-def best_of_interleaved(
+def interleaved(
     fns: dict[str, Callable[[], object]], repeat: int, warmup: int = 1
-) -> dict[str, float]:
-    """The fastest of ``repeat`` timed runs of each function, taking turns (a, b, c, a, b,
+) -> dict[str, list[float]]:
+    """Every one of ``repeat`` timed runs of each function, taking turns (a, b, c, a, b,
     c, ...) so that a machine getting busier or quieter during the benchmark weighs on every
     side alike; after ``warmup`` untimed rounds."""
     for _ in range(warmup):
         for fn in fns.values():
             fn()
-    best = {name: float("inf") for name in fns}
+    times: dict[str, list[float]] = {name: [] for name in fns}
     for _ in range(repeat):
         for name, fn in fns.items():
             t = time.perf_counter()
             fn()
-            best[name] = min(best[name], time.perf_counter() - t)
-    return best
+            times[name].append(time.perf_counter() - t)
+    return times
+
+
+def best_of_interleaved(
+    fns: dict[str, Callable[[], object]], repeat: int, warmup: int = 1
+) -> dict[str, float]:
+    """The fastest of ``repeat`` runs of each function, taking turns (``interleaved``)."""
+    return {name: min(t) for name, t in interleaved(fns, repeat, warmup).items()}
+
+
+def median_ratio(ours: list[float], baseline: list[float]) -> float:
+    """The median over rounds of ours ÷ the baseline in the same round (``interleaved``):
+    unlike the ratio of the two bests, one lucky run of either side does not move it."""
+    return statistics.median(o / b for o, b in zip(ours, baseline, strict=True))
 
 
 def median_of(fn: Callable[[], object], repeat: int) -> float:
@@ -104,7 +117,8 @@ class Results:
         self.rows.append(row)
         print(
             f"  {name:<38} ours {ours * 1000:9.1f} ms   {baseline_name} "
-            f"{baseline * 1000:9.1f} ms   ratio {ratio:6.2f}  (target {target})",
+            f"{baseline * 1000:9.1f} ms   ratio {ratio:6.2f}  (target {target})"
+            + (f"  median ratio {extra['median_ratio']:.2f}" if "median_ratio" in extra else ""),
             flush=True,
         )
 

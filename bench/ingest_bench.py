@@ -4,7 +4,8 @@ copy of the same file to Parquet, in the same run.
 Inputs come from ``bench.provider_exports`` (never the lake's own layout). Baselines:
 Parquet ``COPY (SELECT * FROM read_parquet(f)) TO 'x.parquet'``; CSV ``read_csv`` and JSON
 ``read_json_auto`` to Parquet. Ours, with carbon and rollups, and without enrichers, take
-turns with the baseline (``best_of_interleaved``), best of ``repeat`` each.
+turns with the baseline (``interleaved``): the ratio of the bests of ``repeat`` runs each,
+and the median over rounds of the ratio within a round (``median_ratio``).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from pathlib import Path
 import duckdb
 
 from bench import provider_exports
-from bench.common import DATA, Results, best_of_interleaved
+from bench.common import DATA, Results, interleaved, median_ratio
 from costlake.carbon.enricher import CarbonEnricher
 from costlake.ingest.pipeline import Ingestor
 from costlake.lake.store import Lake
@@ -85,28 +86,23 @@ def run(
                 )
                 shutil.rmtree(d, ignore_errors=True)
 
-        best = best_of_interleaved(
+        times = interleaved(
             {"raw": raw_copy, "carbon": lambda: ours(True), "plain": lambda: ours(False)},
             repeat,
             warmup=warmup,
         )
-        results.add(
-            size,
-            "ingest",
-            f"ingest {case.label} (carbon, rollups)",
-            best["carbon"],
-            best["raw"],
-            "raw copy",
-            case.target,
-            input=path.name,
-        )
-        results.add(
-            size,
-            "ingest",
-            f"ingest {case.label} (no enrichers)",
-            best["plain"],
-            best["raw"],
-            "raw copy",
-            "(info)",
-            input=path.name,
-        )
+        for kind, label, target in (
+            ("carbon", "carbon, rollups", case.target),
+            ("plain", "no enrichers", "(info)"),
+        ):
+            results.add(
+                size,
+                "ingest",
+                f"ingest {case.label} ({label})",
+                min(times[kind]),
+                min(times["raw"]),
+                "raw copy",
+                target,
+                input=path.name,
+                median_ratio=median_ratio(times[kind], times["raw"]),
+            )
