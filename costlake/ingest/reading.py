@@ -119,6 +119,12 @@ def _describe_csv(con: duckdb.DuckDBPyConnection, path: Path) -> RawColumns:
     def option(value: str) -> str:
         return lit("" if value == "(empty)" else value)
 
+    if quote == "(empty)" and escape == "(empty)":
+        # The sniffer saw no quoted field in its sample (20,480 rows): a quoted field after
+        # it would be split at its delimiters and the read refused. RFC 4180's quote reads
+        # a file without quoted fields the same, a quote inside a field included.
+        quote = escape = '"'
+
     spec = ", ".join(f"{lit(n)}: 'VARCHAR'" for n in names)
     dialect = (
         f"delim = {option(delim)}, quote = {option(quote)}, escape = {option(escape)}, "
