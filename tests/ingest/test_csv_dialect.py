@@ -59,9 +59,7 @@ def test_a_quoted_field_after_the_sniffers_sample_is_read(tmp_path: Path) -> Non
     """DuckDB's sniffer, seeing no quote in its 20,480 rows, reads without one and refuses
     the line; the dialect reads it with RFC 4180's quote (a bare quote inside a field too)."""
     path = tmp_path / "f.csv"
-    path.write_text(
-        "a,b\n" + '1,Dell 24" monitor\n' + "1,x\n" * 25_000 + '2,"late, ""quoted"""\n'
-    )
+    path.write_text("a,b\n" + '1,Dell 24" monitor\n' + "1,x\n" * 25_000 + '2,"late, ""quoted"""\n')
     fast, sniffed = _both(path)
     assert sniffed == "InvalidInputException"
     assert isinstance(fast, list) and len(fast) == 25_002
