@@ -177,8 +177,9 @@ def write(
     ``MIN_ROWS_PER_GROUP`` line items per row (tags nearly unique per line, say). ``tag``
     keeps file names apart when several partitions share the folder.
 
-    Two or more rollups are computed in one scan (``grouped_sql``): the line items'
-    decimals are decoded once, 13% less than a scan per rollup (0013)."""
+    Two or more rollups are computed in one scan (``grouped_sql``) into a temporary table,
+    then each written from it: the line items' decimals are decoded once, 158 against 177
+    ms per 1M rows for a scan per rollup (0014)."""
     rows = parquet_rows(con, files)
     wanted = [
         r
