@@ -41,6 +41,13 @@ def _line_items(lake: Lake, period: str) -> Path:
     return lake.org_dir("acme") / _partition(lake, period).files[0]
 
 
+def _flip_a_byte(path: Path) -> None:
+    """Alter a file without changing its size: only its checksum can tell."""
+    data = bytearray(path.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    path.write_bytes(bytes(data))
+
+
 def _monthly_query() -> CostQuery:
     """A query the planner answers from rollups: line items are never read."""
     return CostQuery(
@@ -99,10 +106,7 @@ class TestChecksums:
         } == {"sha256"}
         report = check_org(two_periods, "acme")
         assert report.ok and report.unverified == 0
-        victim = _line_items(two_periods, "2024-09")
-        data = bytearray(victim.read_bytes())
-        data[len(data) // 2] ^= 0xFF
-        victim.write_bytes(bytes(data))
+        _flip_a_byte(_line_items(two_periods, "2024-09"))
         (damage,) = check_org(two_periods, "acme").damaged
         assert damage.problems[0].problem.startswith("altered: its sha256 differs")
 
@@ -164,10 +168,7 @@ class TestCheck:
         assert [p.problem for p in damage.problems] == ["missing"]
 
     def test_an_altered_file_of_the_same_size_is_found(self, two_periods: Lake) -> None:
-        victim = _line_items(two_periods, "2024-09")
-        data = bytearray(victim.read_bytes())
-        data[len(data) // 2] ^= 0xFF
-        victim.write_bytes(bytes(data))
+        _flip_a_byte(_line_items(two_periods, "2024-09"))
         (damage,) = check_org(two_periods, "acme").damaged
         assert damage.problems[0].problem.startswith("altered: its xxh3_128 differs")
 
