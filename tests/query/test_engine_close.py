@@ -14,12 +14,15 @@ from costlake.query.engines.duckdb import DuckDBEngine
 
 def test_close_interrupts_a_statement_still_running_in_another_thread() -> None:
     engine = DuckDBEngine(threads=1)
-    started = threading.Event()
+    ready: list[duckdb.DuckDBPyConnection] = []
     failure: list[BaseException] = []
 
     def long_statement() -> None:
         cur = engine.cursor()
-        started.set()
+        # DuckDB reports a statement's progress (>= 0) only with the progress bar on.
+        cur.execute("SET enable_progress_bar = true")
+        cur.execute("SET enable_progress_bar_print = false")
+        ready.append(cur)
         try:
             cur.execute("SELECT count(*) FROM range(100000000000) t(i) WHERE i % 7 = 3").fetchall()
         except BaseException as e:  # noqa: BLE001 - recorded for the assertion below
@@ -27,8 +30,9 @@ def test_close_interrupts_a_statement_still_running_in_another_thread() -> None:
 
     worker = threading.Thread(target=long_statement)
     worker.start()
-    started.wait(5)
-    time.sleep(0.2)  # the statement is under way
+    deadline = time.monotonic() + 10
+    while (not ready or ready[0].query_progress() < 0) and time.monotonic() < deadline:
+        time.sleep(0.005)  # until the statement is under way
     engine.close()
     worker.join(10)
     assert not worker.is_alive()
