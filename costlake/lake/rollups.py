@@ -23,7 +23,9 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
+from typing import NamedTuple
 
 import duckdb
 
@@ -145,22 +147,81 @@ def worth_building(
     con: duckdb.DuckDBPyConnection, rollup: Rollup, files: list[str], rows: int | None = None
 ) -> bool:
     """Whether ``rollup`` of a partition of ``files`` (``rows`` line items) sums
-    ``MIN_ROWS_PER_GROUP`` line items or more per row, estimated before building it from the
-    distinct values of its ``many`` dimensions in each bucket (HyperLogLog over one hash,
-    a fraction of the rollup's own cost). Estimating from resources alone costs a fifth of
-    that, but tags unique per line (a build number) then build a rollup as large as the
-    line items before ``write`` finds out: 2.8x a raw copy instead of 1.7x (0009).
+    ``MIN_ROWS_PER_GROUP`` line items or more per row, estimated before building it.
+
+    First from the footers (``footer_groups``): when they bound the rollup's rows well under
+    that, it is built without reading anything else. Otherwise from the distinct values of
+    its ``many`` dimensions in each bucket (HyperLogLog over one hash, a fraction of the
+    rollup's own cost). Estimating from resources alone costs a fifth of that, but tags
+    unique per line (a build number) then build a rollup as large as the line items before
+    ``write`` finds out: 2.8x a raw copy instead of 1.7x (0009).
     """
     if not rollup.many:
         return True
     rows = parquet_rows(con, files) if rows is None else rows
     if rows < CHECK_FROM_ROWS:
         return True
+    footer = footer_groups(con, rollup, files)
+    if footer is not None and footer * MIN_ROWS_PER_GROUP <= rows:
+        return True
     keys = ", ".join([f"date_trunc('{rollup.grain}', ChargePeriodStart)", *map(ident, rollup.many)])
     groups = con.execute(
         f"SELECT approx_count_distinct(hash({keys})) FROM {scan.scan(files)}"
     ).fetchall()[0][0]
     return int(groups) * MIN_ROWS_PER_GROUP <= rows
+
+
+def footer_groups(con: duckdb.DuckDBPyConnection, rollup: Rollup, files: list[str]) -> int | None:
+    """The rollup's rows as the Parquet footers bound them, or None when they cannot.
+
+    DuckDB writes each column chunk's distinct count (its dictionary's size; none when the
+    chunk fell back to plain encoding, as nearly unique keys do). Each row group adds the
+    buckets its ``ChargePeriodStart`` spans times the most distinct values of the
+    ``many`` dimensions (NULL counting as one; a column the files lack is all NULL): an
+    overestimate where resources recur across row groups, and an underestimate only where
+    tags vary independently of resources (``write`` then drops the rollup it built).
+    11-19 ms less than the HyperLogLog scan per 1M rows (0015).
+    """
+    chunks = con.execute(
+        "SELECT file_name, row_group_id, path_in_schema, stats_distinct_count, "
+        "stats_null_count, num_values, TRY_CAST(stats_min AS TIMESTAMP), "
+        "TRY_CAST(stats_max AS TIMESTAMP) FROM parquet_metadata($files) "
+        "WHERE list_contains($columns, path_in_schema)",
+        {"files": files, "columns": [*rollup.many, "ChargePeriodStart"]},
+    ).fetchall()
+    groups: dict[tuple[str, int], dict[str, _Chunk]] = {}
+    for file, group, column, *stats in chunks:
+        groups.setdefault((file, group), {})[column] = _Chunk(*stats)
+    total = 0
+    for columns in groups.values():
+        start = columns.get("ChargePeriodStart")
+        if start is None or start.lo is None or start.hi is None:
+            return None
+        most = 1
+        for name in rollup.many:
+            chunk = columns.get(name, _Chunk(0, 1, 1))  # missing: all NULL, one key
+            if chunk.distinct is None and chunk.nulls != chunk.values:
+                return None  # plain-encoded: too many values for a dictionary
+            most = max(most, (chunk.distinct or 0) + (1 if chunk.nulls else 0))
+        total += buckets(rollup.grain, start.lo, start.hi) * most
+    return total if groups else None
+
+
+class _Chunk(NamedTuple):
+    """A column chunk's footer statistics (``footer_groups``)."""
+
+    distinct: int | None
+    nulls: int | None
+    values: int | None
+    lo: datetime | None = None
+    hi: datetime | None = None
+
+
+def buckets(grain: str, lo: datetime, hi: datetime) -> int:
+    """How many ``grain`` buckets (day, month) ``lo`` to ``hi`` touch."""
+    if grain == "month":
+        return (hi.year - lo.year) * 12 + hi.month - lo.month + 1
+    return (hi.date() - lo.date()).days + 1
 
 
 def write(

@@ -221,6 +221,55 @@ class TestRollupsWorthBuilding:
         assert set(made) == {"daily", "monthly"}
         assert _sums([str(made["monthly"])], f"sum({ROW_COUNT})::BIGINT") == _sums(files)
 
+    def test_footers_bound_the_rollup_of_repeating_keys_without_a_scan(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """Each row group's dictionaries hold the 40 resources: 40 groups per row group and
+        month bound the rollup, and the HyperLogLog scan is not needed."""
+        from costlake.lake import rollups
+
+        monkeypatch.setattr(rollups, "CHECK_FROM_ROWS", 0)
+        files = self._partition(tmp_path, resources=40)
+        con = duckdb.connect()
+        assert rollups.footer_groups(con, rollups.BY_NAME["monthly"], files) == 40
+
+        def no_scan(*args: object) -> str:
+            raise AssertionError("the footers should have answered")
+
+        monkeypatch.setattr(rollups.scan, "scan", no_scan)
+        assert rollups.worth_building(con, rollups.BY_NAME["monthly"], files)
+
+    def test_footers_leave_unique_keys_to_the_scan(self, tmp_path: Path) -> None:
+        """4,000 resources in 4,000 lines: the bound is no help (or the column is plainly
+        encoded), so the estimate comes from the scan, which says no."""
+        from costlake.lake import rollups
+
+        files = self._partition(tmp_path, resources=4000)
+        bound = rollups.footer_groups(duckdb.connect(), rollups.BY_NAME["monthly"], files)
+        assert bound is None or bound * rollups.MIN_ROWS_PER_GROUP > 4000
+
+    def test_footers_count_months_nulls_and_missing_columns(self, tmp_path: Path) -> None:
+        """A row group spanning two months counts its keys in each; NULL is one more key; a
+        column the files lack is all NULL, one key. Plain-encoded keys give no bound."""
+        from costlake.lake import rollups
+
+        path = tmp_path / "two-months.parquet"
+        duckdb.sql(
+            "COPY (SELECT TIMESTAMP '2024-07-31' + INTERVAL 1 HOUR * (i % 48) "
+            "AS ChargePeriodStart, CASE WHEN i % 5 = 0 THEN NULL ELSE 'r' || (i % 7) END "
+            f"AS ResourceId FROM range(1000) t(i)) TO '{path}' (FORMAT parquet)"
+        )
+        monthly = rollups.BY_NAME["monthly"]
+        con = duckdb.connect()
+        assert rollups.footer_groups(con, monthly, [str(path)]) == 2 * (7 + 1)
+        plain = tmp_path / "plain.parquet"
+        duckdb.sql(
+            "COPY (SELECT TIMESTAMP '2024-07-01' AS ChargePeriodStart, "
+            "md5(CAST(i AS VARCHAR)) || repeat('x', 200) AS ResourceId FROM range(200000) t(i)) "
+            f"TO '{plain}' (FORMAT parquet)"
+        )
+        assert rollups.footer_groups(con, monthly, [str(plain)]) is None
+
     def test_small_partitions_get_every_rollup_without_asking(self, tmp_path: Path) -> None:
         from costlake.lake import rollups
 
