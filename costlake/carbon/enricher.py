@@ -69,19 +69,8 @@ _KEYS: tuple[tuple[str, str], ...] = (
 )
 """(name in the lookup, SQL over a canonical line): what a usage line's estimate depends on,
 besides its quantity and (for GB-months) the days of its month."""
-_MEMO_OUT = (
-    "__c_kind",
-    "__c_dim",
-    "__c_factor",
-    "__c_gb_per_tb",
-    "__c_form",
-    "__c_a",
-    "__c_b",
-    "__c_emb_rate",
-    "__c_pue",
-    "__c_grid",
-)
-"""The lookup's columns each line gets (and the statement drops again)."""
+_MEMO_OUT = ("__c_ke", "__c_days", "__c_kemb", "__c_grid")
+"""The lookup's columns each line gets (``per_unit``; the statement drops them again)."""
 
 
 def candidate(alias: str = "") -> str:
@@ -111,27 +100,37 @@ def memo_on(m: str) -> str:
     )
 
 
-def memo_q(quantity: str, p: str = "__c_") -> str:
-    """A line's quantity in its unit's dimension, from the lookup's columns (prefix ``p``)."""
-    return f"CASE WHEN {p}kind IS NOT NULL THEN {quantity} * {p}factor END"
-
-
-def memo_terms(p: str = "__c_", q: str = "__c_q") -> tuple[str, str]:
-    """(IT energy before PUE, embodied) of a line from the lookup's columns (prefix ``p``)
-    and its quantity ``q`` (``memo_q``), in the per-line formulas' own order."""
-    tb = (
-        f"CASE {p}dim WHEN 'gb_months' THEN {q} * 24 * "
-        f"day(last_day(ChargePeriodStart)) / 1000 ELSE {q} / {p}gb_per_tb END"
-    )
+def per_unit() -> str:
+    """A description's estimates per unit of ``ConsumedQuantity``, as a select list over its
+    ``shape`` columns (``CarbonEnricher.shape``) and ``__c_pue``: ``__c_ke``, kWh with PUE
+    (per day of the charge's month where ``__c_days``: storage billed in GB-months);
+    ``__c_kemb``, embodied kg (0 for usage other than compute). NULL where the usage cannot
+    be estimated. The lookup computes them once per description, ``per_line`` once per
+    line, with this same SQL: the same doubles either way (``estimates``)."""
     it = (
-        f"CASE {p}form WHEN 'a' THEN {q} * {p}a WHEN 'ab' THEN {q} * {p}a * {p}b "
-        f"WHEN 'tb' THEN ({tb}) * {p}a * {p}b END"
+        "CASE __c_form WHEN 'a' THEN __c_factor * __c_a "
+        "WHEN 'ab' THEN __c_factor * __c_a * __c_b WHEN 'tb' THEN (CASE __c_dim "
+        "WHEN 'gb_months' THEN __c_factor * 24 / 1000 ELSE __c_factor / __c_gb_per_tb END) "
+        "* __c_a * __c_b END"
     )
-    emb = (
-        f"CASE WHEN {p}kind IS NULL THEN NULL WHEN {p}kind <> 'compute' THEN 0 "
-        f"ELSE {q} * {p}emb_rate END"
+    return (
+        f"CASE WHEN __c_kind IS NOT NULL THEN ({it}) * __c_pue END AS __c_ke, "
+        "__c_kind IN ('ssd', 'hdd') AND __c_dim = 'gb_months' AS __c_days, "
+        "CASE WHEN __c_kind IS NULL THEN NULL WHEN __c_kind <> 'compute' THEN 0 "
+        "ELSE __c_factor * __c_emb_rate END AS __c_kemb"
     )
-    return it, emb
+
+
+def estimates(q: str, p: str = "__c_") -> tuple[str, str, str]:
+    """(energy, embodied, carbon) of a line as DOUBLE SQL, from its quantity ``q`` (a
+    DOUBLE) and the ``per_unit`` columns (prefix ``p``) with ``{p}grid``: three
+    multiplications a line (0015)."""
+    energy = (
+        f"CASE WHEN {p}days THEN {q} * {p}ke * day(last_day(ChargePeriodStart)) "
+        f"ELSE {q} * {p}ke END"
+    )
+    embodied = f"{q} * {p}kemb"
+    return energy, embodied, f"({energy}) * {p}grid + {embodied}"
 
 
 def _on_b(sql: str) -> str:
@@ -342,9 +341,10 @@ class CarbonEnricher:
         Everything that depends only on a usage line's description (provider, unit, service, usage
         type, SKU details, region) is worked out once per distinct description, in a small
         lookup built by a second, narrow scan of the source: the classification (the regular
-        expressions) and the instance, region and provider coefficients. Each line then
-        makes one join to that lookup and a few multiplications, in the per-line formulas'
-        own order, so the estimates are the same to the last bit. That needs ``rescan`` (a
+        expressions), the coefficients, and from them the estimates per unit of quantity
+        (``per_unit``). Each line then makes one join to that lookup and three
+        multiplications (``estimates``); ``per_line`` works out the same per-unit figures
+        with the same SQL, so the estimates are the same to the last bit. That needs ``rescan`` (a
         source cheap enough to read twice: Parquet); otherwise every line is
         classified on its own (``per_line``). ``quantity`` names a column of ``select_sql``
         holding ``ConsumedQuantity`` as a DOUBLE (cheaper than casting the decimal here); it
@@ -369,13 +369,10 @@ class CarbonEnricher:
             f"SELECT b.*, {coeffs} FROM __c_rows AS b LEFT JOIN __c_memo AS m ON {memo_on('m')}"
         )
         q = quantity or "CAST(ConsumedQuantity AS DOUBLE)"
-        it, emb = memo_terms(q=f"({memo_q(q)})")
-        energy = f"({it}) * __c_pue"
+        energy, emb, carbon = estimates(q)
         estimated = (
-            f"SELECT *, {_exact(energy)} AS __c_energy_d, "
-            f"{_exact(emb)} AS __c_embodied_d, "
-            f"{_exact(f'{energy} * __c_grid + ({emb})')} AS __c_carbon_d "
-            f"FROM ({joined}) AS g"
+            f"SELECT *, {_exact(energy)} AS __c_energy_d, {_exact(emb)} AS __c_embodied_d, "
+            f"{_exact(carbon)} AS __c_carbon_d FROM ({joined}) AS g"
         )
         helpers = [*_MEMO_OUT, "__c_energy_d", "__c_embodied_d"]
         return (
@@ -427,6 +424,20 @@ class CarbonEnricher:
             f"LEFT JOIN {_T_REGION} AS r "
             f"ON r.provider = k.__c_provider AND r.region = {_region_key('k.RegionId')}"
         )
+        keys = ", ".join(name for name, _ in _KEYS)
+        shaped = (
+            f"SELECT {keys}, __c_kind, __c_dim, __c_pue, __c_grid, {self.shape()} "
+            f"FROM ({located}) AS l"
+        )
+        return f"SELECT {keys}, {per_unit()}, __c_grid FROM ({shaped}) AS s"
+
+    def shape(self) -> str:
+        """The form of a usage's IT energy and its coefficients, as a select list over its
+        classified and located columns (per description in ``memo_sql``, per line in
+        ``per_line``): IT energy before PUE is q * a (``__c_form`` 'a'), q * a * b ('ab'),
+        or TB-hours * a * b ('tb'); compute by vCPU-time, by instance-hour, or vCPUs
+        guessed from the type's name x watts; memory, network and GPU per unit; storage
+        per TB-hour x replication. ``__c_factor`` and ``__c_gb_per_tb`` as DOUBLEs."""
         # Arm rows without a listed type (Lambda, Fargate, Graviton 3/4) get the provider's
         # Arm watts instead of its x86 average.
         fallback = (
@@ -435,9 +446,6 @@ class CarbonEnricher:
         rf = self.classify.replication(
             "__c_provider", "__c_service", "__c_code", "__c_usage", self.c.replication
         )
-        # IT energy before PUE is q * a, q * a * b, or TB-hours * a * b (``wrap``): compute
-        # by vCPU-time, by instance-hour, or vCPUs guessed from the type's name x watts;
-        # memory, network and GPU per unit; storage per TB-hour x replication.
         form = (
             "CASE WHEN __c_kind IN ('ssd', 'hdd') THEN 'tb' "
             "WHEN __c_kind = 'compute' AND NOT coalesce(__c_vcpu_time, false) "
@@ -456,13 +464,11 @@ class CarbonEnricher:
             "CASE WHEN __c_vcpu_time THEN coalesce(__c_emb_vcpu, 0) "
             "ELSE coalesce(__c_emb_hour, 0) END"
         )
-        keys = ", ".join(name for name, _ in _KEYS)
         return (
-            f"SELECT {keys}, __c_kind, __c_dim, CAST(__c_factor AS DOUBLE) AS __c_factor, "
+            "CAST(__c_factor AS DOUBLE) AS __c_factor, "
             "CAST(__c_gb_per_tb AS DOUBLE) AS __c_gb_per_tb, "
             f"{form} AS __c_form, CAST({a} AS DOUBLE) AS __c_a, "
-            f"CAST({b} AS DOUBLE) AS __c_b, CAST({emb_rate} AS DOUBLE) AS __c_emb_rate, "
-            f"__c_pue, __c_grid FROM ({located}) AS l"
+            f"CAST({b} AS DOUBLE) AS __c_b, CAST({emb_rate} AS DOUBLE) AS __c_emb_rate"
         )
 
     @staticmethod

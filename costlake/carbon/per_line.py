@@ -23,10 +23,10 @@ from costlake.carbon.enricher import (
     _exact,
     _region_key,
     candidate,
+    estimates,
     filled_sql,
     memo_on,
-    memo_q,
-    memo_terms,
+    per_unit,
 )
 
 if TYPE_CHECKING:
@@ -60,9 +60,13 @@ _HELPERS = [
     "__c_itype",
     "__c_kind",
     "__c_vcpu_time",
-    "__c_q",
-    "__c_it",
-    "__c_emb",
+    "__c_form",
+    "__c_a",
+    "__c_b",
+    "__c_emb_rate",
+    "__c_ke",
+    "__c_days",
+    "__c_kemb",
     "__c_energy_d",
     "__c_embodied_d",
     "__c_carbon_d",
@@ -81,7 +85,8 @@ def statement(
     # The layers are separated by the lookup joins on purpose: DuckDB merges stacked
     # projections, and an expression referenced twice in a merged projection is computed
     # twice. Classification (the regular expressions) happens once, below the instance
-    # join; the energy terms once, below the region join; the arithmetic above is cheap.
+    # join; the usage's shape (``CarbonEnricher.shape``) once, below the region join; the
+    # arithmetic above is cheap.
     def q(alias: str) -> str:
         return f"{alias}.{quantity}" if quantity else f"CAST({alias}.ConsumedQuantity AS DOUBLE)"
 
@@ -91,13 +96,12 @@ def statement(
     if memo is not None:
         held = ", ".join(f"m.{c} AS {_held(c)}" for c in _MEMO_OUT)
         select_sql = (
-            f"SELECT b.*, {held}, m.__k_provider IS NOT NULL AS __c_hit, "
-            f"{memo_q(q('b'), 'm.__c_')} AS __h_q "
+            f"SELECT b.*, {held}, m.__k_provider IS NOT NULL AS __c_hit "
             f"FROM ({select_sql}) AS b LEFT JOIN {memo} AS m ON {memo_on('m')}"
         )
         own = "NOT b.__c_hit"
         wanted += f" AND {own}"
-        helpers += [*map(_held, _MEMO_OUT), "__c_hit", "__h_q"]
+        helpers += [*map(_held, _MEMO_OUT), "__c_hit"]
     # Keys are computed in the join conditions, not in a projection over ``select_sql``:
     # that projection would be merged with the adapter's and recompute its conversions.
     joined = (
@@ -127,13 +131,12 @@ def statement(
     vcpu = e.classify.vcpu_time("__c_provider", "__c_usage", "__c_dim")
     itype = e._instance_key("__c_provider", "__c_usage")
     arm = e.classify.arm("__c_provider", "__c_usage", itype)
-    q_sql = f"CASE WHEN j.__c_dim IS NOT NULL THEN {q('j')} * j.__c_factor END AS __c_q"
     classified = (
         "SELECT j.*, CASE WHEN __c_provider IS NOT NULL AND __c_dim IS NOT NULL "
         f"THEN {kind} END AS __c_kind, "
         f"CASE WHEN __c_dim IN {time_dims} THEN {vcpu} END AS __c_vcpu_time, "
         f"CASE WHEN __c_dim IN {time_dims} THEN {itype} END AS __c_itype, "
-        f"CASE WHEN __c_dim IN {time_dims} THEN {arm} END AS __c_arm, {q_sql} "
+        f"CASE WHEN __c_dim IN {time_dims} THEN {arm} END AS __c_arm "
         f"FROM ({joined}) AS j"
     )
     with_instance = (
@@ -142,33 +145,31 @@ def statement(
         f"FROM ({classified}) AS k LEFT JOIN {_T_INSTANCE} AS i "
         "ON i.provider = k.__c_provider AND i.key = k.__c_itype"
     )
-    embodied = (
-        "CASE WHEN __c_kind IS NULL THEN NULL WHEN __c_kind <> 'compute' THEN 0 "
-        "WHEN __c_vcpu_time THEN __c_q * coalesce(__c_emb_vcpu, 0) "
-        "ELSE __c_q * coalesce(__c_emb_hour, 0) END"
+    shaped = (
+        f"SELECT * EXCLUDE (__c_factor, __c_gb_per_tb), {e.shape()} FROM ({with_instance}) AS w"
     )
-    it, emb = _it_energy(e), embodied
-    pue, grid = "coalesce(__c_pue, __c_pue_avg)", "coalesce(__c_grid, __c_grid_unknown)"
-    if memo is not None:
-        # The lookup's lines: the same terms from its coefficients (``memo_terms``).
-        held_it, held_emb = memo_terms("__h_", "__h_q")
-        it = f"CASE WHEN __c_hit THEN {held_it} ELSE {it} END"
-        emb = f"CASE WHEN __c_hit THEN {held_emb} ELSE {emb} END"
-        pue = f"CASE WHEN __c_hit THEN __h_pue ELSE {pue} END"
-        grid = f"CASE WHEN __c_hit THEN __h_grid ELSE {grid} END"
-    with_energy = f"SELECT *, {it} AS __c_it, {emb} AS __c_emb FROM ({with_instance}) AS w"
     with_region = (
-        "SELECT e.*, r.pue AS __c_pue, r.grid AS __c_grid "
-        f"FROM ({with_energy}) AS e LEFT JOIN {_T_REGION} AS r "
-        f"ON r.provider = e.__c_provider "
-        f"AND r.region = CASE WHEN {own.replace('b.', 'e.')} THEN {_region_key('e.RegionId')} END"
+        "SELECT x.*, coalesce(r.pue, x.__c_pue_avg) AS __c_pue, "
+        "coalesce(r.grid, x.__c_grid_unknown) AS __c_grid "
+        f"FROM ({shaped}) AS x LEFT JOIN {_T_REGION} AS r "
+        f"ON r.provider = x.__c_provider "
+        f"AND r.region = CASE WHEN {own.replace('b.', 'x.')} THEN {_region_key('x.RegionId')} END"
     )
-    energy = f"__c_it * {pue}"
+    per_line = f"SELECT *, {per_unit()} FROM ({with_region}) AS y"
+    p = "__c_"
+    if memo is not None:
+        # The lookup's lines take its figures; the others, the same figures worked out here.
+        chosen = ", ".join(
+            f"CASE WHEN __c_hit THEN {_held(c)} ELSE {c} END AS {c.replace('__c_', '__u_')}"
+            for c in _MEMO_OUT
+        )
+        per_line = f"SELECT *, {chosen} FROM ({per_line}) AS z"
+        p = "__u_"
+        helpers += [c.replace("__c_", "__u_") for c in _MEMO_OUT]
+    energy, emb, carbon = estimates(q("g"), p)
     estimated = (
-        f"SELECT *, {_exact(energy)} AS __c_energy_d, "
-        f"{_exact('__c_emb')} AS __c_embodied_d, "
-        f"{_exact(f'{energy} * {grid} + __c_emb')} "
-        f"AS __c_carbon_d FROM ({with_region}) AS g"
+        f"SELECT *, {_exact(energy)} AS __c_energy_d, {_exact(emb)} AS __c_embodied_d, "
+        f"{_exact(carbon)} AS __c_carbon_d FROM ({per_line}) AS g"
     )
     return filled_sql(estimated, [*helpers, *([quantity] if quantity else [])])
 
@@ -176,32 +177,3 @@ def statement(
 def _held(column: str) -> str:
     """A lookup column's name on the line (``__c_kind`` -> ``__h_kind``)."""
     return "__h_" + column.removeprefix("__c_")
-
-
-def _it_energy(e: CarbonEnricher) -> str:
-    """kWh before PUE, by kind."""
-    tb_hours = (
-        "CASE __c_dim WHEN 'gb_months' THEN __c_q * 24 * "
-        "day(last_day(ChargePeriodStart)) / 1000 ELSE __c_q / __c_gb_per_tb END"
-    )
-    rf = e.classify.replication(
-        "__c_provider", "__c_service", "__c_code", "__c_usage", e.c.replication
-    )
-    # Arm rows without a listed type (Lambda, Fargate, Graviton 3/4) get the provider's
-    # Arm watts instead of its x86 average.
-    fallback = (
-        "CASE WHEN __c_arm THEN coalesce(__c_arm_kw, __c_fallback_kw) ELSE __c_fallback_kw END"
-    )
-    compute = (
-        f"CASE WHEN __c_vcpu_time THEN __c_q * coalesce(__c_cpu_kw, {fallback}) "
-        "WHEN __c_kwh_per_hour IS NOT NULL THEN __c_q * __c_kwh_per_hour "
-        f"ELSE __c_q * ({e._vcpus_guess()}) * {fallback} END"
-    )
-    return (
-        f"CASE __c_kind WHEN 'compute' THEN {compute} "
-        "WHEN 'memory' THEN __c_q * __c_memory_kwh "
-        f"WHEN 'ssd' THEN ({tb_hours}) * __c_ssd_kwh * {rf} "
-        f"WHEN 'hdd' THEN ({tb_hours}) * __c_hdd_kwh * {rf} "
-        "WHEN 'network' THEN __c_q * __c_network_kwh "
-        f"WHEN 'gpu' THEN __c_q * ({e._gpu_kw()}) END"
-    )
