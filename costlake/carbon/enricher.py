@@ -101,12 +101,13 @@ def memo_on(m: str) -> str:
 
 
 def per_unit() -> str:
-    """A description's estimates per unit of ``ConsumedQuantity``, as a select list over its
-    ``shape`` columns (``CarbonEnricher.shape``) and ``__c_pue``: ``__c_ke``, kWh with PUE
+    """A usage's figures per unit of ``ConsumedQuantity``, as a select list over its
+    ``shape`` columns (``CarbonEnricher.shape``): ``__c_kit``, kWh of IT energy before PUE
     (per day of the charge's month where ``__c_days``: storage billed in GB-months);
     ``__c_kemb``, embodied kg (0 for usage other than compute). NULL where the usage cannot
-    be estimated. The lookup computes them once per description, ``per_line`` once per
-    line, with this same SQL: the same doubles either way (``estimates``)."""
+    be estimated. With PUE, ``__c_kit * __c_pue`` is ``__c_ke``, the kWh ``estimates``
+    multiplies. The lookup computes them once per description, ``per_line`` once per line,
+    with this same SQL: the same doubles either way."""
     it = (
         "CASE __c_form WHEN 'a' THEN __c_factor * __c_a "
         "WHEN 'ab' THEN __c_factor * __c_a * __c_b WHEN 'tb' THEN (CASE __c_dim "
@@ -114,11 +115,15 @@ def per_unit() -> str:
         "* __c_a * __c_b END"
     )
     return (
-        f"CASE WHEN __c_kind IS NOT NULL THEN ({it}) * __c_pue END AS __c_ke, "
+        f"CASE WHEN __c_kind IS NOT NULL THEN {it} END AS __c_kit, "
         "__c_kind IN ('ssd', 'hdd') AND __c_dim = 'gb_months' AS __c_days, "
         "CASE WHEN __c_kind IS NULL THEN NULL WHEN __c_kind <> 'compute' THEN 0 "
         "ELSE __c_factor * __c_emb_rate END AS __c_kemb"
     )
+
+
+KE = "__c_kit * __c_pue"
+"""kWh with PUE per unit of quantity, from ``per_unit``'s ``__c_kit`` and ``__c_pue``."""
 
 
 def estimates(q: str, p: str = "__c_") -> tuple[str, str, str]:
@@ -429,7 +434,8 @@ class CarbonEnricher:
             f"SELECT {keys}, __c_kind, __c_dim, __c_pue, __c_grid, {self.shape()} "
             f"FROM ({located}) AS l"
         )
-        return f"SELECT {keys}, {per_unit()}, __c_grid FROM ({shaped}) AS s"
+        unit = f"SELECT {keys}, __c_pue, __c_grid, {per_unit()} FROM ({shaped}) AS s"
+        return f"SELECT {keys}, {KE} AS __c_ke, __c_days, __c_kemb, __c_grid FROM ({unit}) AS u"
 
     def shape(self) -> str:
         """The form of a usage's IT energy and its coefficients, as a select list over its

@@ -20,6 +20,7 @@ from costlake.carbon.enricher import (
     _T_SERVICE,
     _T_UNIT,
     _USAGE,
+    KE,
     _exact,
     _region_key,
     candidate,
@@ -64,6 +65,7 @@ _HELPERS = [
     "__c_a",
     "__c_b",
     "__c_emb_rate",
+    "__c_kit",
     "__c_ke",
     "__c_days",
     "__c_kemb",
@@ -145,17 +147,20 @@ def statement(
         f"FROM ({classified}) AS k LEFT JOIN {_T_INSTANCE} AS i "
         "ON i.provider = k.__c_provider AND i.key = k.__c_itype"
     )
+    # The usage's shape and its figures per unit of quantity, below the region join: the
+    # estimates above refer to them several times, and would recompute them otherwise.
     shaped = (
         f"SELECT * EXCLUDE (__c_factor, __c_gb_per_tb), {e.shape()} FROM ({with_instance}) AS w"
     )
+    unit = f"SELECT *, {per_unit()} FROM ({shaped}) AS v"
     with_region = (
         "SELECT x.*, coalesce(r.pue, x.__c_pue_avg) AS __c_pue, "
         "coalesce(r.grid, x.__c_grid_unknown) AS __c_grid "
-        f"FROM ({shaped}) AS x LEFT JOIN {_T_REGION} AS r "
+        f"FROM ({unit}) AS x LEFT JOIN {_T_REGION} AS r "
         f"ON r.provider = x.__c_provider "
         f"AND r.region = CASE WHEN {own.replace('b.', 'x.')} THEN {_region_key('x.RegionId')} END"
     )
-    per_line = f"SELECT *, {per_unit()} FROM ({with_region}) AS y"
+    per_line = f"SELECT *, {KE} AS __c_ke FROM ({with_region}) AS y"
     p = "__c_"
     if memo is not None:
         # The lookup's lines take its figures; the others, the same figures worked out here.
