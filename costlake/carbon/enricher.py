@@ -69,7 +69,7 @@ _KEYS: tuple[tuple[str, str], ...] = (
 )
 """(name in the lookup, SQL over a canonical line): what a usage line's estimate depends on,
 besides its quantity and (for GB-months) the days of its month."""
-_MEMO_OUT = ("__c_ke", "__c_days", "__c_kemb", "__c_grid")
+_MEMO_OUT = ("__c_kit", "__c_pue", "__c_days", "__c_kemb", "__c_grid")
 """The lookup's columns each line gets (``per_unit``; the statement drops them again)."""
 
 
@@ -105,9 +105,8 @@ def per_unit() -> str:
     ``shape`` columns (``CarbonEnricher.shape``): ``__c_kit``, kWh of IT energy before PUE
     (per day of the charge's month where ``__c_days``: storage billed in GB-months);
     ``__c_kemb``, embodied kg (0 for usage other than compute). NULL where the usage cannot
-    be estimated. With PUE, ``__c_kit * __c_pue`` is ``__c_ke``, the kWh ``estimates``
-    multiplies. The lookup computes them once per description, ``per_line`` once per line,
-    with this same SQL: the same doubles either way."""
+    be estimated. The lookup computes them once per description, ``per_line`` once per
+    line, with this same SQL: the same doubles either way (``estimates``)."""
     it = (
         "CASE __c_form WHEN 'a' THEN __c_factor * __c_a "
         "WHEN 'ab' THEN __c_factor * __c_a * __c_b WHEN 'tb' THEN (CASE __c_dim "
@@ -122,17 +121,13 @@ def per_unit() -> str:
     )
 
 
-KE = "__c_kit * __c_pue"
-"""kWh with PUE per unit of quantity, from ``per_unit``'s ``__c_kit`` and ``__c_pue``."""
-
-
 def estimates(q: str, p: str = "__c_") -> tuple[str, str, str]:
     """(energy, embodied, carbon) of a line as DOUBLE SQL, from its quantity ``q`` (a
-    DOUBLE) and the ``per_unit`` columns (prefix ``p``) with ``{p}grid``: three
-    multiplications a line (0015)."""
+    DOUBLE), the ``per_unit`` columns and the region's PUE and grid factor (``_MEMO_OUT``,
+    prefix ``p``): a few multiplications a line (0015)."""
+    ke = f"({p}kit * {p}pue)"
     energy = (
-        f"CASE WHEN {p}days THEN {q} * {p}ke * day(last_day(ChargePeriodStart)) "
-        f"ELSE {q} * {p}ke END"
+        f"CASE WHEN {p}days THEN {q} * {ke} * day(last_day(ChargePeriodStart)) ELSE {q} * {ke} END"
     )
     embodied = f"{q} * {p}kemb"
     return energy, embodied, f"({energy}) * {p}grid + {embodied}"
@@ -370,20 +365,25 @@ class CarbonEnricher:
                 self, select_sql, quantity, memo="__c_memo"
             )
         coeffs = ", ".join(f"m.{c}" for c in _MEMO_OUT)
-        joined = (
-            f"SELECT b.*, {coeffs} FROM __c_rows AS b LEFT JOIN __c_memo AS m ON {memo_on('m')}"
-        )
-        q = quantity or "CAST(ConsumedQuantity AS DOUBLE)"
+        # The quantity as a DOUBLE below the join: above it, each estimate would cast the
+        # decimal again (0.4 µs a value; ``quantity_double``).
+        q, lines = quantity, "__c_rows"
+        if q is None:
+            q, lines = (
+                "__c_qd",
+                "(SELECT *, CAST(ConsumedQuantity AS DOUBLE) AS __c_qd FROM __c_rows)",
+            )
+        joined = f"SELECT b.*, {coeffs} FROM {lines} AS b LEFT JOIN __c_memo AS m ON {memo_on('m')}"
         energy, emb, carbon = estimates(q)
         estimated = (
             f"SELECT *, {_exact(energy)} AS __c_energy_d, {_exact(emb)} AS __c_embodied_d, "
             f"{_exact(carbon)} AS __c_carbon_d FROM ({joined}) AS g"
         )
-        helpers = [*_MEMO_OUT, "__c_energy_d", "__c_embodied_d"]
+        helpers = [*_MEMO_OUT, "__c_energy_d", "__c_embodied_d", "__c_carbon_d", q]
         return (
             f"WITH __c_rows AS NOT MATERIALIZED ({select_sql}), "
             f"__c_memo AS MATERIALIZED ({self.memo_sql(_distinct('__c_rows'))}) "
-            + filled_sql(estimated, [*helpers, "__c_carbon_d", *([quantity] if quantity else [])])
+            + filled_sql(estimated, helpers)
         )
 
     def memo_sql(self, distinct: str) -> str:
@@ -435,7 +435,7 @@ class CarbonEnricher:
             f"FROM ({located}) AS l"
         )
         unit = f"SELECT {keys}, __c_pue, __c_grid, {per_unit()} FROM ({shaped}) AS s"
-        return f"SELECT {keys}, {KE} AS __c_ke, __c_days, __c_kemb, __c_grid FROM ({unit}) AS u"
+        return f"SELECT {keys}, {', '.join(_MEMO_OUT)} FROM ({unit}) AS u"
 
     def shape(self) -> str:
         """The form of a usage's IT energy and its coefficients, as a select list over its

@@ -20,7 +20,6 @@ from costlake.carbon.enricher import (
     _T_SERVICE,
     _T_UNIT,
     _USAGE,
-    KE,
     _exact,
     _region_key,
     candidate,
@@ -66,9 +65,9 @@ _HELPERS = [
     "__c_b",
     "__c_emb_rate",
     "__c_kit",
-    "__c_ke",
     "__c_days",
     "__c_kemb",
+    "__c_qd",
     "__c_energy_d",
     "__c_embodied_d",
     "__c_carbon_d",
@@ -152,7 +151,18 @@ def statement(
     shaped = (
         f"SELECT * EXCLUDE (__c_factor, __c_gb_per_tb), {e.shape()} FROM ({with_instance}) AS w"
     )
-    unit = f"SELECT *, {per_unit()} FROM ({shaped}) AS v"
+    unit = f"SELECT *, {per_unit()}, {q('v')} AS __c_qd FROM ({shaped}) AS v"
+    p = "__c_"
+    if memo is not None:
+        # The lookup's lines take its figures; the others, the same figures worked out here.
+        def chosen(columns: tuple[str, ...]) -> str:
+            return ", ".join(
+                f"CASE WHEN __c_hit THEN {_held(c)} ELSE {c} END AS {_used(c)}" for c in columns
+            )
+
+        unit = f"SELECT *, {chosen(('__c_kit', '__c_days', '__c_kemb'))} FROM ({unit}) AS u"
+        p = "__u_"
+        helpers += [_used(c) for c in _MEMO_OUT]
     with_region = (
         "SELECT x.*, coalesce(r.pue, x.__c_pue_avg) AS __c_pue, "
         "coalesce(r.grid, x.__c_grid_unknown) AS __c_grid "
@@ -160,18 +170,10 @@ def statement(
         f"ON r.provider = x.__c_provider "
         f"AND r.region = CASE WHEN {own.replace('b.', 'x.')} THEN {_region_key('x.RegionId')} END"
     )
-    per_line = f"SELECT *, {KE} AS __c_ke FROM ({with_region}) AS y"
-    p = "__c_"
+    per_line = with_region
     if memo is not None:
-        # The lookup's lines take its figures; the others, the same figures worked out here.
-        chosen = ", ".join(
-            f"CASE WHEN __c_hit THEN {_held(c)} ELSE {c} END AS {c.replace('__c_', '__u_')}"
-            for c in _MEMO_OUT
-        )
-        per_line = f"SELECT *, {chosen} FROM ({per_line}) AS z"
-        p = "__u_"
-        helpers += [c.replace("__c_", "__u_") for c in _MEMO_OUT]
-    energy, emb, carbon = estimates(q("g"), p)
+        per_line = f"SELECT *, {chosen(('__c_pue', '__c_grid'))} FROM ({with_region}) AS z"
+    energy, emb, carbon = estimates("__c_qd", p)
     estimated = (
         f"SELECT *, {_exact(energy)} AS __c_energy_d, {_exact(emb)} AS __c_embodied_d, "
         f"{_exact(carbon)} AS __c_carbon_d FROM ({per_line}) AS g"
@@ -180,5 +182,10 @@ def statement(
 
 
 def _held(column: str) -> str:
-    """A lookup column's name on the line (``__c_kind`` -> ``__h_kind``)."""
+    """A lookup column's name on the line (``__c_kit`` -> ``__h_kit``)."""
     return "__h_" + column.removeprefix("__c_")
+
+
+def _used(column: str) -> str:
+    """The lookup's or the line's own figure, whichever applies (``__c_kit`` -> ``__u_kit``)."""
+    return "__u_" + column.removeprefix("__c_")

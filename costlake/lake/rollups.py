@@ -175,13 +175,12 @@ def footer_groups(con: duckdb.DuckDBPyConnection, rollup: Rollup, files: list[st
     """The rollup's rows as the Parquet footers bound them, or None when they cannot.
 
     DuckDB writes each column chunk's distinct count (its dictionary's size; none when the
-    chunk fell back to plain encoding, as nearly unique keys do). Each row group adds the
-    buckets its ``ChargePeriodStart`` spans times the most distinct values of the
-    ``many`` dimensions (NULL counting as one; a column the files lack is all NULL): an
-    overestimate where resources recur across row groups, and an underestimate only where
-    tags vary independently of resources (``write`` then drops the rollup it built).
-    11-19 ms less than the HyperLogLog scan per 1M rows (0015).
-    """
+    chunk is plain-encoded, as nearly unique keys are, and then each value may be its own
+    key). Each row group adds the buckets its ``ChargePeriodStart`` spans times the most
+    distinct values of the ``many`` dimensions (NULL counting as one; a column the files
+    lack is all NULL): an overestimate where resources recur across row groups, and an
+    underestimate only where tags vary independently of resources (``write`` then drops
+    the rollup it built). 11-19 ms less than the HyperLogLog scan per 1M rows (0015)."""
     chunks = con.execute(
         "SELECT file_name, row_group_id, path_in_schema, stats_distinct_count, "
         "stats_null_count, num_values, TRY_CAST(stats_min AS TIMESTAMP), "
@@ -200,9 +199,12 @@ def footer_groups(con: duckdb.DuckDBPyConnection, rollup: Rollup, files: list[st
         most = 1
         for name in rollup.many:
             chunk = columns.get(name, _Chunk(0, 1, 1))  # missing: all NULL, one key
-            if chunk.distinct is None and chunk.nulls != chunk.values:
-                return None  # plain-encoded: too many values for a dictionary
-            most = max(most, (chunk.distinct or 0) + (1 if chunk.nulls else 0))
+            if chunk.distinct is not None:
+                most = max(most, chunk.distinct + (1 if chunk.nulls else 0))
+            elif chunk.nulls != chunk.values:  # plain-encoded: at most a key per value
+                if chunk.values is None:
+                    return None
+                most = max(most, chunk.values)
         total += buckets(rollup.grain, start.lo, start.hi) * most
     return total if groups else None
 
