@@ -106,7 +106,7 @@ def per_unit() -> str:
     (per day of the charge's month where ``__c_days``: storage billed in GB-months);
     ``__c_kemb``, embodied kg (0 for usage other than compute). NULL where the usage cannot
     be estimated. The lookup computes them once per description, ``per_line`` once per
-    line, with this same SQL: the same doubles either way (``estimates``)."""
+    line, with this same SQL: the same doubles either way (``estimated``)."""
     it = (
         "CASE __c_form WHEN 'a' THEN __c_factor * __c_a "
         "WHEN 'ab' THEN __c_factor * __c_a * __c_b WHEN 'tb' THEN (CASE __c_dim "
@@ -121,16 +121,22 @@ def per_unit() -> str:
     )
 
 
-def estimates(q: str, p: str = "__c_") -> tuple[str, str, str]:
-    """(energy, embodied, carbon) of a line as DOUBLE SQL, from its quantity ``q`` (a
-    DOUBLE), the ``per_unit`` columns and the region's PUE and grid factor (``_MEMO_OUT``,
-    prefix ``p``): a few multiplications a line (0015)."""
+def estimated(rows: str, q: str, p: str = "__c_") -> str:
+    """``rows`` with each line's estimates as ``__c_energy_d``, ``__c_embodied_d`` and
+    ``__c_carbon_d`` (``filled_sql``), from its quantity ``q`` (a DOUBLE column), the
+    ``per_unit`` columns and the region's PUE and grid factor (``_MEMO_OUT``, prefix
+    ``p``): a few multiplications a line (0015). The one ending of both the lookup
+    statement and the per-line one."""
     ke = f"({p}kit * {p}pue)"
     energy = (
         f"CASE WHEN {p}days THEN {q} * {ke} * day(last_day(ChargePeriodStart)) ELSE {q} * {ke} END"
     )
     embodied = f"{q} * {p}kemb"
-    return energy, embodied, f"({energy}) * {p}grid + {embodied}"
+    carbon = f"({energy}) * {p}grid + {embodied}"
+    return (
+        f"SELECT *, {_exact(energy)} AS __c_energy_d, {_exact(embodied)} AS __c_embodied_d, "
+        f"{_exact(carbon)} AS __c_carbon_d FROM ({rows}) AS __c_e"
+    )
 
 
 def _on_b(sql: str) -> str:
@@ -342,8 +348,8 @@ class CarbonEnricher:
         type, SKU details, region) is worked out once per distinct description, in a small
         lookup built by a second, narrow scan of the source: the classification (the regular
         expressions), the coefficients, and from them the estimates per unit of quantity
-        (``per_unit``). Each line then makes one join to that lookup and three
-        multiplications (``estimates``); ``per_line`` works out the same per-unit figures
+        (``per_unit``). Each line then makes one join to that lookup and a few
+        multiplications (``estimated``); ``per_line`` works out the same per-unit figures
         with the same SQL, so the estimates are the same to the last bit. That needs ``rescan`` (a
         source cheap enough to read twice: Parquet); otherwise every line is
         classified on its own (``per_line``). ``quantity`` names a column of ``select_sql``
@@ -374,16 +380,11 @@ class CarbonEnricher:
                 "(SELECT *, CAST(ConsumedQuantity AS DOUBLE) AS __c_qd FROM __c_rows)",
             )
         joined = f"SELECT b.*, {coeffs} FROM {lines} AS b LEFT JOIN __c_memo AS m ON {memo_on('m')}"
-        energy, emb, carbon = estimates(q)
-        estimated = (
-            f"SELECT *, {_exact(energy)} AS __c_energy_d, {_exact(emb)} AS __c_embodied_d, "
-            f"{_exact(carbon)} AS __c_carbon_d FROM ({joined}) AS g"
-        )
         helpers = [*_MEMO_OUT, "__c_energy_d", "__c_embodied_d", "__c_carbon_d", q]
         return (
             f"WITH __c_rows AS NOT MATERIALIZED ({select_sql}), "
             f"__c_memo AS MATERIALIZED ({self.memo_sql(_distinct('__c_rows'))}) "
-            + filled_sql(estimated, helpers)
+            + filled_sql(estimated(joined, q), helpers)
         )
 
     def memo_sql(self, distinct: str) -> str:

@@ -20,10 +20,9 @@ from costlake.carbon.enricher import (
     _T_SERVICE,
     _T_UNIT,
     _USAGE,
-    _exact,
     _region_key,
     candidate,
-    estimates,
+    estimated,
     filled_sql,
     memo_on,
     per_unit,
@@ -155,12 +154,7 @@ def statement(
     p = "__c_"
     if memo is not None:
         # The lookup's lines take its figures; the others, the same figures worked out here.
-        def chosen(columns: tuple[str, ...]) -> str:
-            return ", ".join(
-                f"CASE WHEN __c_hit THEN {_held(c)} ELSE {c} END AS {_used(c)}" for c in columns
-            )
-
-        unit = f"SELECT *, {chosen(('__c_kit', '__c_days', '__c_kemb'))} FROM ({unit}) AS u"
+        unit = f"SELECT *, {_chosen('__c_kit', '__c_days', '__c_kemb')} FROM ({unit}) AS u"
         p = "__u_"
         helpers += [_used(c) for c in _MEMO_OUT]
     with_region = (
@@ -170,20 +164,24 @@ def statement(
         f"ON r.provider = x.__c_provider "
         f"AND r.region = CASE WHEN {own.replace('b.', 'x.')} THEN {_region_key('x.RegionId')} END"
     )
-    per_line = with_region
     if memo is not None:
-        per_line = f"SELECT *, {chosen(('__c_pue', '__c_grid'))} FROM ({with_region}) AS z"
-    energy, emb, carbon = estimates("__c_qd", p)
-    estimated = (
-        f"SELECT *, {_exact(energy)} AS __c_energy_d, {_exact(emb)} AS __c_embodied_d, "
-        f"{_exact(carbon)} AS __c_carbon_d FROM ({per_line}) AS g"
+        with_region = f"SELECT *, {_chosen('__c_pue', '__c_grid')} FROM ({with_region}) AS z"
+    return filled_sql(
+        estimated(with_region, "__c_qd", p), [*helpers, *([quantity] if quantity else [])]
     )
-    return filled_sql(estimated, [*helpers, *([quantity] if quantity else [])])
 
 
 def _held(column: str) -> str:
     """A lookup column's name on the line (``__c_kit`` -> ``__h_kit``)."""
     return "__h_" + column.removeprefix("__c_")
+
+
+def _chosen(*columns: str) -> str:
+    """Each of ``columns`` as the lookup's figure on a line it holds, else the line's own
+    (``_used``)."""
+    return ", ".join(
+        f"CASE WHEN __c_hit THEN {_held(c)} ELSE {c} END AS {_used(c)}" for c in columns
+    )
 
 
 def _used(column: str) -> str:
