@@ -40,6 +40,8 @@ def configured(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
     CSV at DuckDB's default flush threshold); it is now one plain write split afterwards
     (``periods.write_chunked``). Only commitments files, which are small, still use it."""
     con.execute("SET disabled_optimizers = 'build_side_probe_side,in_clause'")
+    # An ingest reads the footers of the files it has just written several times (null
+    # counts, statistics, rows, the rollups' bound); the connection is the ingest's own.
     con.execute("SET parquet_metadata_cache = true")
     for macro in MACROS:
         con.execute(macro)
