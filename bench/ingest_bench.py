@@ -5,7 +5,8 @@ Inputs come from ``bench.provider_exports`` (never the lake's own layout). Basel
 Parquet ``COPY (SELECT * FROM read_parquet(f)) TO 'x.parquet'``; CSV ``read_csv`` and JSON
 ``read_json_auto`` to Parquet. Ours, with carbon and rollups, and without enrichers, take
 turns with the baseline (``interleaved``): the ratio of the bests of ``repeat`` runs each,
-and the median over rounds of the ratio within a round (``median_ratio``).
+and the median over rounds of the ratio within a round (``median_ratio``). Every round's
+time is kept in the results file (``rounds_s``, ``baseline_rounds_s``) to read the spread.
 """
 
 from __future__ import annotations
@@ -105,4 +106,6 @@ def run(
                 target,
                 input=path.name,
                 median_ratio=median_ratio(times[kind], times["raw"]),
+                rounds_s=[round(t, 4) for t in times[kind]],
+                baseline_rounds_s=[round(t, 4) for t in times["raw"]],
             )

@@ -96,8 +96,8 @@ class TestCsvSplitByPeriod:
         self, ingestor: Ingestor, lake: Lake, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     ) -> None:
         # Row groups of 2,048 rows (DuckDB's least): an export in time order gives chunks
-        # (2 row groups each) of one period, moved as they are, and a chunk across each
-        # month's end, split.
+        # (``periods.CHUNK_ROW_GROUPS`` row groups each) of one period, moved as they are,
+        # and a chunk across each month's end, split.
         from costlake.ingest import periods
 
         monkeypatch.setattr(
