@@ -30,7 +30,13 @@ from costlake.lake.store import Lake  # noqa: E402
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--sizes", default="1000000,10000000")
-    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument(
+        "--repeat",
+        type=int,
+        default=None,
+        help="timed rounds of each benchmark (default: ingest 15 up to 1M rows and 5 above, "
+        "queries and API 3)",
+    )
     parser.add_argument("--skip", default="", help="comma list of: ingest,query,pandas,api")
     parser.add_argument(
         "--inputs",
@@ -52,7 +58,8 @@ def main() -> None:
         print(f"\n== {size:,} rows ==", flush=True)
         if "ingest" not in skip:
             kinds = set(filter(None, args.inputs.split(","))) or None
-            ingest_bench.run(size, results, args.repeat, kinds, warmup=args.warmup)
+            rounds = args.repeat or ingest_bench.default_rounds(size)
+            ingest_bench.run(size, results, rounds, kinds, warmup=args.warmup)
         if not {"query", "api"} - skip:
             continue
         files = dataset(size)
@@ -63,9 +70,9 @@ def main() -> None:
             Ingestor(lake, enrichers=[CarbonEnricher()]).ingest(files, org="bench", source="demo")
         backfill(lake, "bench", connect())  # rollups an older costlake did not write
         if "query" not in skip:
-            query_bench.run(size, lake, results, args.repeat, "pandas" not in skip)
+            query_bench.run(size, lake, results, args.repeat or 3, "pandas" not in skip)
         if "api" not in skip:
-            api_bench.run(size, home, results, args.repeat)
+            api_bench.run(size, home, results, args.repeat or 3)
     OUT.mkdir(parents=True, exist_ok=True)
     (OUT / args.out).write_text(
         json.dumps(
