@@ -23,6 +23,7 @@ The method and every coefficient's source are in ``docs/carbon.md``.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -32,9 +33,14 @@ import duckdb
 from costlake.carbon import rates
 from costlake.carbon.classify import GB_PER_TB, GB_PER_TB_OF_UNIT, UNITS, Classifier
 from costlake.carbon.coefficients import Coefficients, azure_region_aliases, load
-from costlake.kit.sql import lit
+from costlake.focus import scan
+from costlake.kit.sql import ident, lit
 
 ESTIMATE = "costlake_ccf_estimate"
+PENDING = "chr(1) || 'costlake-pending'"
+"""SQL of the ``x_CarbonSource`` a source read once gets on the lines whose description its
+sample's lookup lacks (``wrap``), until ``finish`` classifies them on their own. It sorts
+below every real value, so a written file's statistics skip it where it is absent."""
 
 # FOCUS ProviderName (lower-cased) -> CCF provider.
 PROVIDER_NAMES: dict[str, str] = {
@@ -182,7 +188,7 @@ class Table:
         con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT {cols}", params)
 
 
-def filled_sql(estimated: str, helpers: Sequence[str]) -> str:
+def filled_sql(estimated: str, helpers: Sequence[str], pending: str | None = None) -> str:
     """The carbon columns from ``estimated``'s ``__c_energy_d``, ``__c_carbon_d`` and
     ``__c_embodied_d``, where the line has no reported figures (``x_CarbonSource`` set by the
     adapter) and both estimates exist; the ``helpers`` columns dropped. The one ending of
@@ -197,7 +203,8 @@ def filled_sql(estimated: str, helpers: Sequence[str]) -> str:
         "CASE WHEN x_CarbonSource IS NOT NULL THEN x_EmbodiedKgCO2e "
         f"WHEN {ok} THEN __c_embodied_d END AS x_EmbodiedKgCO2e, "
         "CASE WHEN x_CarbonSource IS NOT NULL THEN x_CarbonSource "
-        f"WHEN {ok} THEN {lit(ESTIMATE)} END AS x_CarbonSource"
+        + (f"WHEN {pending} THEN {PENDING} " if pending else "")
+        + f"WHEN {ok} THEN {lit(ESTIMATE)} END AS x_CarbonSource"
         f") FROM ({estimated}) AS __c_out"
     )
 
@@ -366,10 +373,7 @@ class CarbonEnricher:
 
             if sample is None:
                 return per_line.statement(self, select_sql, quantity)
-            memo = self.memo_sql(_distinct(sample))
-            return f"WITH __c_memo AS MATERIALIZED ({memo}) " + per_line.statement(
-                self, select_sql, quantity, memo="__c_memo"
-            )
+            return self._sampled(select_sql, sample, quantity)
         coeffs = ", ".join(f"m.{c}" for c in _MEMO_OUT)
         # The quantity as a DOUBLE below the join: above it, each estimate would cast the
         # decimal again (0.4 µs a value; ``quantity_double``).
@@ -387,11 +391,73 @@ class CarbonEnricher:
             + filled_sql(estimated(joined, q), helpers)
         )
 
-    def memo_sql(self, distinct: str) -> str:
+    def _sampled(self, select_sql: str, sample: str, quantity: str | None) -> str:
+        """``wrap`` for a source read once: every line joins the lookup of its sample's
+        descriptions (all of them, ``every``); a candidate line whose description the
+        sample lacks gets ``PENDING`` and no figures, for ``finish`` to classify on its
+        own after the write. The join's keys match NULLs, and a line's candidacy is a key
+        of its own, so every line the sample saw finds its description."""
+        memo = self.memo_sql(_distinct(sample), every=True)
+        q, lines = quantity, f"({select_sql})"
+        if q is None:
+            q, lines = (
+                "__c_qd",
+                f"(SELECT *, CAST(ConsumedQuantity AS DOUBLE) AS __c_qd FROM {lines})",
+            )
+        coeffs = ", ".join(f"m.{c}" for c in _MEMO_OUT)
+        on = " AND ".join(
+            [f"m.__c_in = ({candidate('b')})"]
+            + [f"m.{name} IS NOT DISTINCT FROM {_on_b(sql)}" for name, sql in _KEYS]
+        )
+        joined = (
+            f"SELECT b.*, {coeffs}, ({candidate('b')}) AND m.__c_in IS NULL AS __c_miss "
+            f"FROM {lines} AS b LEFT JOIN (SELECT *, true AS __c_in FROM __c_memo) AS m ON {on}"
+        )
+        helpers = [*_MEMO_OUT, "__c_energy_d", "__c_embodied_d", "__c_carbon_d", "__c_miss", q]
+        return f"WITH __c_memo AS MATERIALIZED ({memo}) " + filled_sql(
+            estimated(joined, q), helpers, pending="__c_miss"
+        )
+
+    def finish(self, con: duckdb.DuckDBPyConnection, files: Sequence[str], options: str) -> None:
+        """Classify, each on its own line (``per_line``), the lines ``wrap`` left
+        ``PENDING`` in the Parquet ``files`` it wrote from a source read once: each file
+        holding any is written again (``options`` are its COPY options). A file without
+        one is only looked at through its statistics."""
+        if not files:
+            return
+        from costlake.carbon import per_line
+
+        listing = "[" + ", ".join(lit(f) for f in files) + "]"
+        marked = con.execute(
+            f"SELECT DISTINCT filename FROM read_parquet({listing}, filename = true, "
+            "hive_partitioning = false) "
+            f"WHERE x_CarbonSource = {PENDING} ORDER BY 1"
+        ).fetchall()
+        for (path,) in marked:
+            described = con.execute(
+                f"DESCRIBE SELECT * FROM read_parquet({lit(path)}, hive_partitioning = false)"
+            ).fetchall()
+            columns = [r[0] for r in described]
+            lines = (
+                f"SELECT * REPLACE (CASE WHEN x_CarbonSource = {PENDING} THEN NULL "
+                f"ELSE x_CarbonSource END AS x_CarbonSource) "
+                f"FROM {scan.scan([path])}"
+            )
+            again = per_line.statement(self, lines)
+            tmp = f"{path}.carbon"
+            con.execute(
+                f"COPY (SELECT {', '.join(ident(c) for c in columns)} FROM ({again}) AS __a) "
+                f"TO {lit(tmp)} ({options})"
+            )
+            os.replace(tmp, path)
+
+    def memo_sql(self, distinct: str, *, every: bool = False) -> str:
         """Per distinct usage description (the rows of ``distinct``, keyed as ``_KEYS``
         names them): its kind and the coefficients its lines need (``_MEMO_OUT``).
-        Descriptions of an unknown provider or unit are left out; those of a kind CCF
-        does not estimate are kept, without coefficients: either way their lines keep NULLs."""
+        Descriptions of an unknown provider or unit are left out (kept, without
+        coefficients, with ``every``); those of a kind CCF does not estimate are kept,
+        without coefficients: either way their lines keep NULLs."""
+        inner = "LEFT JOIN" if every else "JOIN"
         joined = (
             "SELECT d.*, p.provider AS __c_provider, p.pue AS __c_pue_avg, "
             "p.grid AS __c_grid_unknown, p.fallback_kw AS __c_fallback_kw, "
@@ -402,8 +468,8 @@ class CarbonEnricher:
             "lower(d.ServiceName) AS __c_service, "
             "coalesce(s.code, lower(d.ServiceName)) AS __c_code "
             f"FROM ({distinct}) AS d "
-            f"JOIN {_T_PROVIDER} AS p ON p.name = lower(d.__k_provider) "
-            f"JOIN {_T_UNIT} AS u ON u.unit = lower(trim(d.__k_unit)) "
+            f"{inner} {_T_PROVIDER} AS p ON p.name = lower(d.__k_provider) "
+            f"{inner} {_T_UNIT} AS u ON u.unit = lower(trim(d.__k_unit)) "
             f"LEFT JOIN {_T_SERVICE} AS s ON s.name = lower(d.ServiceName)"
         )
         kind = self.classify.kind(

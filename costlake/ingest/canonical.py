@@ -51,6 +51,11 @@ class Enricher(Protocol):
         sample: str | None = None,
     ) -> str: ...
 
+    def finish(self, con: duckdb.DuckDBPyConnection, files: Sequence[str], options: str) -> None:
+        """After a source read once is written (its ``wrap`` given a ``sample``), with the
+        Parquet files written (``options``: their COPY options): complete what the
+        statement left for later, rewriting a file in place if need be."""
+
 
 FIXED_COLUMNS = ("x_SourceId", "x_SourceFormat", "x_IngestedAt")
 """Columns the pipeline fills itself, whatever the adapter."""

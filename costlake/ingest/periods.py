@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 import shutil
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import duckdb
@@ -33,6 +33,7 @@ def write_chunked(
     select: str,
     out: Path,
     progress: ProgressCallback | None,
+    written: Callable[[list[str]], None] | None = None,
 ) -> int:
     """A group read once (CSV, JSON lines), written in chunks of a few row groups, each
     chunk then moved into its billing period's folder by its footer's statistics.
@@ -51,6 +52,8 @@ def write_chunked(
         f"({PARQUET_OPTIONS}, ROW_GROUPS_PER_FILE {CHUNK_ROW_GROUPS})",
         progress,
     )
+    if written is not None:
+        written(sorted(str(f) for f in chunks.glob("*.parquet")))
     mixed: list[str] = []
     for i, (path, periods, nulls, rows) in enumerate(chunk_periods(con, chunks)):
         if rows == 0:

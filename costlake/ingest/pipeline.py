@@ -320,7 +320,12 @@ class Ingestor:
 
         options = PARQUET_OPTIONS
         if group.file_format in _READ_ONCE:
-            return write_chunked(con, body(None), out, progress)
+
+            def finish(files: list[str]) -> None:
+                for enricher in self.enrichers:
+                    enricher.finish(con, files, options)
+
+            return write_chunked(con, body(None), out, progress, finish)
         start = exprs["BillingPeriodStart"].sql
         period = f"strftime(CAST({start} AS TIMESTAMP), '%Y-%m')"
         footers = footer_periods(con, group.paths, start)

@@ -17,7 +17,7 @@ import pytest
 
 from costlake.carbon.classify import Classifier
 from costlake.carbon.coefficients import load
-from costlake.carbon.enricher import ESTIMATE, CarbonEnricher
+from costlake.carbon.enricher import ESTIMATE, PENDING, CarbonEnricher
 from costlake.ingest.connection import ingest_connection
 from tests.carbon.conftest import IngestRows, line, write_focus
 
@@ -518,15 +518,27 @@ def test_the_per_description_lookup_gives_the_per_line_formulas_rows(tmp_path: P
 def test_a_lookup_from_a_sample_gives_the_per_line_formulas_rows(
     tmp_path: Path, sample: str
 ) -> None:
-    """A source read once (CSV, JSON) builds the lookup from its first rows; lines whose
-    description the sample lacks are classified on their own. Whatever the sample holds,
-    every column of every row is what classifying every line gives."""
+    """A source read once (CSV, JSON) builds the lookup from its first rows and is
+    written; then the lines whose description the sample lacks are classified on their
+    own (``finish``). Whatever the sample holds, every column of every row is what
+    classifying every line gives."""
     con, enricher, source = _demo_source(tmp_path, seed=5)
     per_line = enricher.wrap(source)
     columns = ", ".join(enricher.sample_columns)
-    sampled = enricher.wrap(source, sample=sample.format(source=source, columns=columns))
-    plan = "\n".join(str(r[1]) for r in con.execute(f"EXPLAIN {sampled}").fetchall())
+    statement = enricher.wrap(source, sample=sample.format(source=source, columns=columns))
+    plan = "\n".join(str(r[1]) for r in con.execute(f"EXPLAIN {statement}").fetchall())
     assert "RIGHT" not in plan
+    written = [str(tmp_path / "a.parquet"), str(tmp_path / "b.parquet")]
+    for i, path in enumerate(written):  # two files: one may have nothing left to do
+        half = f"SELECT * FROM ({statement}) WHERE hash(ResourceId) % 2 = {i}"
+        con.execute(f"COPY ({half}) TO '{path}' (FORMAT parquet)")
+    pending = con.execute(
+        f"SELECT count(*) FROM read_parquet({written}) WHERE x_CarbonSource = {PENDING}"
+    ).fetchall()[0][0]
+    enricher.finish(con, written, "FORMAT parquet")
+    sampled = f"SELECT * FROM read_parquet({written})"
+    if "WHERE false" in sample or sample == "{source}":
+        assert (pending > 0) == ("WHERE false" in sample)
     counts = con.execute(
         f"SELECT (SELECT count(*) FROM (({per_line}) EXCEPT ALL ({sampled}))), "
         f"(SELECT count(*) FROM (({sampled}) EXCEPT ALL ({per_line}))), "
@@ -534,3 +546,59 @@ def test_a_lookup_from_a_sample_gives_the_per_line_formulas_rows(
     ).fetchall()[0]
     assert counts[:2] == (0, 0)
     assert counts[2] > 5_000
+
+
+def test_a_csv_whose_first_rows_lack_descriptions_is_estimated_in_full(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Through the pipeline: a CSV's lines whose description its sample lacks are marked
+    in the chunks written, and those chunks are rewritten with every line classified
+    (``CarbonEnricher.finish``), before they are moved into their periods. The lake ends
+    with the figures its Parquet twin gets from a lookup of every description, and no
+    mark."""
+    from costlake.demo.generator import generate
+    from costlake.ingest import periods, pipeline
+    from costlake.ingest.pipeline import Ingestor
+    from costlake.lake.store import Lake
+
+    monkeypatch.setattr(pipeline, "SAMPLE_ROWS", 50)
+    monkeypatch.setattr(
+        periods, "PARQUET_OPTIONS", "FORMAT parquet, COMPRESSION snappy, ROW_GROUP_SIZE 2048"
+    )
+    generate(tmp_path / "demo", rows=12_000, days=20, seed=11)
+    source = tmp_path / "twin.parquet"
+    csv = tmp_path / "twin.csv"
+    with duckdb.connect() as con:
+        con.execute(
+            f"COPY (SELECT * EXCLUDE (Tags) FROM read_parquet('{tmp_path / 'demo'}/*.parquet') "
+            f"ORDER BY ChargePeriodStart, ResourceId) TO '{source}' (FORMAT parquet)"
+        )
+        con.execute(f"COPY (SELECT * FROM '{source}') TO '{csv}' (HEADER)")
+
+    def figures(path: Path, name: str) -> list[tuple[object, ...]]:
+        lake = Lake(tmp_path / name)
+        Ingestor(lake, enrichers=[CarbonEnricher()]).ingest([path], org="o", source="s")
+        files = [str(lake.org_dir("o") / f) for f in lake.snapshot("o").files()]
+        with duckdb.connect() as con:
+            assert con.execute(
+                f"SELECT count(*) FROM read_parquet({files}) WHERE x_CarbonSource = {PENDING}"
+            ).fetchall() == [(0,)]
+            return con.execute(
+                "SELECT x_CarbonSource, count(*), sum(x_EnergyKwh), sum(x_CarbonKgCO2e), "
+                f"sum(x_EmbodiedKgCO2e) FROM read_parquet({files}) GROUP BY 1 ORDER BY 1"
+            ).fetchall()
+
+    marked: list[int] = []
+    real = CarbonEnricher.finish
+
+    def counting(self: CarbonEnricher, con: Any, files: Any, options: str) -> None:
+        listing = f"read_parquet({list(files)}, hive_partitioning = false)"
+        pending = f"SELECT count(*) FROM {listing} WHERE x_CarbonSource = {PENDING}"
+        marked.append(con.execute(pending).fetchall()[0][0])
+        real(self, con, files, options)
+
+    monkeypatch.setattr(CarbonEnricher, "finish", counting)
+    from_csv, from_parquet = figures(csv, "a"), figures(source, "b")
+    assert sum(marked) > 100  # the sample lacked descriptions: the marked path ran
+    assert from_csv == from_parquet
+    assert any(row[0] == ESTIMATE and row[1] > 3_000 for row in from_csv)

@@ -270,6 +270,9 @@ class _PausingEnricher:
     ) -> str:
         return f"SELECT * EXCLUDE ({quantity}) FROM ({select_sql})" if quantity else select_sql
 
+    def finish(self, con: object, files: object, options: str) -> None:
+        pass
+
 
 def _without_column(path: Path, column: str) -> Path:
     """The same FOCUS file minus one optional column: another group of the same ingest."""
