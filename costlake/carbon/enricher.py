@@ -364,8 +364,9 @@ class CarbonEnricher:
         is dropped from the result.
 
         With ``sample`` (the same SELECT over the first rows of a source read only once: CSV,
-        JSON lines), the lookup is built from the sample's descriptions, and only the lines
-        whose description it lacks are classified on their own (``per_line``): the same
+        JSON lines), the lookup is built from the sample's descriptions and every line joins
+        it alone (``_sampled``); the lines whose description it lacks are marked, and
+        ``finish`` classifies them on their own (``per_line``) in the files written: the same
         estimates, the regular expressions run once per description seen in the sample.
         """
         if not rescan:

@@ -1,11 +1,12 @@
-"""The carbon statement for sources that are dear to read twice (CSV, JSON lines): every
-line goes through the lookup joins and the classifier itself.
+"""The carbon statement that classifies every line on its own: every line goes through the
+lookup joins and the classifier itself.
 
-For Parquet the enricher builds a lookup of each distinct usage description by a second,
-narrow scan instead (``CarbonEnricher.wrap``). DuckDB reads a CSV or JSON source once for
-both and buffers the converted rows until the lookup is built, which measured dearer than
-classifying every line (GCP JSON lines, 1M rows: 14.3 s against 10.8 s; 0008). Both give
-the same estimates to the last bit (``tests/carbon/test_enricher.py``).
+The enricher otherwise works from a lookup of each distinct usage description: for Parquet
+from a second, narrow scan; for a source read once (CSV, JSON lines) from its first rows,
+and the files holding lines that lookup lacked are then rewritten through this statement
+(``CarbonEnricher.finish``). A CSV or JSON source read twice in one statement is buffered
+whole by DuckDB (0008, 0012). Every path gives the same estimates to the last bit
+(``tests/carbon/test_enricher.py``).
 """
 
 from __future__ import annotations
@@ -13,7 +14,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from costlake.carbon.enricher import (
-    _MEMO_OUT,
     _T_INSTANCE,
     _T_PROVIDER,
     _T_REGION,
@@ -24,7 +24,6 @@ from costlake.carbon.enricher import (
     candidate,
     estimated,
     filled_sql,
-    memo_on,
     per_unit,
 )
 
@@ -73,14 +72,9 @@ _HELPERS = [
 ]
 
 
-def statement(
-    e: CarbonEnricher, select_sql: str, quantity: str | None = None, memo: str | None = None
-) -> str:
+def statement(e: CarbonEnricher, select_sql: str, quantity: str | None = None) -> str:
     """``select_sql`` with carbon filled in, every line classified on its own; ``quantity``
-    as in ``CarbonEnricher.wrap``. With ``memo`` (the name of a lookup built by
-    ``CarbonEnricher.memo_sql``), a line whose description the lookup holds takes its
-    coefficients from there, and only the others are classified here: their join keys
-    are NULL, so the classifier's CASE expressions skip them."""
+    as in ``CarbonEnricher.wrap``."""
 
     # The layers are separated by the lookup joins on purpose: DuckDB merges stacked
     # projections, and an expression referenced twice in a merged projection is computed
@@ -93,15 +87,6 @@ def statement(
     wanted = candidate("b")
     own = "true"
     helpers = list(_HELPERS)
-    if memo is not None:
-        held = ", ".join(f"m.{c} AS {_held(c)}" for c in _MEMO_OUT)
-        select_sql = (
-            f"SELECT b.*, {held}, m.__k_provider IS NOT NULL AS __c_hit "
-            f"FROM ({select_sql}) AS b LEFT JOIN {memo} AS m ON {memo_on('m')}"
-        )
-        own = "NOT b.__c_hit"
-        wanted += f" AND {own}"
-        helpers += [*map(_held, _MEMO_OUT), "__c_hit"]
     # Keys are computed in the join conditions, not in a projection over ``select_sql``:
     # that projection would be merged with the adapter's and recompute its conversions.
     joined = (
@@ -151,12 +136,6 @@ def statement(
         f"SELECT * EXCLUDE (__c_factor, __c_gb_per_tb), {e.shape()} FROM ({with_instance}) AS w"
     )
     unit = f"SELECT *, {per_unit()}, {q('v')} AS __c_qd FROM ({shaped}) AS v"
-    p = "__c_"
-    if memo is not None:
-        # The lookup's lines take its figures; the others, the same figures worked out here.
-        unit = f"SELECT *, {_chosen('__c_kit', '__c_days', '__c_kemb')} FROM ({unit}) AS u"
-        p = "__u_"
-        helpers += [_used(c) for c in _MEMO_OUT]
     with_region = (
         "SELECT x.*, coalesce(r.pue, x.__c_pue_avg) AS __c_pue, "
         "coalesce(r.grid, x.__c_grid_unknown) AS __c_grid "
@@ -164,26 +143,6 @@ def statement(
         f"ON r.provider = x.__c_provider "
         f"AND r.region = CASE WHEN {own.replace('b.', 'x.')} THEN {_region_key('x.RegionId')} END"
     )
-    if memo is not None:
-        with_region = f"SELECT *, {_chosen('__c_pue', '__c_grid')} FROM ({with_region}) AS z"
     return filled_sql(
-        estimated(with_region, "__c_qd", p), [*helpers, *([quantity] if quantity else [])]
+        estimated(with_region, "__c_qd"), [*helpers, *([quantity] if quantity else [])]
     )
-
-
-def _held(column: str) -> str:
-    """A lookup column's name on the line (``__c_kit`` -> ``__h_kit``)."""
-    return "__h_" + column.removeprefix("__c_")
-
-
-def _chosen(*columns: str) -> str:
-    """Each of ``columns`` as the lookup's figure on a line it holds, else the line's own
-    (``_used``)."""
-    return ", ".join(
-        f"CASE WHEN __c_hit THEN {_held(c)} ELSE {c} END AS {_used(c)}" for c in columns
-    )
-
-
-def _used(column: str) -> str:
-    """The lookup's or the line's own figure, whichever applies (``__c_kit`` -> ``__u_kit``)."""
-    return "__u_" + column.removeprefix("__c_")
