@@ -216,6 +216,25 @@ def _exact(double_sql: str) -> str:
     return f"CAST(TRY_CAST({double_sql} AS DECIMAL(38, 12)) AS {_DEC})"
 
 
+def _from_lookup(lines: str, quantity: str | None, lookup: str, on: str, miss: str = "") -> str:
+    """``lines`` (a relation) joined to a lookup of descriptions (``lookup``, aliased ``m``,
+    ``on`` the join's condition; ``b`` the line) for its per-unit figures, then its
+    estimates (``estimated``) and carbon columns (``filled_sql``). The quantity becomes a
+    DOUBLE below the join unless ``quantity`` names one: above it, each estimate would cast
+    the decimal again (0.4 µs a value; ``quantity_double``). With ``miss`` (SQL over ``b``
+    and ``m``), a line it holds true for is marked ``PENDING``."""
+    q = quantity
+    if q is None:
+        q, lines = "__c_qd", f"(SELECT *, CAST(ConsumedQuantity AS DOUBLE) AS __c_qd FROM {lines})"
+    coeffs = ", ".join(f"m.{c}" for c in _MEMO_OUT)
+    flag = f", {miss} AS __c_miss" if miss else ""
+    joined = f"SELECT b.*, {coeffs}{flag} FROM {lines} AS b LEFT JOIN {lookup} AS m ON {on}"
+    helpers = [*_MEMO_OUT, "__c_energy_d", "__c_embodied_d", "__c_carbon_d", q]
+    if miss:
+        helpers.append("__c_miss")
+    return filled_sql(estimated(joined, q), helpers, pending="__c_miss" if miss else None)
+
+
 class CarbonEnricher:
     """Implements ``costlake.ingest.pipeline.Enricher`` for carbon."""
 
@@ -375,21 +394,11 @@ class CarbonEnricher:
             if sample is None:
                 return per_line.statement(self, select_sql, quantity)
             return self._sampled(select_sql, sample, quantity)
-        coeffs = ", ".join(f"m.{c}" for c in _MEMO_OUT)
-        # The quantity as a DOUBLE below the join: above it, each estimate would cast the
-        # decimal again (0.4 µs a value; ``quantity_double``).
-        q, lines = quantity, "__c_rows"
-        if q is None:
-            q, lines = (
-                "__c_qd",
-                "(SELECT *, CAST(ConsumedQuantity AS DOUBLE) AS __c_qd FROM __c_rows)",
-            )
-        joined = f"SELECT b.*, {coeffs} FROM {lines} AS b LEFT JOIN __c_memo AS m ON {memo_on('m')}"
-        helpers = [*_MEMO_OUT, "__c_energy_d", "__c_embodied_d", "__c_carbon_d", q]
+        memo = self.memo_sql(_distinct("__c_rows"))
         return (
             f"WITH __c_rows AS NOT MATERIALIZED ({select_sql}), "
-            f"__c_memo AS MATERIALIZED ({self.memo_sql(_distinct('__c_rows'))}) "
-            + filled_sql(estimated(joined, q), helpers)
+            f"__c_memo AS MATERIALIZED ({memo}) "
+            + _from_lookup("__c_rows", quantity, "__c_memo", memo_on("m"))
         )
 
     def _sampled(self, select_sql: str, sample: str, quantity: str | None) -> str:
@@ -399,24 +408,16 @@ class CarbonEnricher:
         own after the write. The join's keys match NULLs, and a line's candidacy is a key
         of its own, so every line the sample saw finds its description."""
         memo = self.memo_sql(_distinct(sample), every=True)
-        q, lines = quantity, f"({select_sql})"
-        if q is None:
-            q, lines = (
-                "__c_qd",
-                f"(SELECT *, CAST(ConsumedQuantity AS DOUBLE) AS __c_qd FROM {lines})",
-            )
-        coeffs = ", ".join(f"m.{c}" for c in _MEMO_OUT)
         on = " AND ".join(
             [f"m.__c_in = ({candidate('b')})"]
             + [f"m.{name} IS NOT DISTINCT FROM {_on_b(sql)}" for name, sql in _KEYS]
         )
-        joined = (
-            f"SELECT b.*, {coeffs}, ({candidate('b')}) AND m.__c_in IS NULL AS __c_miss "
-            f"FROM {lines} AS b LEFT JOIN (SELECT *, true AS __c_in FROM __c_memo) AS m ON {on}"
-        )
-        helpers = [*_MEMO_OUT, "__c_energy_d", "__c_embodied_d", "__c_carbon_d", "__c_miss", q]
-        return f"WITH __c_memo AS MATERIALIZED ({memo}) " + filled_sql(
-            estimated(joined, q), helpers, pending="__c_miss"
+        return f"WITH __c_memo AS MATERIALIZED ({memo}) " + _from_lookup(
+            f"({select_sql})",
+            quantity,
+            "(SELECT *, true AS __c_in FROM __c_memo)",
+            on,
+            miss=f"({candidate('b')}) AND m.__c_in IS NULL",
         )
 
     def finish(self, con: duckdb.DuckDBPyConnection, files: Sequence[str], options: str) -> None:
@@ -434,11 +435,14 @@ class CarbonEnricher:
             "hive_partitioning = false) "
             f"WHERE x_CarbonSource = {PENDING} ORDER BY 1"
         ).fetchall()
+        if not marked:
+            return
+        # Every file of one write has the same columns.
+        described = con.execute(
+            f"DESCRIBE SELECT * FROM read_parquet({lit(marked[0][0])}, hive_partitioning = false)"
+        ).fetchall()
+        columns = ", ".join(ident(r[0]) for r in described)
         for (path,) in marked:
-            described = con.execute(
-                f"DESCRIBE SELECT * FROM read_parquet({lit(path)}, hive_partitioning = false)"
-            ).fetchall()
-            columns = [r[0] for r in described]
             lines = (
                 f"SELECT * REPLACE (CASE WHEN x_CarbonSource = {PENDING} THEN NULL "
                 f"ELSE x_CarbonSource END AS x_CarbonSource) "
@@ -446,10 +450,7 @@ class CarbonEnricher:
             )
             again = per_line.statement(self, lines)
             tmp = f"{path}.carbon"
-            con.execute(
-                f"COPY (SELECT {', '.join(ident(c) for c in columns)} FROM ({again}) AS __a) "
-                f"TO {lit(tmp)} ({options})"
-            )
+            con.execute(f"COPY (SELECT {columns} FROM ({again}) AS __a) TO {lit(tmp)} ({options})")
             os.replace(tmp, path)
 
     def memo_sql(self, distinct: str, *, every: bool = False) -> str:
